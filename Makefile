@@ -1,0 +1,48 @@
+# ToSo: `make demo` runs the app with demo data on SQLite; `make test` runs the whole test suite.
+# Both create a virtualenv in .venv with Python 3.12+ (vietnam-provinces 2026.9 needs it).
+
+PYTHON ?= $(shell for p in python3.13 python3.12 $(HOME)/.pyenv/versions/3.12*/bin/python3.12 \
+             $(HOME)/.pyenv/versions/3.13*/bin/python3.13; do \
+             $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { echo $$p; break; }; done)
+VENV ?= .venv
+BIN := $(VENV)/bin
+DEV_ENV := TOSO_ENV=development FIREBASE_AUTH_EMULATOR_HOST=127.0.0.1:9099
+FLASK := $(DEV_ENV) $(BIN)/flask --app wsgi
+
+.PHONY: demo test install translations messages check-python clean
+
+demo: install
+	$(FLASK) db upgrade
+	$(FLASK) units import
+	$(FLASK) demo seed
+	@echo "ToSo runs on http://127.0.0.1:5000 — API docs: http://127.0.0.1:5000/api/v1/docs"
+	$(FLASK) run --host 127.0.0.1 --port 5000
+
+test: install
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	@if [ -n "$$TEST_DATABASE_URL" ]; then \
+		echo "== again on PostgreSQL ($$TEST_DATABASE_URL)"; \
+		$(BIN)/python -m pytest $(PYTEST_ARGS); \
+	fi
+
+install: $(VENV)/.installed translations
+
+$(VENV)/.installed: setup.cfg | check-python
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+check-python:
+	@test -n "$(PYTHON)" || { echo "Python 3.12 or newer is needed (set PYTHON=/path/to/python3.12)"; exit 1; }
+
+translations: $(VENV)/.installed
+	$(BIN)/pybabel compile -q -d server/translations
+
+# After changing user-facing text: extract it, merge it into the catalogues, then translate the new entries.
+messages: $(VENV)/.installed
+	$(BIN)/pybabel extract -F babel.cfg -k N_ -k _l --no-wrap --sort-by-file -o server/translations/messages.pot .
+	$(BIN)/pybabel update -i server/translations/messages.pot -d server/translations --no-wrap --ignore-obsolete
+
+clean:
+	rm -rf $(VENV) instance

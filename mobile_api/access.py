@@ -1,0 +1,64 @@
+"""Who may call a view. Every /api/v1 view declares a rule; a view without one is refused.
+
+The decorator also commits the request's transaction once the view has succeeded."""
+
+from copy import deepcopy
+from functools import wraps
+
+from flask import current_app, g, request
+from flask_babel import gettext as _
+from flask_smorest.utils import deepupdate
+
+from server.auth.firebase import verify_token
+from server.auth.scope import Ability, Scope, load_scope
+from server.auth.users import user_from_claims
+from server.errors import Forbidden, Unauthenticated
+from server.extensions import db
+
+PUBLIC = "public"
+SIGNED_IN = "signed_in"
+ACCESS_ATTRIBUTE = "_toso_access"
+
+
+def access(rule: str | Ability):
+    """PUBLIC, SIGNED_IN, or an Ability the caller must hold somewhere; objects are checked by services."""
+
+    def decorate(view):
+        @wraps(view)
+        def wrapper(*args, **kwargs):
+            if rule != PUBLIC:
+                g.scope = authenticate()
+                if isinstance(rule, Ability) and not g.scope.has(rule):
+                    raise Forbidden(_("Your role does not allow this."))
+            response = view(*args, **kwargs)
+            db.session.commit()
+            return response
+
+        setattr(wrapper, ACCESS_ATTRIBUTE, rule)
+        if rule != PUBLIC:
+            wrapper._apidoc = deepcopy(getattr(wrapper, "_apidoc", {}))
+            wrapper._apidoc["manual_doc"] = deepupdate(
+                deepcopy(wrapper._apidoc.get("manual_doc", {})), {"security": [{"firebase": []}]})
+        return wrapper
+
+    return decorate
+
+
+def authenticate() -> Scope:
+    header = request.headers.get("Authorization", "")
+    scheme, _sep, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise Unauthenticated(_("Sign in to continue."))
+    claims = verify_token(token.strip())
+    user = user_from_claims(claims)
+    db.session.commit()  # the first sign-in is kept even if the request itself fails
+    return load_scope(user)
+
+
+def current_scope() -> Scope:
+    return g.scope
+
+
+def declared_access(endpoint: str | None):
+    view = current_app.view_functions.get(endpoint) if endpoint else None
+    return getattr(view, ACCESS_ATTRIBUTE, None)

@@ -1,0 +1,49 @@
+"""Reusable marshmallow fields and base schemas for the API."""
+
+import marshmallow as ma
+from flask_babel import gettext as _
+
+from server.pagination import DEFAULT_LIMIT, MAX_LIMIT
+from server.phones import InvalidPhone, normalise_phone
+
+
+class Phone(ma.fields.String):
+    """A Vietnamese or international number, answered back in E.164."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        raw = super()._deserialize(value, attr, data, **kwargs)
+        if len(raw) > 32:
+            raise ma.ValidationError(_("Not a valid phone number."))
+        try:
+            return normalise_phone(raw)
+        except InvalidPhone:
+            raise ma.ValidationError(_("Not a valid phone number."))
+
+
+def UnitCode(**kwargs):
+    kwargs.setdefault("metadata", {"example": "00715"})
+    return ma.fields.String(validate=ma.validate.Length(min=1, max=40), **kwargs)
+
+
+def Name(max_length: int = 200, **kwargs):
+    return ma.fields.String(validate=ma.validate.Length(min=1, max=max_length), **kwargs)
+
+
+class PageArgs(ma.Schema):
+    limit = ma.fields.Integer(load_default=DEFAULT_LIMIT, validate=ma.validate.Range(min=1, max=MAX_LIMIT))
+    cursor = ma.fields.String(load_default=None, validate=ma.validate.Length(max=500))
+
+
+class PageSchema(ma.Schema):
+    next_cursor = ma.fields.String(allow_none=True, metadata={"description": "null at the end"})
+
+
+class ProblemSchema(ma.Schema):
+    """RFC 9457 problem details, in the caller's language."""
+
+    type = ma.fields.String()
+    title = ma.fields.String()
+    status = ma.fields.Integer()
+    detail = ma.fields.String()
+    errors = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.Raw(),
+                            metadata={"description": "field → list of messages"})

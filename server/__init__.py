@@ -1,0 +1,98 @@
+"""ToSo: the back end of the community digital technology teams' app."""
+
+import os
+
+from flask import Flask, request
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from . import config
+from .extensions import babel, db, migrate
+from .problems import register_problem_handlers
+
+MIGRATIONS_DIR = os.path.join(os.path.dirname(os.path.dirname(__file__)), "migrations")
+
+
+class UnsafeConfiguration(RuntimeError):
+    """Raised at start-up, so a misconfigured production server never serves a request."""
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.update(config.DEFAULTS)
+    app.config.update(config.from_environment())
+    if test_config:
+        app.config.update(test_config)
+    _finish_config(app)
+
+    app.json.ensure_ascii = False  # Vietnamese text is half the size unescaped
+    app.json.sort_keys = False
+    db.init_app(app)
+    migrate.init_app(app, db, directory=MIGRATIONS_DIR)
+    babel.init_app(app, locale_selector=select_locale)
+    register_problem_handlers(app)
+    _register_models()
+
+    from mobile_api import register_api
+
+    register_api(app)
+    _register_cli(app)
+    return app
+
+
+def _finish_config(app: Flask) -> None:
+    env = app.config["TOSO_ENV"]
+    if env == "testing":
+        app.config["TESTING"] = True
+    if env == "production":
+        if app.config.get("FIREBASE_AUTH_EMULATOR_HOST") or os.environ.get("FIREBASE_AUTH_EMULATOR_HOST"):
+            raise UnsafeConfiguration(
+                "FIREBASE_AUTH_EMULATOR_HOST is set: emulator tokens are unsigned and must never be "
+                "accepted in production. Unset it, or set TOSO_ENV=development for local use."
+            )
+        if not app.config.get("SECRET_KEY"):
+            raise UnsafeConfiguration("SECRET_KEY must be set in production.")
+    elif not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = "development-only-secret"
+    if app.config.get("FIREBASE_AUTH_EMULATOR_HOST"):
+        # firebase-admin reads the emulator switch from the environment.
+        os.environ["FIREBASE_AUTH_EMULATOR_HOST"] = app.config["FIREBASE_AUTH_EMULATOR_HOST"]
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        os.makedirs(app.instance_path, exist_ok=True)
+        app.config["SQLALCHEMY_DATABASE_URI"] = "sqlite:///" + os.path.join(app.instance_path, "toso.sqlite3")
+
+
+def select_locale() -> str:
+    from flask import current_app
+
+    return request.accept_languages.best_match(current_app.config["LANGUAGES"], default="vi")
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection, _record):
+    """SQLite: enforce foreign keys, let readers run beside the writer, wait instead of failing."""
+    if type(dbapi_connection).__module__.startswith("sqlite3"):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+
+def _register_models() -> None:
+    """Import every model module so that metadata (and Alembic autogenerate) sees all tables."""
+    from .auth import models as _auth  # noqa: F401
+    from .roles import models as _roles  # noqa: F401
+    from .teams import models as _teams  # noqa: F401
+    from .units import models as _units  # noqa: F401
+
+
+def _register_cli(app: Flask) -> None:
+    from .auth.cli import dev_cli
+    from .demo.cli import demo_cli
+    from .roles.cli import roles_cli
+    from .units.cli import units_cli
+
+    for group in (units_cli, roles_cli, demo_cli, dev_cli):
+        app.cli.add_command(group)

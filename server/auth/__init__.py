@@ -1,0 +1,1 @@
+"""Sign-in with Firebase ID tokens, users, and the caller's scope."""

@@ -1,0 +1,58 @@
+"""Verifying Firebase ID tokens with firebase-admin.
+
+With FIREBASE_AUTH_EMULATOR_HOST set, firebase-admin accepts the Auth emulator's unsigned
+tokens; create_app() refuses that mode in production."""
+
+import os
+import time
+
+import firebase_admin
+from firebase_admin import auth, credentials
+from flask import current_app
+from flask_babel import gettext as _
+
+from ..errors import DomainError, Unauthenticated
+
+_APP_NAME_PREFIX = "toso-"
+
+
+class TokenServiceUnavailable(DomainError):
+    status = 503
+    kind = "auth-unavailable"
+
+
+def firebase_app() -> firebase_admin.App:
+    """One firebase-admin app per project id, created on first use (never at import or start-up)."""
+    project_id = current_app.config["FIREBASE_PROJECT_ID"]
+    name = _APP_NAME_PREFIX + project_id
+    try:
+        return firebase_admin.get_app(name)
+    except ValueError:
+        credential = None
+        if not os.environ.get("GOOGLE_APPLICATION_CREDENTIALS"):
+            # Token verification needs only public certificates; no service account is required.
+            credential = _AnonymousCredential()
+        return firebase_admin.initialize_app(credential, {"projectId": project_id}, name=name)
+
+
+class _AnonymousCredential(credentials.Base):
+    def get_credential(self):
+        from google.auth.credentials import AnonymousCredentials
+
+        return AnonymousCredentials()
+
+
+def verify_token(id_token: str) -> dict:
+    """Claims of a valid ID token; Unauthenticated for anything else."""
+    try:
+        claims = auth.verify_id_token(id_token, app=firebase_app(), clock_skew_seconds=30)
+    except auth.ExpiredIdTokenError:
+        raise Unauthenticated(_("Your sign-in has expired. Sign in again."))
+    except (auth.InvalidIdTokenError, ValueError):
+        raise Unauthenticated(_("The sign-in token is not valid."))
+    except auth.CertificateFetchError:
+        raise TokenServiceUnavailable(_("Sign-in cannot be checked right now. Try again shortly."))
+    # The emulator path does not check expiry; a token past its time is refused either way.
+    if claims.get("exp", 0) + 30 < time.time():
+        raise Unauthenticated(_("Your sign-in has expired. Sign in again."))
+    return claims

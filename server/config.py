@@ -1,0 +1,55 @@
+"""Configuration read from the environment, with safe defaults for the embedded demo."""
+
+import os
+
+DEFAULT_FIREBASE_PROJECT_ID = "toso-dev"
+
+
+def _database_url(raw: str | None) -> str | None:
+    """Let deployers write plain `postgresql://` URLs; ToSo talks to PostgreSQL through psycopg 3."""
+    if raw and raw.startswith(("postgres://", "postgresql://")):
+        return "postgresql+psycopg://" + raw.split("://", 1)[1]
+    return raw
+
+
+def from_environment() -> dict:
+    env = os.environ
+    return {
+        "TOSO_ENV": env.get("TOSO_ENV", "production"),
+        "SECRET_KEY": env.get("SECRET_KEY"),
+        "SQLALCHEMY_DATABASE_URI": _database_url(env.get("DATABASE_URL")),
+        "FIREBASE_PROJECT_ID": env.get("FIREBASE_PROJECT_ID", DEFAULT_FIREBASE_PROJECT_ID),
+        "FIREBASE_AUTH_EMULATOR_HOST": env.get("FIREBASE_AUTH_EMULATOR_HOST"),
+        "MAX_CONTENT_LENGTH": int(env.get("MAX_REQUEST_BYTES", 1024 * 1024)),
+        "POSTERS_DIR": env.get("POSTERS_DIR"),
+        "PUBLIC_BASE_URL": env.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000"),
+    }
+
+
+DEFAULTS = {
+    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    "BABEL_DEFAULT_LOCALE": "vi",
+    "BABEL_TRANSLATION_DIRECTORIES": "translations",
+    "LANGUAGES": ("vi", "en"),
+    "JSON_SORT_KEYS": False,
+    "API_TITLE": "ToSo API",
+    "API_VERSION": "v1",
+    "OPENAPI_VERSION": "3.0.3",
+    "OPENAPI_URL_PREFIX": "/api/v1",
+    "OPENAPI_JSON_PATH": "openapi.json",
+    "OPENAPI_SWAGGER_UI_PATH": "docs",
+    "OPENAPI_SWAGGER_UI_URL": "/static/swagger-ui/",
+    "API_SPEC_OPTIONS": {
+        "info": {
+            "description": "REST API for the ToSo phone app of Vietnam's community digital technology teams.",
+            "license": {"name": "AGPL-3.0-or-later"},
+        },
+        "components": {
+            "securitySchemes": {
+                "firebase": {"type": "http", "scheme": "bearer", "bearerFormat": "Firebase ID token"}
+            }
+        },
+    },
+    # Validation errors are answered with problem+json by server.problems, not smorest's schema.
+    "PROPAGATE_EXCEPTIONS": False,
+}

@@ -1,0 +1,1 @@
+"""Believable demo data, so a newcomer can sign in as anyone and explore."""

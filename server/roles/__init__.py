@@ -1,0 +1,1 @@
+"""Roles granted on units: a grant gives its role over the unit's whole subtree."""

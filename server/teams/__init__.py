@@ -1,0 +1,1 @@
+"""Community digital technology teams, each attached to a commune or village."""

@@ -1,0 +1,75 @@
+"""Teams and their members."""
+
+from flask_babel import gettext as _
+from sqlalchemy import or_, select
+
+from ..auth.scope import Ability, Scope
+from ..errors import Conflict, InvalidInput, NotFound
+from ..extensions import db
+from ..pagination import Page, paginate
+from ..units.models import Unit
+from ..units.services import get_unit
+from .models import Team, TeamMember
+
+TEAM_LEVELS = ("commune", "village")
+
+
+def _visible(scope: Scope):
+    own_teams = [m.team.id for m in scope.memberships]
+    return or_(scope.condition(Ability.VIEW, Unit.path), scope.condition(Ability.WORK, Unit.path),
+               Team.id.in_(own_teams))
+
+
+def list_teams(scope: Scope, unit_code: str | None, cursor: str | None, limit: int | None) -> Page:
+    stmt = select(Team).join(Unit).where(_visible(scope))
+    if unit_code:
+        stmt = stmt.where(Team.unit_id == get_unit(unit_code).id)
+    return paginate(stmt, (Team.id,), cursor, limit)
+
+
+def get_team(scope: Scope, team_id: int) -> Team:
+    team = db.session.scalar(select(Team).join(Unit).where(Team.id == team_id, _visible(scope)))
+    if team is None:
+        raise NotFound(_("Not found, or outside your area."))
+    return team
+
+
+def create_team(scope: Scope, unit_code: str, name: str) -> Team:
+    unit = get_unit(unit_code)
+    scope.require(Ability.MANAGE, unit)
+    if unit.level not in TEAM_LEVELS:
+        raise InvalidInput(_("A team belongs to a commune or a village."),
+                           {"unit": [_("Choose a commune or a village.")]})
+    name = name.strip()
+    if db.session.scalar(select(Team.id).where(Team.unit_id == unit.id, Team.name == name)):
+        raise Conflict(_("%(unit)s already has a team with this name.", unit=unit.name))
+    team = Team(unit_id=unit.id, name=name)
+    team.unit = unit
+    db.session.add(team)
+    db.session.flush()
+    return team
+
+
+def add_member(scope: Scope, team_id: int, phone: str, display_name: str | None) -> TeamMember:
+    team = get_team(scope, team_id)
+    scope.require(Ability.MANAGE, team.unit)
+    if db.session.scalar(select(TeamMember.id).where(TeamMember.team_id == team.id, TeamMember.phone == phone)):
+        raise Conflict(_("%(phone)s is already a member of this team.", phone=phone))
+    member = TeamMember(team_id=team.id, phone=phone, display_name=display_name, added_by_id=scope.user.id)
+    db.session.add(member)
+    db.session.flush()
+    return member
+
+
+def remove_member(scope: Scope, team_id: int, member_id: int) -> None:
+    team = get_team(scope, team_id)
+    scope.require(Ability.MANAGE, team.unit)
+    member = db.session.scalar(select(TeamMember).where(TeamMember.team_id == team.id, TeamMember.id == member_id))
+    if member is None:
+        raise NotFound(_("This person is not a member of the team."))
+    db.session.delete(member)
+    db.session.flush()
+
+
+def list_members(scope: Scope, team_id: int) -> list[TeamMember]:
+    return list(get_team(scope, team_id).members)

@@ -1,0 +1,1 @@
+"""Administrative units: one tree of any depth, nation → province → [district] → commune → village."""

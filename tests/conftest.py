@@ -1,0 +1,149 @@
+"""Fixtures: one migrated database per test session (SQLite, or PostgreSQL when
+TEST_DATABASE_URL is set), official units imported once, everything else wiped after each test."""
+
+import os
+import uuid
+from urllib.parse import urlsplit
+
+import pytest
+from flask_migrate import upgrade
+from sqlalchemy import delete, select
+
+from server import create_app
+from server.auth.emulator import mint_emulator_token
+from server.extensions import db
+from server.units.models import Unit
+from server.units.official import import_official_units
+
+PROJECT_ID = "toso-test"
+# Tables kept between tests: the official unit tree is reference data, imported once.
+REFERENCE_TABLES = {"units", "alembic_version"}
+
+
+def pytest_report_header(config):
+    return f"database: {_backend()}"
+
+
+def _backend() -> str:
+    return "postgresql" if os.environ.get("TEST_DATABASE_URL") else "sqlite"
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory):
+    base = os.environ.get("TEST_DATABASE_URL")
+    if not base:
+        yield "sqlite:///" + str(tmp_path_factory.mktemp("db") / "toso-test.sqlite3")
+        return
+    from pytest_postgresql.janitor import DatabaseJanitor
+
+    parts = urlsplit(base.replace("postgresql+psycopg://", "postgresql://"))
+    name = f"toso_test_{uuid.uuid4().hex[:10]}"
+    janitor = DatabaseJanitor(user=parts.username or "postgres", host=parts.hostname or "127.0.0.1",
+                              port=parts.port or 5432, dbname=name,
+                              password=parts.password)
+    janitor.init()
+    try:
+        yield f"postgresql+psycopg://{parts.username or 'postgres'}:{parts.password or ''}@" \
+              f"{parts.hostname or '127.0.0.1'}:{parts.port or 5432}/{name}"
+    finally:
+        janitor.drop()
+
+
+def make_test_app(database_url: str, **overrides):
+    config = {
+        "TOSO_ENV": "testing",
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "FIREBASE_AUTH_EMULATOR_HOST": "127.0.0.1:9099",
+        "FIREBASE_PROJECT_ID": PROJECT_ID,
+        "SECRET_KEY": "test-secret",
+        "SERVER_NAME": None,
+    }
+    config.update(overrides)
+    return create_app(config)
+
+
+@pytest.fixture(scope="session")
+def app(database_url):
+    app = make_test_app(database_url)
+    with app.app_context():
+        upgrade()
+        import_official_units()
+        db.session.commit()
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _clean_database(request):
+    yield
+    if "app" not in request.fixturenames:
+        return
+    app = request.getfixturevalue("app")
+    with app.app_context():
+        db.session.rollback()
+        for table in reversed(db.metadata.sorted_tables):
+            if table.name not in REFERENCE_TABLES:
+                db.session.execute(delete(table))
+        # Local units (villages) made by a test go too, deepest first.
+        for unit in db.session.scalars(select(Unit).where(Unit.official.is_(False)).order_by(Unit.depth.desc())):
+            db.session.delete(unit)
+            db.session.flush()
+        db.session.commit()
+
+
+@pytest.fixture
+def app_context(app):
+    with app.app_context():
+        yield
+        db.session.rollback()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+def token_for(phone: str | None, **claims) -> str:
+    return mint_emulator_token(PROJECT_ID, phone, **claims)
+
+
+def auth_headers(phone: str | None, lang: str | None = None, **claims) -> dict:
+    headers = {"Authorization": f"Bearer {token_for(phone, **claims)}"}
+    if lang:
+        headers["Accept-Language"] = lang
+    return headers
+
+
+class ApiClient:
+    """The test client, signed in as one phone number."""
+
+    def __init__(self, client, phone: str | None, lang: str | None = None):
+        self.client, self.phone, self.lang = client, phone, lang
+
+    def _headers(self, extra):
+        headers = auth_headers(self.phone, self.lang) if self.phone else (
+            {"Accept-Language": self.lang} if self.lang else {})
+        headers.update(extra or {})
+        return headers
+
+    def request(self, method, path, headers=None, **kwargs):
+        return self.client.open(f"/api/v1{path}", method=method, headers=self._headers(headers), **kwargs)
+
+    def get(self, path, **kw):
+        return self.request("GET", path, **kw)
+
+    def post(self, path, **kw):
+        return self.request("POST", path, **kw)
+
+    def patch(self, path, **kw):
+        return self.request("PATCH", path, **kw)
+
+    def delete(self, path, **kw):
+        return self.request("DELETE", path, **kw)
+
+
+@pytest.fixture
+def as_phone(client):
+    return lambda phone, lang=None: ApiClient(client, phone, lang)
