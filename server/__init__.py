@@ -82,7 +82,9 @@ def _sqlite_pragmas(dbapi_connection, _record):
 
 def _register_models() -> None:
     """Import every model module so that metadata (and Alembic autogenerate) sees all tables."""
+    from .activities import models as _activities  # noqa: F401
     from .auth import models as _auth  # noqa: F401
+    from .residents import models as _residents  # noqa: F401
     from .roles import models as _roles  # noqa: F401
     from .teams import models as _teams  # noqa: F401
     from .units import models as _units  # noqa: F401

@@ -31,6 +31,8 @@ DEFAULTS = {
     "BABEL_DEFAULT_LOCALE": "vi",
     "BABEL_TRANSLATION_DIRECTORIES": "translations",
     "LANGUAGES": ("vi", "en"),
+    # Activity lists hold back records younger than this, so a sync cursor never skips a slow commit.
+    "ACTIVITY_SETTLE_SECONDS": 5,
     "JSON_SORT_KEYS": False,
     "API_TITLE": "ToSo API",
     "API_VERSION": "v1",

@@ -1,0 +1,182 @@
+"""Storing assistance records sent by phones: each exactly once, each answered for itself.
+
+`record_batch` is the one ingest path (single records use it too). It runs a fixed handful of
+queries whatever the batch size, and the database's unique key, not a check-then-insert,
+decides which copy of a record is stored. A later aggregate hook joins the same transaction
+through `BatchOutcome.created`."""
+
+from dataclasses import dataclass, field
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from ..auth.scope import Ability, Scope
+from ..dbutil import insert_ignoring_conflicts
+from ..extensions import db
+from ..residents.models import Resident
+from ..types import utcnow
+from ..units.models import Unit
+from .models import Activity
+from .validation import ParsedActivity, parse_activity, raw_id
+
+MAX_BATCH = 500
+UNIT_LEVELS = frozenset({"commune", "village", "group"})
+
+CREATED, DUPLICATE, REJECTED = "created", "duplicate", "rejected"
+# Why an item was rejected, for the phone to act on.
+INVALID, OUTSIDE_AREA, CONFLICT, UNKNOWN_RESIDENT = "invalid", "outside_area", "conflict", "unknown_resident"
+
+
+@dataclass
+class BatchOutcome:
+    results: list[dict]
+    created: list[dict] = field(default_factory=list)  # the rows inserted by this call
+
+
+def record_batch(scope: Scope, items: list) -> BatchOutcome:
+    """Validates each item, stores the valid new ones in one statement, answers item by item."""
+    member_id = scope.user.id
+    now = utcnow()
+    results: list[dict | None] = [None] * len(items)
+    first_index: dict = {}  # record id -> index of its first occurrence in the batch
+    first_hash: dict = {}
+    repeats: list[tuple[int, ParsedActivity]] = []
+    accepted: list[tuple[int, ParsedActivity]] = []
+    for index, item in enumerate(items):
+        parsed, errors = parse_activity(item, member_id, now)
+        if errors:
+            results[index] = _rejected(index, raw_id(item), INVALID, errors)
+        elif parsed.id in first_index:
+            repeats.append((index, parsed))
+        else:
+            first_index[parsed.id] = index
+            first_hash[parsed.id] = parsed.content_hash
+            accepted.append((index, parsed))
+
+    work_paths = scope.paths(Ability.WORK)
+    accepted = _check_units(accepted, work_paths, results)
+    accepted = _check_residents(accepted, work_paths, results)
+    accepted = _check_superseded(accepted, work_paths, results)
+
+    rows = [_row(parsed, member_id, unit, now) for _index, parsed, unit in accepted]
+    inserted = _insert(rows)
+    existing = _stored_hashes([row["id"] for row in rows if row["id"] not in inserted])
+    created = []
+    for (index, parsed, _unit), row in zip(accepted, rows):
+        if parsed.id in inserted:
+            results[index] = {"id": str(parsed.id), "status": CREATED}
+            created.append(row)
+        elif existing.get(parsed.id) == parsed.content_hash:
+            results[index] = {"id": str(parsed.id), "status": DUPLICATE}
+        else:
+            results[index] = _conflict(index, parsed)
+    for index, parsed in repeats:
+        first = results[first_index[parsed.id]]
+        if first_hash[parsed.id] != parsed.content_hash:
+            results[index] = _conflict(index, parsed)
+        elif first["status"] == REJECTED:
+            results[index] = first | {"index": index}
+        else:
+            results[index] = {"id": str(parsed.id), "status": DUPLICATE}
+    return BatchOutcome(results, created)
+
+
+def _check_units(accepted, work_paths, results):
+    codes = {parsed.unit for _i, parsed in accepted}
+    units = {row.code: row for row in db.session.execute(
+        select(Unit.id, Unit.code, Unit.path, Unit.level).where(Unit.code.in_(codes)))} if codes else {}
+    kept = []
+    for index, parsed in accepted:
+        unit = units.get(parsed.unit)
+        if unit is None:
+            results[index] = _rejected(index, str(parsed.id), INVALID, {
+                "unit": [_("No administrative unit has the code %(code)s.", code=parsed.unit)]})
+        elif unit.level not in UNIT_LEVELS:
+            results[index] = _rejected(index, str(parsed.id), INVALID, {
+                "unit": [_("Record help in a village or a commune, not in a larger area.")]})
+        elif not _within(unit.path, work_paths):
+            results[index] = _rejected(index, str(parsed.id), OUTSIDE_AREA, {
+                "unit": [_("This village is outside the area where you work.")]})
+        else:
+            kept.append((index, parsed, unit))
+    return kept
+
+
+def _check_residents(accepted, work_paths, results):
+    ids = {parsed.resident for _i, parsed, _u in accepted if parsed.resident is not None}
+    paths = dict(db.session.execute(
+        select(Resident.id, Unit.path).join(Unit, Resident.unit_id == Unit.id).where(Resident.id.in_(ids))
+    ).all()) if ids else {}
+    kept = []
+    for index, parsed, unit in accepted:
+        # A resident outside the member's area is answered as unknown: its existence is not theirs to learn.
+        if parsed.resident is not None and not _within(paths.get(parsed.resident), work_paths):
+            results[index] = _rejected(index, str(parsed.id), UNKNOWN_RESIDENT, {"resident": [
+                _("This resident is not known to ToSo yet: send the resident (POST /residents) first, "
+                  "then send this record again.")]})
+        else:
+            kept.append((index, parsed, unit))
+    return kept
+
+
+def _check_superseded(accepted, work_paths, results):
+    """A correction may name a record not yet arrived; one that has arrived must be in the member's area."""
+    ids = {parsed.supersedes for _i, parsed, _u in accepted if parsed.supersedes is not None}
+    if not ids:
+        return accepted
+    paths = dict(db.session.execute(
+        select(Activity.id, Activity.unit_path).where(Activity.id.in_(ids))).all())
+    kept = []
+    for index, parsed, unit in accepted:
+        path = paths.get(parsed.supersedes)
+        if path is not None and not _within(path, work_paths):
+            results[index] = _rejected(index, str(parsed.id), OUTSIDE_AREA, {
+                "supersedes": [_("The record to correct is outside the area where you work.")]})
+        else:
+            kept.append((index, parsed, unit))
+    return kept
+
+
+def _row(parsed: ParsedActivity, member_id: int, unit, now) -> dict:
+    return {
+        "id": parsed.id, "member_id": member_id, "unit_id": unit.id, "unit_path": unit.path,
+        "resident_id": parsed.resident, "people": parsed.people, "service": parsed.service,
+        "action": parsed.action, "outcome": parsed.outcome, "blocker": parsed.blocker,
+        "occurred_at": parsed.occurred_at, "received_at": now, "minutes": parsed.minutes,
+        "note": parsed.note, "request_id": parsed.request, "supersedes_id": parsed.supersedes,
+        "content_hash": parsed.content_hash,
+    }
+
+
+def _insert(rows: list[dict]) -> set:
+    """One multi-row INSERT … ON CONFLICT DO NOTHING; gives back the ids this call stored."""
+    if not rows:
+        return set()
+    table = Activity.__table__
+    # Rows in id order: concurrent batches sharing records then wait on each other in the same
+    # order and cannot deadlock.
+    rows = sorted(rows, key=lambda row: row["id"])
+    stmt = insert_ignoring_conflicts(table, ["id"]).returning(table.c.id)
+    return set(db.session.scalars(stmt, rows))
+
+
+def _stored_hashes(ids: list) -> dict:
+    if not ids:
+        return {}
+    return dict(db.session.execute(
+        select(Activity.id, Activity.content_hash).where(Activity.id.in_(ids))).all())
+
+
+def _within(path: str | None, prefixes: list[str]) -> bool:
+    return path is not None and any(path.startswith(prefix) for prefix in prefixes)
+
+
+def _rejected(index: int, record_id: str | None, reason: str, errors: dict) -> dict:
+    return {"id": record_id, "status": REJECTED, "index": index, "reason": reason, "errors": errors}
+
+
+def _conflict(index: int, parsed: ParsedActivity) -> dict:
+    return _rejected(index, str(parsed.id), CONFLICT, {"id": [
+        _("A different record with this id is already stored. Records cannot be edited: "
+          "send a new record that supersedes it.")]})
+

@@ -1,0 +1,58 @@
+"""Everything ToSo holds about one resident, as JSON: the right of access of the data-protection law."""
+
+import uuid
+
+from sqlalchemy import select
+
+from ..auth.scope import Scope
+from ..extensions import db
+from ..types import utcnow
+from .access_log import log_access
+from .models import PersonalDataAccess, Resident
+from .services import load_resident, merged_records
+
+
+def export_resident(scope: Scope, resident_id: uuid.UUID) -> dict:
+    """Profile (with records merged into it), assistance records and who accessed the data.
+
+    Help requests join this export when the requests feature is merged (they reference residents)."""
+    from ..activities.models import Activity
+
+    resident = load_resident(scope, resident_id)
+    log_access(scope, [resident], "export")
+    group = [resident, *merged_records(resident)]
+    ids = [person.id for person in group]
+    activities = db.session.scalars(select(Activity).where(Activity.resident_id.in_(ids))
+                                    .order_by(Activity.occurred_at, Activity.id))
+    accesses = db.session.scalars(select(PersonalDataAccess).where(PersonalDataAccess.resident_id.in_(ids))
+                                  .order_by(PersonalDataAccess.id))
+    return {
+        "exported_at": utcnow().isoformat(),
+        "resident": _profile(resident),
+        "merged_records": [_profile(person) for person in group[1:]],
+        "activities": [_activity(a) for a in activities],
+        "access_log": [{"at": e.at.isoformat(), "action": e.action, "by": e.user.display_name or e.user.phone}
+                       for e in accesses],
+    }
+
+
+def _profile(resident: Resident) -> dict:
+    return {
+        "id": str(resident.id), "unit": {"code": resident.unit.code, "name": resident.unit.name},
+        "name": resident.name, "birth_year": resident.birth_year, "gender": resident.gender,
+        "household": resident.household, "phone": resident.phone, "languages": resident.languages or [],
+        "consent": resident.consent, "consent_at": resident.consent_at and resident.consent_at.isoformat(),
+        "created_at": resident.created_at.isoformat(),
+        "merged_into": resident.merged_into_id and str(resident.merged_into_id),
+        "erased_at": resident.erased_at and resident.erased_at.isoformat(),
+    }
+
+
+def _activity(activity) -> dict:
+    return {
+        "id": str(activity.id), "unit": activity.unit_code, "service": activity.service,
+        "action": activity.action, "outcome": activity.outcome, "blocker": activity.blocker,
+        "occurred_at": activity.occurred_at.isoformat(), "minutes": activity.minutes, "note": activity.note,
+        "request": activity.request_id and str(activity.request_id),
+        "supersedes": activity.supersedes_id and str(activity.supersedes_id),
+    }
