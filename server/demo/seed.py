@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from ..extensions import db
+from .activities import seed_activities
 from ..roles.models import Role, RoleGrant
 from ..teams.models import Team, TeamMember
 from ..text import fold
@@ -63,7 +64,9 @@ def seed_demo() -> str:
             member = _ensure(TeamMember, team_id=teams[person.team].id, phone=person.phone)
             member.display_name = person.name
     db.session.flush()
-    return f"Demo: {len(villages)} villages, {len(teams)} teams, {len(DEMO_PEOPLE)} people."
+    report = f"Demo: {len(villages)} villages, {len(teams)} teams, {len(DEMO_PEOPLE)} people."
+    report += "\n" + seed_activities()
+    return report
 
 
 def _ensure_village(commune: Unit, number: int, name: str) -> Unit:
