@@ -37,12 +37,12 @@ check-python:
 	@test -n "$(PYTHON)" || { echo "Python 3.12 or newer is needed (set PYTHON=/path/to/python3.12)"; exit 1; }
 
 translations: $(VENV)/.installed
-	$(BIN)/pybabel compile -q -d server/translations
+	$(BIN)/pybabel -q compile -d server/translations
 
 # After changing user-facing text: extract it, merge it into the catalogues, then translate the new entries.
 messages: $(VENV)/.installed
-	$(BIN)/pybabel extract -F babel.cfg -k N_ -k _l --no-wrap --sort-by-file -o server/translations/messages.pot .
-	$(BIN)/pybabel update -i server/translations/messages.pot -d server/translations --no-wrap --ignore-obsolete
+	$(BIN)/pybabel -q extract -F babel.cfg -k N_ -k _l --no-wrap --sort-by-file -o server/translations/messages.pot .
+	$(BIN)/pybabel -q update -i server/translations/messages.pot -d server/translations --no-wrap --ignore-obsolete
 
 clean:
 	rm -rf $(VENV) instance

@@ -3,8 +3,10 @@
 import os
 
 from flask import Flask, request
+from flask_babel import get_locale
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from werkzeug.routing import IntegerConverter
 
 from . import config
 from .extensions import babel, db, migrate
@@ -25,6 +27,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config.update(test_config)
     _finish_config(app)
 
+    app.url_map.converters["int"] = DatabaseInteger
     app.json.ensure_ascii = False  # Vietnamese text is half the size unescaped
     app.json.sort_keys = False
     db.init_app(app)
@@ -37,7 +40,20 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     register_api(app)
     _register_cli(app)
+    app.after_request(_content_language)
     return app
+
+
+class DatabaseInteger(IntegerConverter):
+    """Ids in URLs fit a 32-bit integer column; a larger number is simply a path that does not exist."""
+
+    def __init__(self, map, fixed_digits=0, min=None, max=2**31 - 1, signed=False):
+        super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
+
+
+def _content_language(response):
+    response.headers.setdefault("Content-Language", str(get_locale()))
+    return response
 
 
 def _finish_config(app: Flask) -> None:
