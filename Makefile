@@ -9,7 +9,7 @@ BIN := $(VENV)/bin
 DEV_ENV := TOSO_ENV=development FIREBASE_AUTH_EMULATOR_HOST=127.0.0.1:9099
 FLASK := $(DEV_ENV) $(BIN)/flask --app wsgi
 
-.PHONY: demo test install translations messages check-python clean
+.PHONY: demo test install browser translations messages check-python clean
 
 demo: install
 	$(FLASK) db upgrade
@@ -18,7 +18,7 @@ demo: install
 	@echo "ToSo runs on http://127.0.0.1:5000 — API docs: http://127.0.0.1:5000/api/v1/docs"
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
-test: install
+test: install browser
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \
 		echo "== again on PostgreSQL ($$TEST_DATABASE_URL)"; \
@@ -33,16 +33,22 @@ $(VENV)/.installed: setup.cfg | check-python
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $@
 
+# The dashboard's browser tests drive Debian's Chromium (never a downloaded browser build).
+browser:
+	@command -v chromium >/dev/null || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
+		apt-get update -qq && apt-get install -y -qq --no-install-recommends chromium >/dev/null; } || \
+		echo "Chromium is missing: install Debian's chromium package for the dashboard's browser tests."
+
 check-python:
 	@test -n "$(PYTHON)" || { echo "Python 3.12 or newer is needed (set PYTHON=/path/to/python3.12)"; exit 1; }
 
 translations: $(VENV)/.installed
-	$(BIN)/pybabel compile -q -d server/translations
+	$(BIN)/pybabel -q compile -d server/translations
 
 # After changing user-facing text: extract it, merge it into the catalogues, then translate the new entries.
 messages: $(VENV)/.installed
-	$(BIN)/pybabel extract -F babel.cfg -k N_ -k _l --no-wrap --sort-by-file -o server/translations/messages.pot .
-	$(BIN)/pybabel update -i server/translations/messages.pot -d server/translations --no-wrap --ignore-obsolete
+	$(BIN)/pybabel -q extract -F babel.cfg -k N_ -k _l --no-wrap --sort-by-file -o server/translations/messages.pot .
+	$(BIN)/pybabel -q update -i server/translations/messages.pot -d server/translations --no-wrap --ignore-obsolete
 
 clean:
 	rm -rf $(VENV) instance

@@ -1,11 +1,15 @@
 """The /api/v1 REST contract of the phone app (see the generated /api/v1/openapi.json)."""
 
+import http
+
 from flask import Flask, request
 from flask_babel import gettext as _
 from flask_smorest import Api
+from flask_smorest.utils import prepare_response
 from werkzeug.exceptions import UnsupportedMediaType
 
 from server.errors import Forbidden
+from server.problems import PROBLEM_MIMETYPE
 
 from .access import declared_access
 from .fields import ProblemSchema
@@ -19,6 +23,18 @@ class ToSoApi(Api):
 
     def _register_error_handlers(self):
         """server.problems answers every error; smorest's own JSON error shape is not used."""
+
+    def _register_responses(self):
+        """Document every error response as what it is: RFC 9457 application/problem+json."""
+        for status in http.HTTPStatus:
+            response = {"description": status.phrase}
+            if status >= 400:
+                response["schema"] = self.ERROR_SCHEMA
+            prepare_response(response, self.spec, PROBLEM_MIMETYPE)
+            self.spec.components.response(status.name, response, lazy=True)
+        response = {"description": "Error (problem details)", "schema": self.ERROR_SCHEMA}
+        prepare_response(response, self.spec, PROBLEM_MIMETYPE)
+        self.spec.components.response(self.DEFAULT_ERROR_RESPONSE_NAME, response, lazy=True)
 
 
 def register_api(app: Flask) -> Api:

@@ -20,6 +20,11 @@ class Phone(ma.fields.String):
             raise ma.ValidationError(_("Not a valid phone number."))
 
 
+def Count(**kwargs):
+    """A whole number in a JSON body: 2.5 or "3" are refused, never silently truncated."""
+    return ma.fields.Integer(strict=True, **kwargs)
+
+
 def UnitCode(**kwargs):
     kwargs.setdefault("metadata", {"example": "00715"})
     return ma.fields.String(validate=ma.validate.Length(min=1, max=40), **kwargs)

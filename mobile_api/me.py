@@ -8,9 +8,9 @@ blp = Blueprint("me", __name__, description="The signed-in user")
 
 
 class RoleSchema(ma.Schema):
-    id = ma.fields.Integer()
+    id = ma.fields.Integer(allow_none=True, metadata={"description": "the grant's id; null for implicit roles"})
     role = ma.fields.String()
-    unit = ma.fields.Nested(UnitRefSchema)
+    unit = ma.fields.Nested(UnitRefSchema, allow_none=True)
 
 
 class MyTeamSchema(ma.Schema):

@@ -6,7 +6,7 @@ from server.units import services
 from server.units.models import LEVELS
 
 from .access import SIGNED_IN, access, current_scope
-from .fields import Name, PageArgs, PageSchema, UnitCode
+from .fields import Count, Name, PageArgs, PageSchema, UnitCode
 from .schemas_common import UnitRefSchema
 
 blp = Blueprint("units", __name__, description="Administrative units (nation → province → commune → village)")
@@ -42,7 +42,12 @@ class UnitPageSchema(PageSchema):
     items = ma.fields.List(ma.fields.Nested(UnitSchema))
 
 
-Population = ma.fields.Integer(allow_none=True, validate=ma.validate.Range(min=0, max=200_000_000))
+def Population():
+    return Count(allow_none=True, validate=ma.validate.Range(min=0, max=200_000_000))
+
+
+def Households():
+    return Count(allow_none=True, validate=ma.validate.Range(min=0, max=50_000_000))
 
 
 class UnitCreateSchema(ma.Schema):
@@ -51,14 +56,14 @@ class UnitCreateSchema(ma.Schema):
     level = ma.fields.String(load_default=None, validate=ma.validate.OneOf(LEVELS))
     kind = ma.fields.String(load_default=None, validate=ma.validate.Length(max=40),
                             metadata={"example": "thôn"})
-    population = Population
-    households = ma.fields.Integer(allow_none=True, validate=ma.validate.Range(min=0, max=50_000_000))
+    population = Population()
+    households = Households()
 
 
 class UnitUpdateSchema(ma.Schema):
     name = Name()
-    population = Population
-    households = ma.fields.Integer(allow_none=True, validate=ma.validate.Range(min=0, max=50_000_000))
+    population = Population()
+    households = Households()
 
 
 @blp.route("/units")

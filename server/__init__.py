@@ -3,8 +3,11 @@
 import os
 
 from flask import Flask, request
+import flask_babel
+from flask_babel import get_locale
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from werkzeug.routing import IntegerConverter
 
 from . import config
 from .extensions import babel, db, migrate
@@ -25,6 +28,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config.update(test_config)
     _finish_config(app)
 
+    app.url_map.converters["int"] = DatabaseInteger
     app.json.ensure_ascii = False  # Vietnamese text is half the size unescaped
     app.json.sort_keys = False
     db.init_app(app)
@@ -36,8 +40,24 @@ def create_app(test_config: dict | None = None) -> Flask:
     from mobile_api import register_api
 
     register_api(app)
+    _register_dashboard(app)
     _register_cli(app)
+    # The locale is chosen afresh for every request, even when a caller keeps an app context open.
+    app.before_request(flask_babel.refresh)
+    app.after_request(_content_language)
     return app
+
+
+class DatabaseInteger(IntegerConverter):
+    """Ids in URLs fit a 32-bit integer column; a larger number is simply a path that does not exist."""
+
+    def __init__(self, map, fixed_digits=0, min=None, max=2**31 - 1, signed=False):
+        super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
+
+
+def _content_language(response):
+    response.headers.setdefault("Content-Language", str(get_locale()))
+    return response
 
 
 def _finish_config(app: Flask) -> None:
@@ -63,9 +83,23 @@ def _finish_config(app: Flask) -> None:
 
 
 def select_locale() -> str:
+    """The dashboard's language switch (a cookie) wins; otherwise Accept-Language; otherwise Vietnamese."""
     from flask import current_app
 
-    return request.accept_languages.best_match(current_app.config["LANGUAGES"], default="vi")
+    languages = current_app.config["LANGUAGES"]
+    chosen = request.cookies.get("lang") if request.path.startswith("/dashboard") else None
+    if chosen in languages:
+        return chosen
+    return request.accept_languages.best_match(languages, default="vi")
+
+
+def _register_dashboard(app: Flask) -> None:
+    from .dashboard.session import configure_session_cookie
+    from .dashboard.views import blp
+
+    configure_session_cookie(app)
+    app.register_blueprint(blp)
+    app.jinja_env.globals["current_locale"] = lambda: str(get_locale())
 
 
 @event.listens_for(Engine, "connect")

@@ -23,6 +23,7 @@ def from_environment() -> dict:
         "MAX_CONTENT_LENGTH": int(env.get("MAX_REQUEST_BYTES", 1024 * 1024)),
         "POSTERS_DIR": env.get("POSTERS_DIR"),
         "PUBLIC_BASE_URL": env.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000"),
+        "FIREBASE_WEB_API_KEY": env.get("FIREBASE_WEB_API_KEY"),
     }
 
 

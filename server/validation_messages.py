@@ -66,6 +66,7 @@ TEMPLATES = (
     N_("One or more of the choices you made was in: {values}."),
     N_('"{input}" cannot be formatted as a date.'),
     N_('"{input}" cannot be formatted as a datetime.'),
+    N_("{input} cannot be formatted as a timedelta."),
     N_("Invalid JSON body."),
 )
 

@@ -2,12 +2,15 @@
 TEST_DATABASE_URL is set), official units imported once, everything else wiped after each test."""
 
 import os
+import shutil
+import tempfile
 import uuid
 from urllib.parse import urlsplit
 
 import pytest
 from flask_migrate import upgrade
 from sqlalchemy import delete, select
+from sqlalchemy.engine import make_url
 
 from server import create_app
 from server.auth.emulator import mint_emulator_token
@@ -28,23 +31,33 @@ def _backend() -> str:
     return "postgresql" if os.environ.get("TEST_DATABASE_URL") else "sqlite"
 
 
-@pytest.fixture(scope="session")
-def database_url(tmp_path_factory):
+def _session_database_url() -> str:
+    """Chosen at import, so modules that need an app at collection time can point at it too."""
     base = os.environ.get("TEST_DATABASE_URL")
     if not base:
-        yield "sqlite:///" + str(tmp_path_factory.mktemp("db") / "toso-test.sqlite3")
+        return "sqlite:///" + os.path.join(tempfile.mkdtemp(prefix="toso-test-"), "toso.sqlite3")
+    parts = urlsplit(base.replace("postgresql+psycopg://", "postgresql://"))
+    return (f"postgresql+psycopg://{parts.username or 'postgres'}:{parts.password or ''}@"
+            f"{parts.hostname or '127.0.0.1'}:{parts.port or 5432}/toso_test_{uuid.uuid4().hex[:10]}")
+
+
+SESSION_DATABASE_URL = _session_database_url()
+
+
+@pytest.fixture(scope="session")
+def database_url():
+    if SESSION_DATABASE_URL.startswith("sqlite"):
+        yield SESSION_DATABASE_URL
+        shutil.rmtree(os.path.dirname(SESSION_DATABASE_URL.removeprefix("sqlite:///")), ignore_errors=True)
         return
     from pytest_postgresql.janitor import DatabaseJanitor
 
-    parts = urlsplit(base.replace("postgresql+psycopg://", "postgresql://"))
-    name = f"toso_test_{uuid.uuid4().hex[:10]}"
-    janitor = DatabaseJanitor(user=parts.username or "postgres", host=parts.hostname or "127.0.0.1",
-                              port=parts.port or 5432, dbname=name,
-                              password=parts.password)
+    url = make_url(SESSION_DATABASE_URL)
+    janitor = DatabaseJanitor(user=url.username, host=url.host, port=url.port, dbname=url.database,
+                              password=url.password or None)
     janitor.init()
     try:
-        yield f"postgresql+psycopg://{parts.username or 'postgres'}:{parts.password or ''}@" \
-              f"{parts.hostname or '127.0.0.1'}:{parts.port or 5432}/{name}"
+        yield SESSION_DATABASE_URL
     finally:
         janitor.drop()
 
@@ -62,6 +75,27 @@ def make_test_app(database_url: str, **overrides):
     return create_app(config)
 
 
+def dispose(app) -> None:
+    """Close an app's pooled connections (PostgreSQL refuses to drop a database still in use)."""
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def make_app(database_url):
+    """Build extra apps on the session database with other settings; their connections close after the test."""
+    made = []
+
+    def make(**overrides):
+        made.append(make_test_app(database_url, **overrides))
+        return made[-1]
+
+    yield make
+    for extra in made:
+        dispose(extra)
+
+
 @pytest.fixture(scope="session")
 def app(database_url):
     app = make_test_app(database_url)
@@ -70,9 +104,7 @@ def app(database_url):
         import_official_units()
         db.session.commit()
     yield app
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
+    dispose(app)
 
 
 @pytest.fixture(autouse=True)

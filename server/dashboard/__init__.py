@@ -1,0 +1,1 @@
+"""Server-rendered pages for monitors (commune and province staff) under /dashboard."""

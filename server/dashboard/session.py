@@ -1,0 +1,52 @@
+"""Browser sign-in: a Firebase ID token is exchanged once for a signed, HttpOnly session cookie."""
+
+from datetime import timedelta
+
+from flask import current_app, session
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from ..auth.firebase import verify_token
+from ..auth.models import User
+from ..auth.scope import Scope, load_scope
+from ..auth.users import user_from_claims
+from ..errors import Unauthenticated
+from ..extensions import db
+
+SESSION_LIFETIME = timedelta(hours=8)
+_USER_KEY = "user_id"
+
+
+def configure_session_cookie(app) -> None:
+    app.config.update(
+        SESSION_COOKIE_NAME="toso_session",
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=app.config["TOSO_ENV"] == "production",
+        PERMANENT_SESSION_LIFETIME=SESSION_LIFETIME,
+    )
+
+
+def start_session(id_token: str) -> User:
+    user = user_from_claims(verify_token(id_token))
+    db.session.flush()
+    session.clear()
+    session.permanent = True
+    session[_USER_KEY] = user.id
+    return user
+
+
+def end_session() -> None:
+    session.clear()
+
+
+def session_scope() -> Scope:
+    user_id = session.get(_USER_KEY)
+    user = db.session.scalar(select(User).where(User.id == user_id)) if user_id else None
+    if user is None:
+        raise Unauthenticated(_("Sign in to continue."))
+    return load_scope(user)
+
+
+def emulator_mode() -> bool:
+    return bool(current_app.config.get("FIREBASE_AUTH_EMULATOR_HOST")) and current_app.config["TOSO_ENV"] != "production"

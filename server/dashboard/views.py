@@ -1,0 +1,122 @@
+"""Monitors' pages: sign-in, their areas, and one page per unit with drill-down."""
+
+from flask import Blueprint, current_app, jsonify, make_response, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from marshmallow import Schema, ValidationError, fields, validate
+from sqlalchemy import select
+
+from ..auth.emulator import mint_emulator_token
+from ..auth.scope import Ability, Scope
+from ..errors import DomainError, InvalidInput, NotFound, Unauthenticated
+from ..extensions import db
+from ..units.models import Unit
+from ..units.services import ancestors_of, get_unit
+from .session import emulator_mode, end_session, session_scope, start_session
+
+blp = Blueprint("dashboard", __name__, template_folder="templates")
+READ_ABILITIES = (Ability.VIEW, Ability.WORK)
+LANG_COOKIE = "lang"
+
+
+class SessionRequest(Schema):
+    id_token = fields.String(required=True, validate=validate.Length(min=1, max=8192))
+
+
+@blp.post("/auth/session")
+def create_session():
+    """Exchange a Firebase ID token for the dashboard's session cookie."""
+    try:
+        data = SessionRequest().load(request.get_json(silent=True) or {})
+    except ValidationError as error:
+        raise InvalidInput(_("Some fields are invalid."), error.messages)
+    start_session(data["id_token"])
+    db.session.commit()
+    return "", 204
+
+
+@blp.delete("/auth/session")
+def delete_session():
+    end_session()
+    return "", 204
+
+
+@blp.get("/dashboard/sign-in")
+def sign_in():
+    demo_people = []
+    if emulator_mode():
+        from ..demo.seed import DEMO_PEOPLE
+
+        demo_people = [p for p in DEMO_PEOPLE if p.role in ("admin", "monitor", "team_leader")]
+    return render_template("dashboard/sign_in.html", demo_people=demo_people, emulator=emulator_mode(),
+                           firebase_project=current_app.config["FIREBASE_PROJECT_ID"],
+                           firebase_api_key=current_app.config.get("FIREBASE_WEB_API_KEY"))
+
+
+@blp.post("/dashboard/dev-token")
+def dev_token():
+    """Development only: an emulator token for a demo phone, so the demo can be explored in a browser."""
+    if not emulator_mode():
+        raise NotFound(_("Nothing exists at this address."))
+    phone = (request.get_json(silent=True) or {}).get("phone", "")
+    from ..demo.seed import DEMO_PEOPLE
+
+    if phone not in {p.phone for p in DEMO_PEOPLE}:
+        raise NotFound(_("Nothing exists at this address."))
+    return jsonify(id_token=mint_emulator_token(current_app.config["FIREBASE_PROJECT_ID"], phone))
+
+
+@blp.get("/dashboard/")
+def home():
+    scope = session_scope()
+    units = _top_units(scope)
+    if len(units) == 1:
+        return redirect(url_for("dashboard.unit_page", code=units[0].code))
+    return render_template("dashboard/home.html", units=units, scope=scope)
+
+
+@blp.get("/dashboard/units/<code>")
+def unit_page(code):
+    scope = session_scope()
+    unit = _readable_unit(scope, code)
+    children = db.session.scalars(select(Unit).where(Unit.parent_id == unit.id).order_by(Unit.search_name)).all()
+    return render_template("dashboard/unit.html", unit=unit, ancestors=_visible_ancestors(scope, unit),
+                           children=children, scope=scope)
+
+
+@blp.get("/dashboard/lang/<lang>")
+def switch_language(lang):
+    target = request.args.get("next") or url_for("dashboard.home")
+    if not target.startswith("/dashboard"):
+        target = url_for("dashboard.home")
+    response = make_response(redirect(target))
+    if lang in current_app.config["LANGUAGES"]:
+        response.set_cookie(LANG_COOKIE, lang, max_age=365 * 24 * 3600, samesite="Lax", httponly=True)
+    return response
+
+
+@blp.errorhandler(DomainError)
+def page_error(error):
+    if request.path.startswith("/auth/") or request.path == url_for("dashboard.dev_token"):
+        from ..problems import handle_domain_error
+
+        return handle_domain_error(error)
+    if isinstance(error, Unauthenticated):
+        return redirect(url_for("dashboard.sign_in", next=request.path))
+    return render_template("dashboard/error.html", error=error), error.status
+
+
+def _readable_unit(scope: Scope, code: str) -> Unit:
+    unit = get_unit(code)
+    scope.require_visible(any(scope.allows(ability, unit) for ability in READ_ABILITIES))
+    return unit
+
+
+def _visible_ancestors(scope: Scope, unit: Unit) -> list[Unit]:
+    return [a for a in ancestors_of(unit) if any(scope.allows(ability, a) for ability in READ_ABILITIES)]
+
+
+def _top_units(scope: Scope) -> list[Unit]:
+    units = {g.unit.code: g.unit for g in scope.grants}
+    units.update({m.team.unit.code: m.team.unit for m in scope.memberships})
+    outermost = [u for u in units.values() if not any(o is not u and u.path.startswith(o.path) for o in units.values())]
+    return sorted(outermost, key=lambda u: (u.depth, u.search_name))
