@@ -38,11 +38,12 @@ class ToSoApi(Api):
 
 
 def register_api(app: Flask) -> Api:
-    from . import activities, health, me, residents, role_grants, teams, units
+    from . import activities, coverage, health, me, residents, role_grants, teams, units
 
     api = ToSoApi(app)
     api.spec.options["servers"] = [{"url": "/"}]
-    blueprints = [health.blp, me.blp, units.blp, role_grants.blp, teams.blp, residents.blp, activities.blp]
+    blueprints = [health.blp, me.blp, units.blp, role_grants.blp, teams.blp, residents.blp, activities.blp,
+                  coverage.blp]
     for blueprint in blueprints:
         api.register_blueprint(blueprint, url_prefix=PREFIX)
     names = {blueprint.name for blueprint in blueprints}

@@ -118,6 +118,7 @@ def _register_models() -> None:
     """Import every model module so that metadata (and Alembic autogenerate) sees all tables."""
     from .activities import models as _activities  # noqa: F401
     from .auth import models as _auth  # noqa: F401
+    from .coverage import models as _coverage  # noqa: F401
     from .residents import models as _residents  # noqa: F401
     from .roles import models as _roles  # noqa: F401
     from .teams import models as _teams  # noqa: F401
@@ -126,9 +127,10 @@ def _register_models() -> None:
 
 def _register_cli(app: Flask) -> None:
     from .auth.cli import dev_cli
+    from .coverage.cli import coverage_cli
     from .demo.cli import demo_cli
     from .roles.cli import roles_cli
     from .units.cli import units_cli
 
-    for group in (units_cli, roles_cli, demo_cli, dev_cli):
+    for group in (units_cli, roles_cli, coverage_cli, demo_cli, dev_cli):
         app.cli.add_command(group)

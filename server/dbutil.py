@@ -10,3 +10,10 @@ def insert_ignoring_conflicts(table, index_elements):
     dialect = db.session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     return insert(table).on_conflict_do_nothing(index_elements=index_elements)
+
+
+def upsert(table, index_elements, set_):
+    """INSERT … ON CONFLICT (index_elements) DO UPDATE SET …; `set_(excluded)` gives the updates."""
+    dialect = db.session.get_bind().dialect.name
+    insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
+    return insert.on_conflict_do_update(index_elements=index_elements, set_=set_(insert.excluded))

@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from ..auth.scope import Ability, Scope
+from ..coverage.hooks import after_records_stored
 from ..dbutil import insert_ignoring_conflicts
 from ..extensions import db
 from ..residents.models import Resident
@@ -70,6 +71,7 @@ def record_batch(scope: Scope, items: list) -> BatchOutcome:
             results[index] = {"id": str(parsed.id), "status": DUPLICATE}
         else:
             results[index] = _conflict(index, parsed)
+    after_records_stored(created)
     for index, parsed in repeats:
         first = results[first_index[parsed.id]]
         if first_hash[parsed.id] != parsed.content_hash:

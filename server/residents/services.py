@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from sqlalchemy import and_, func, or_, select, update
 
 from ..auth.scope import Ability, Scope
+from ..coverage.aggregates import move_resident_marks
 from ..dbutil import insert_ignoring_conflicts
 from ..errors import Conflict, Forbidden, InvalidInput, NotFound
 from ..extensions import db
@@ -176,6 +177,7 @@ def merge_residents(scope: Scope, kept_id: uuid.UUID, duplicate_id: uuid.UUID) -
     db.session.execute(update(Resident).where(Resident.merged_into_id == duplicate.id)
                        .values(merged_into_id=kept.id, updated_at=now))
     duplicate.merged_into_id, duplicate.merged_at, duplicate.merged_by_id = kept.id, now, scope.user.id
+    move_resident_marks(duplicate.id, kept.id, kept.unit.path)
     log_access(scope, [kept, duplicate], "merge")
     db.session.flush()
     kept.possible_duplicates = possible_duplicates(kept)
