@@ -169,6 +169,9 @@ class ApiClient:
     def post(self, path, **kw):
         return self.request("POST", path, **kw)
 
+    def put(self, path, **kw):
+        return self.request("PUT", path, **kw)
+
     def patch(self, path, **kw):
         return self.request("PATCH", path, **kw)
 

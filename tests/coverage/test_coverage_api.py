@@ -1,0 +1,127 @@
+import io
+from datetime import UTC, datetime
+
+from openpyxl import load_workbook
+
+from server.coverage.periods import InvalidPeriod, parse_period, period_keys
+from server.extensions import db
+from server.units.services import get_unit
+from tests.activity_factories import activity_item, make_resident
+from tests.factories import ADMIN, COMMUNE_A, LEADER_A, MEMBER_A, MONITOR_A, build_world, make_unit
+
+import pytest
+
+
+def _figures(api, code, period="all"):
+    response = api.get(f"/coverage/{code}?period={period}")
+    assert response.status_code == 200, response.get_json()
+    return {item["indicator"]: item for item in response.get_json()["items"]}
+
+
+def test_periods_are_months_quarters_years_in_vietnam_time():
+    # 2026-03-31 20:00 UTC is already 1 April in Vietnam.
+    assert period_keys(datetime(2026, 3, 31, 20, 0, tzinfo=UTC)) == ("2026-04", "2026-Q2", "2026", "all")
+    assert parse_period("2026-Q4").start == datetime(2026, 9, 30, 17, 0, tzinfo=UTC)
+    for bad in ("2026-13", "26", "2026-Q5", "", "all-time"):
+        with pytest.raises(InvalidPeriod):
+            parse_period(bad)
+
+
+def test_rate_uses_the_population_and_is_null_when_unknown(as_phone, app_context):
+    world = build_world()
+    other = make_unit(COMMUNE_A, "Thôn Thèn Pả")
+    db.session.commit()
+    resident = make_resident(world.village_a.code, MEMBER_A).id
+    as_phone(MEMBER_A).post("/activities/batch", json={"items": [
+        activity_item(world.village_a.code, resident, action="setup_payment", service="bank_app")]})
+    leader = as_phone(LEADER_A)
+    assert _figures(leader, COMMUNE_A)["payments_enabled"]["rate"] is None  # no population anywhere yet
+    leader.patch(f"/units/{world.village_a.code}", json={"population": 400})
+    figures = _figures(leader, COMMUNE_A)["payments_enabled"]
+    assert (figures["numerator"], figures["denominator"], figures["rate"]) == (1, None, None)  # Thèn Pả unknown
+    leader.patch(f"/units/{other.code}", json={"population": 100})
+    figures = _figures(leader, COMMUNE_A)["payments_enabled"]
+    assert (figures["numerator"], figures["denominator"], figures["rate"]) == (1, 500, 0.002)
+    leader.patch(f"/units/{COMMUNE_A}", json={"population": 2000})  # the commune's own figure wins
+    assert _figures(leader, COMMUNE_A)["payments_enabled"]["denominator"] == 2000
+
+
+def test_target_of_the_nearest_ancestor_applies(as_phone, app_context):
+    world = build_world()
+    admin, monitor = as_phone(ADMIN), as_phone(MONITOR_A)
+    assert admin.put("/coverage-targets", json={"unit": "VN", "indicator": "payments_enabled", "rate": 0.8,
+                                                "deadline": "2026-12-31", "note": "Quyết định 411"}).status_code == 200
+    assert _figures(monitor, COMMUNE_A)["payments_enabled"]["target"]["unit"] == "VN"
+    assert monitor.put("/coverage-targets", json={"unit": "08", "indicator": "payments_enabled", "rate": 0.85,
+                                                  "deadline": "2026-12-31"}).status_code == 200
+    target = _figures(monitor, world.village_a.code)["payments_enabled"]["target"]
+    assert (target["unit"], target["rate"]) == ("08", 0.85)
+
+
+def test_targets_are_refused_for_counts_and_bad_rates(as_phone, app_context):
+    build_world()
+    admin = as_phone(ADMIN)
+    for body in ({"indicator": "public_services_submitted", "rate": 0.5}, {"indicator": "payments_enabled", "rate": 1.5},
+                 {"indicator": "payments_enabled", "rate": 0}, {"indicator": "nope", "rate": 0.5}):
+        response = admin.put("/coverage-targets", json={"unit": "08", "deadline": "2026-12-31", **body})
+        assert response.status_code == 422, body
+
+
+def test_unknown_period_is_a_field_error(as_phone, app_context):
+    build_world()
+    response = as_phone(LEADER_A, "en").get(f"/coverage/{COMMUNE_A}?period=last-week")
+    assert response.status_code == 422
+    assert "period" in response.get_json()["errors"]
+
+
+def test_gaps_list_quiet_villages_and_idle_teams(as_phone, app_context):
+    world = build_world()
+    quiet = make_unit(COMMUNE_A, "Thôn Séo Lủng")
+    db.session.commit()
+    leader = as_phone(LEADER_A)
+    gaps = leader.get(f"/coverage/{COMMUNE_A}/gaps").get_json()
+    assert {v["unit"]["code"] for v in gaps["quiet_villages"]} == {world.village_a.code, quiet.code}
+    assert [t["id"] for t in gaps["idle_teams"]] == [world.team_a.id]
+    as_phone(MEMBER_A).post("/activities/batch", json={"items": [activity_item(world.village_a.code)]})
+    gaps = leader.get(f"/coverage/{COMMUNE_A}/gaps").get_json()
+    assert [v["unit"]["code"] for v in gaps["quiet_villages"]] == [quiet.code]
+    assert gaps["idle_teams"] == []
+
+
+def test_csv_and_xlsx_exports(as_phone, app_context):
+    world = build_world()
+    as_phone(MEMBER_A).post("/activities/batch", json={"items": [activity_item(world.village_a.code)]})
+    leader = as_phone(LEADER_A)
+    csv_response = leader.get(f"/coverage/{COMMUNE_A}/children?indicator=villages_reached&format=csv")
+    assert csv_response.mimetype == "text/csv"
+    text = csv_response.get_data(as_text=True).lstrip("\ufeff")
+    assert text.splitlines()[0] == "Mã,Đơn vị,Tử số,Mẫu số,Tỷ lệ"
+    assert f"{world.village_a.code},Thôn Lô Lô Chải,1,1,1.0" in text
+    xlsx = leader.get(f"/coverage/{COMMUNE_A}?format=xlsx")
+    assert "attachment" in xlsx.headers["Content-Disposition"]
+    sheet = load_workbook(io.BytesIO(xlsx.data)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][0] == "Chỉ tiêu" and ("villages_reached", 1, 1, 1, None, None) in rows
+
+
+def test_population_csv_import(app, app_context, tmp_path):
+    world = build_world()
+    good = tmp_path / "population.csv"
+    good.write_text(f"code,population,households\n{COMMUNE_A},5200,1100\n{world.village_a.code},480,\n", encoding="utf-8")
+    result = app.test_cli_runner().invoke(args=["units", "population", str(good)])
+    assert result.exit_code == 0, result.output
+    db.session.expire_all()
+    assert (get_unit(COMMUNE_A).population, get_unit(COMMUNE_A).households) == (5200, 1100)
+    bad = tmp_path / "bad.csv"
+    bad.write_text(f"code,population\n{COMMUNE_A},7000\nXXXX,10\n{world.village_a.code},many\n", encoding="utf-8")
+    result = app.test_cli_runner().invoke(args=["units", "population", str(bad)])
+    assert result.exit_code != 0 and "XXXX" in result.output and "many" in result.output
+    db.session.expire_all()
+    assert get_unit(COMMUNE_A).population == 5200  # one bad row changes nothing
+
+
+def test_series_by_month(as_phone, app_context):
+    world = build_world()
+    as_phone(MEMBER_A).post("/activities/batch", json={"items": [activity_item(world.village_a.code)]})
+    series = as_phone(LEADER_A).get(f"/coverage/{COMMUNE_A}/series?indicator=active_members&months=3").get_json()
+    assert len(series) == 3 and series[-1]["numerator"] == 1
