@@ -3,14 +3,20 @@
 Everything is drawn as vectors except the step pictures, so the sheet prints crisply; the
 text is scaled down just enough for the whole poster to fit on one page."""
 
+import hashlib
 import io
+import os
+import tempfile
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import segno
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from fpdf import FPDF
+from fontTools import subset as font_subset
+from fontTools.ttLib import TTFont
 from fpdf.enums import MethodReturnValue, XPos, YPos
 from sqlalchemy import select
 
@@ -23,6 +29,10 @@ from .services import LocalisedPoster, get_poster
 
 FONTS = Path(__file__).resolve().parent / "fonts"
 FONT = "DejaVu"
+# Latin with every Vietnamese letter (precomposed and combining), punctuation, currency, arrows and
+# symbols: what Vietnamese, English and the Latin-script minority languages (Tày, H'Mông…) use.
+FONT_RANGES = ("U+0020-007E,U+00A0-024F,U+0300-036F,U+1E00-1EFF,U+2000-206F,U+20A0-20CF,U+2190-21FF,"
+               "U+2200-22FF,U+25A0-25FF,U+2600-27BF")
 PAGE_W, PAGE_H, MARGIN = 210, 297, 14
 CONTENT_W = PAGE_W - 2 * MARGIN
 NUMBER_W = 13  # the column of step numbers
@@ -50,6 +60,26 @@ def render_poster_pdf(slug: str, unit_code: str, lang: str) -> PosterPdf:
     return PosterPdf(bytes(data), poster.lang)
 
 
+@lru_cache(maxsize=4)
+def poster_font(name: str) -> str:
+    """DejaVu cut down to FONT_RANGES, made once per process into a temporary file: a third of the
+    glyphs, so each render parses and subsets it ~2.5× faster (fpdf2 reads fonts from a path)."""
+    source = FONTS / name
+    digest = hashlib.sha256(source.read_bytes() + FONT_RANGES.encode()).hexdigest()[:16]
+    target = Path(tempfile.gettempdir()) / f"toso-{digest}-{name}"
+    if not target.exists():
+        options = font_subset.Options(notdef_outline=True, layout_features=["*"], name_IDs=["*"],
+                                      drop_tables=font_subset.Options().drop_tables + ["FFTM"])
+        font = TTFont(source)
+        subsetter = font_subset.Subsetter(options)
+        subsetter.populate(unicodes=font_subset.parse_unicodes(FONT_RANGES))
+        subsetter.subset(font)
+        partial = target.with_suffix(f".{os.getpid()}.tmp")
+        font.save(partial)
+        os.replace(partial, target)  # atomic: workers starting together never read half a file
+    return str(target)
+
+
 def _unit_line(unit: Unit) -> tuple[str, str | None]:
     """"Thôn Lô Lô Chải, Xã Lũng Cú, Tuyên Quang" and the name of the team nearest to it."""
     chain = [*ancestors_of(unit), unit]
@@ -65,8 +95,8 @@ class _PosterSheet:
         pdf = self.pdf = FPDF(format="A4", unit="mm")
         pdf.set_margins(MARGIN, MARGIN, MARGIN)
         pdf.set_auto_page_break(False)
-        pdf.add_font(FONT, "", str(FONTS / "DejaVuSans.ttf"))
-        pdf.add_font(FONT, "B", str(FONTS / "DejaVuSans-Bold.ttf"))
+        pdf.add_font(FONT, "", poster_font("DejaVuSans.ttf"))
+        pdf.add_font(FONT, "B", poster_font("DejaVuSans-Bold.ttf"))
         pdf.set_title(poster.text.title)
         pdf.set_lang(poster.lang)
         pdf.set_creator("ToSo")

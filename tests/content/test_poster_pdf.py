@@ -102,3 +102,24 @@ def test_an_unknown_unit_or_poster_is_a_404_problem(client):
 def test_the_unit_is_required(client):
     response = client.get(f"/api/v1/posters/{POSTER}.pdf")
     assert response.status_code == 422 and "unit" in response.get_json()["errors"]
+
+
+def test_the_poster_fonts_have_every_character_of_the_content():
+    """The PDF uses DejaVu cut down to Latin and symbols; a new language must not lose letters."""
+    from fontTools.ttLib import TTFont
+
+    from server.content.files import read_content
+    from server.content.pdf import poster_font
+    from tests.content.conftest import REAL_CONTENT
+
+    content = read_content(REAL_CONTENT)
+    texts = [value for service in content.services for value in service["name"].values()]
+    for poster in content.posters:
+        for text in poster.translations.values():
+            texts += [text["title"], text["summary"], text["help"]]
+            texts += [step[key] for step in text["steps"] for key in ("text", "warning") if step[key]]
+    characters = {ord(char) for text in texts for char in text} - {ord("\n")}
+    for name in ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf"):
+        with TTFont(poster_font(name)) as font:
+            missing = characters - set(font.getBestCmap())
+        assert not missing, (name, "".join(map(chr, sorted(missing))))
