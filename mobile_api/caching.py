@@ -46,8 +46,7 @@ def conditional(view):
 
     wrapper._apidoc = deepcopy(getattr(wrapper, "_apidoc", {}))
     wrapper._apidoc["manual_doc"] = deepupdate(deepcopy(wrapper._apidoc.get("manual_doc", {})), {
-        "parameters": [{"in": "header", "name": "If-None-Match", "required": False,
-                        "schema": {"type": "string"}, "description": "the ETag of the copy you hold"}],
-        "responses": {"304": {"description": "Not modified: the copy you hold is current (no body)"}},
+        "responses": {"304": {"description": "Not modified: the If-None-Match header named the ETag of "
+                                             "the current representation (no body)"}},
     })
     return wrapper

@@ -19,6 +19,7 @@ from .fields import UnitCode
 
 blp = Blueprint("content", __name__, description="Service catalogue and tutorial posters (public)")
 
+BINARY = {"type": "string", "format": "binary"}
 IMAGE_FILE = re.compile(r"^(?P<sha>[0-9a-f]{64})\.(?P<ext>[a-z]+)$")
 
 
@@ -99,7 +100,7 @@ def _image_url(image) -> str | None:
     return url_for("content.get_image", filename=f"{image.sha256}.{image.extension}")
 
 
-class StepSchema(ma.Schema):
+class PosterStepSchema(ma.Schema):
     text = ma.fields.String()
     image = ma.fields.Function(lambda step: _image_url(step["image"]), allow_none=True, metadata={
         "description": "URL of the step's picture (content-hashed: cache it forever)"})
@@ -108,7 +109,7 @@ class StepSchema(ma.Schema):
 
 class PosterSchema(PosterSummarySchema):
     help = ma.fields.String(attribute="text.help", metadata={"description": "how to get help from the team"})
-    steps = ma.fields.List(ma.fields.Nested(StepSchema))
+    steps = ma.fields.List(ma.fields.Nested(PosterStepSchema))
 
 
 class PosterPdfArgs(LangArgs):
@@ -162,7 +163,7 @@ def get_poster(args, slug):
 @blp.route("/posters/<string:slug>.pdf")
 @access(PUBLIC)
 @blp.arguments(PosterPdfArgs, location="query")
-@blp.response(200, content_type="application/pdf", description="An A4 poster to print")
+@blp.response(200, BINARY, content_type="application/pdf", description="An A4 poster to print")
 def get_poster_pdf(args, slug):
     """An A4 printable poster with a QR code that opens it and asks this unit's team for help."""
     lang = _language(args["lang"])
@@ -174,7 +175,8 @@ def get_poster_pdf(args, slug):
 
 @blp.route("/images/<string:filename>")
 @access(PUBLIC)
-@blp.response(200, content_type="image/png", description="A step image; its URL changes when it does")
+@blp.response(200, BINARY, content_type="image/png",
+              description="A step image (PNG or WebP); its URL changes when it does")
 def get_image(filename):
     """A step image at a content-hashed URL, cacheable forever."""
     match = IMAGE_FILE.match(filename)
