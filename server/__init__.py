@@ -10,7 +10,7 @@ from sqlalchemy.engine import Engine
 from werkzeug.routing import IntegerConverter
 
 from . import config
-from .extensions import babel, db, migrate
+from .extensions import babel, compress, db, migrate
 from .problems import register_problem_handlers
 
 MIGRATIONS_DIR = os.path.join(os.path.dirname(os.path.dirname(__file__)), "migrations")
@@ -34,6 +34,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     db.init_app(app)
     migrate.init_app(app, db, directory=MIGRATIONS_DIR)
     babel.init_app(app, locale_selector=select_locale)
+    compress.init_app(app)
     register_problem_handlers(app)
     _register_models()
 
@@ -117,6 +118,7 @@ def _sqlite_pragmas(dbapi_connection, _record):
 def _register_models() -> None:
     """Import every model module so that metadata (and Alembic autogenerate) sees all tables."""
     from .auth import models as _auth  # noqa: F401
+    from .content import models as _content  # noqa: F401
     from .roles import models as _roles  # noqa: F401
     from .teams import models as _teams  # noqa: F401
     from .units import models as _units  # noqa: F401
@@ -124,9 +126,10 @@ def _register_models() -> None:
 
 def _register_cli(app: Flask) -> None:
     from .auth.cli import dev_cli
+    from .content.cli import content_cli
     from .demo.cli import demo_cli
     from .roles.cli import roles_cli
     from .units.cli import units_cli
 
-    for group in (units_cli, roles_cli, demo_cli, dev_cli):
+    for group in (units_cli, roles_cli, content_cli, demo_cli, dev_cli):
         app.cli.add_command(group)
