@@ -51,6 +51,10 @@ DEFAULTS = {
             }
         },
     },
+    # gzip, which every phone's HTTP stack decodes, for the API's JSON; static files are left to the
+    # reverse proxy (compressing them here would hold their file handles open).
+    "COMPRESS_ALGORITHM": ["gzip"],
+    "COMPRESS_MIMETYPES": ["application/json", "application/problem+json", "text/csv", "text/html"],
     # Validation errors are answered with problem+json by server.problems, not smorest's schema.
     "PROPAGATE_EXCEPTIONS": False,
 }
