@@ -22,11 +22,11 @@ class ToSoApi(Api):
 
 
 def register_api(app: Flask) -> Api:
-    from . import health, me, role_grants, teams, units
+    from . import health, help_requests, me, notifications, role_grants, teams, units
 
     api = ToSoApi(app)
     api.spec.options["servers"] = [{"url": "/"}]
-    blueprints = [health.blp, me.blp, units.blp, role_grants.blp, teams.blp]
+    blueprints = [health.blp, me.blp, units.blp, role_grants.blp, teams.blp, help_requests.blp, notifications.blp]
     for blueprint in blueprints:
         api.register_blueprint(blueprint, url_prefix=PREFIX)
     names = {blueprint.name for blueprint in blueprints}
