@@ -1,7 +1,7 @@
 import marshmallow as ma
-from flask_babel import get_locale
 from flask_smorest import Blueprint
 
+from server import select_locale
 from server.notifications import services
 
 from .access import SIGNED_IN, access, current_scope
@@ -77,7 +77,7 @@ def mark_all_read():
 @blp.response(201, DeviceSchema)
 def register_device(data):
     """Register this phone for push; pushes are written in the request's Accept-Language."""
-    return services.register_device(current_scope(), data["token"], data["platform"], str(get_locale()))
+    return services.register_device(current_scope(), data["token"], data["platform"], select_locale())
 
 
 @blp.route("/devices/<string:token>", methods=["DELETE"])

@@ -1,15 +1,15 @@
 """Help requests (history, comments, ratings, reference counters), notification outbox and devices
 
-Revision ID: 21ae68c9f0ed
+Revision ID: d9ab129e1612
 Revises: 27135293c381
-Create Date: 2026-11-23 09:20:49.942972
+Create Date: 2026-11-23 09:38:41.342723
 
 """
 from alembic import op
 import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
-revision = '21ae68c9f0ed'
+revision = 'd9ab129e1612'
 down_revision = '27135293c381'
 branch_labels = None
 depends_on = None
@@ -41,6 +41,7 @@ def upgrade():
     sa.Column('number', sa.Integer(), nullable=False),
     sa.Column('reference', sa.String(length=20), nullable=False),
     sa.Column('unit_id', sa.Integer(), nullable=False),
+    sa.Column('unit_path', sa.String(length=400).with_variant(sa.VARCHAR(length=400, collation='C'), 'postgresql'), nullable=False),
     sa.Column('team_id', sa.Integer(), nullable=True),
     sa.Column('service', sa.String(length=40), nullable=False),
     sa.Column('description', sa.Text(), nullable=False),
@@ -76,9 +77,9 @@ def upgrade():
     with op.batch_alter_table('help_requests', schema=None) as batch_op:
         batch_op.create_index('ix_help_requests_assignee_id_status', ['assignee_id', 'status'], unique=False)
         batch_op.create_index('ix_help_requests_requester_id_service_status', ['requester_id', 'service', 'status'], unique=False)
-        batch_op.create_index('ix_help_requests_status_resolution_due_at', ['status', 'resolution_due_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_help_requests_team_id'), ['team_id'], unique=False)
         batch_op.create_index('ix_help_requests_unit_id_status', ['unit_id', 'status'], unique=False)
+        batch_op.create_index('ix_help_requests_unit_path_status', ['unit_path', 'status'], unique=False)
         batch_op.create_index('ix_help_requests_updated_at', ['updated_at'], unique=False)
 
     op.create_table('help_request_comments',
@@ -166,9 +167,9 @@ def downgrade():
     op.drop_table('help_request_comments')
     with op.batch_alter_table('help_requests', schema=None) as batch_op:
         batch_op.drop_index('ix_help_requests_updated_at')
+        batch_op.drop_index('ix_help_requests_unit_path_status')
         batch_op.drop_index('ix_help_requests_unit_id_status')
         batch_op.drop_index(batch_op.f('ix_help_requests_team_id'))
-        batch_op.drop_index('ix_help_requests_status_resolution_due_at')
         batch_op.drop_index('ix_help_requests_requester_id_service_status')
         batch_op.drop_index('ix_help_requests_assignee_id_status')
 
