@@ -50,11 +50,12 @@ class ToSoApi(Api):
 
 
 def register_api(app: Flask) -> Api:
-    from . import health, me, posters, role_grants, teams, units
+    from . import health, help_requests, me, notifications, posters, role_grants, teams, units
 
     api = ToSoApi(app)
     api.spec.options["servers"] = [{"url": "/"}]
-    blueprints = [health.blp, me.blp, units.blp, role_grants.blp, teams.blp, posters.blp]
+    blueprints = [health.blp, me.blp, units.blp, role_grants.blp, teams.blp, posters.blp, help_requests.blp,
+                  notifications.blp]
     for blueprint in blueprints:
         api.register_blueprint(blueprint, url_prefix=PREFIX)
     names = {blueprint.name for blueprint in blueprints}

@@ -119,6 +119,8 @@ def _register_models() -> None:
     """Import every model module so that metadata (and Alembic autogenerate) sees all tables."""
     from .auth import models as _auth  # noqa: F401
     from .content import models as _content  # noqa: F401
+    from .notifications import models as _notifications  # noqa: F401
+    from .requests import models as _requests  # noqa: F401
     from .roles import models as _roles  # noqa: F401
     from .teams import models as _teams  # noqa: F401
     from .units import models as _units  # noqa: F401
@@ -128,8 +130,10 @@ def _register_cli(app: Flask) -> None:
     from .auth.cli import dev_cli
     from .content.cli import content_cli
     from .demo.cli import demo_cli
+    from .notifications.cli import notifications_cli
+    from .requests.cli import requests_cli
     from .roles.cli import roles_cli
     from .units.cli import units_cli
 
-    for group in (units_cli, roles_cli, content_cli, demo_cli, dev_cli):
+    for group in (units_cli, roles_cli, content_cli, requests_cli, notifications_cli, demo_cli, dev_cli):
         app.cli.add_command(group)

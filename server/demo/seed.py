@@ -11,6 +11,7 @@ from ..text import fold
 from ..units.models import Unit
 from ..units.paths import child_path
 from ..units.services import get_unit
+from .requests import seed_requests
 
 
 @dataclass(frozen=True)
@@ -63,6 +64,7 @@ def seed_demo() -> str:
             member = _ensure(TeamMember, team_id=teams[person.team].id, phone=person.phone)
             member.display_name = person.name
     db.session.flush()
+    seed_requests()
     return f"Demo: {len(villages)} villages, {len(teams)} teams, {len(DEMO_PEOPLE)} people."
 
 
