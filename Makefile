@@ -14,6 +14,7 @@ FLASK := $(DEV_ENV) $(BIN)/flask --app wsgi
 demo: install
 	$(FLASK) db upgrade
 	$(FLASK) units import
+	$(FLASK) content load
 	$(FLASK) demo seed
 	@echo "ToSo runs on http://127.0.0.1:5000 — API docs: http://127.0.0.1:5000/api/v1/docs"
 	$(FLASK) run --host 127.0.0.1 --port 5000

@@ -74,7 +74,7 @@ class ResidentPageSchema(PageSchema):
     items = ma.fields.List(ma.fields.Nested(ResidentSchema))
 
 
-class MergeSchema(ma.Schema):
+class ResidentMergeSchema(ma.Schema):
     duplicate = ma.fields.UUID(required=True, metadata={"description": "the record merged into this one"})
 
 
@@ -168,7 +168,7 @@ def withdraw_consent(resident_id):
 
 @blp.route("/residents/<uuid:resident_id>/merge", methods=["POST"])
 @access(Ability.MANAGE)
-@blp.arguments(MergeSchema)
+@blp.arguments(ResidentMergeSchema)
 @blp.response(200, ResidentDetailSchema)
 def merge(data, resident_id):
     """Leaders: merge a duplicate record into this one. The duplicate is kept, pointing here."""

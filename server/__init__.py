@@ -10,7 +10,7 @@ from sqlalchemy.engine import Engine
 from werkzeug.routing import IntegerConverter
 
 from . import config
-from .extensions import babel, db, migrate
+from .extensions import babel, compress, db, migrate
 from .problems import register_problem_handlers
 
 MIGRATIONS_DIR = os.path.join(os.path.dirname(os.path.dirname(__file__)), "migrations")
@@ -34,6 +34,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     db.init_app(app)
     migrate.init_app(app, db, directory=MIGRATIONS_DIR)
     babel.init_app(app, locale_selector=select_locale)
+    compress.init_app(app)
     register_problem_handlers(app)
     _register_models()
 
@@ -118,7 +119,10 @@ def _register_models() -> None:
     """Import every model module so that metadata (and Alembic autogenerate) sees all tables."""
     from .activities import models as _activities  # noqa: F401
     from .auth import models as _auth  # noqa: F401
+    from .content import models as _content  # noqa: F401
     from .coverage import models as _coverage  # noqa: F401
+    from .notifications import models as _notifications  # noqa: F401
+    from .requests import models as _requests  # noqa: F401
     from .residents import models as _residents  # noqa: F401
     from .roles import models as _roles  # noqa: F401
     from .teams import models as _teams  # noqa: F401
@@ -127,10 +131,14 @@ def _register_models() -> None:
 
 def _register_cli(app: Flask) -> None:
     from .auth.cli import dev_cli
+    from .content.cli import content_cli
     from .coverage.cli import coverage_cli
     from .demo.cli import demo_cli
+    from .notifications.cli import notifications_cli
+    from .requests.cli import requests_cli
     from .roles.cli import roles_cli
     from .units.cli import units_cli
 
-    for group in (units_cli, roles_cli, coverage_cli, demo_cli, dev_cli):
+    for group in (units_cli, roles_cli, content_cli, requests_cli, notifications_cli, coverage_cli, demo_cli,
+                  dev_cli):
         app.cli.add_command(group)

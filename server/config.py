@@ -1,5 +1,6 @@
 """Configuration read from the environment, with safe defaults for the embedded demo."""
 
+import json
 import os
 
 DEFAULT_FIREBASE_PROJECT_ID = "toso-dev"
@@ -24,6 +25,10 @@ def from_environment() -> dict:
         "POSTERS_DIR": env.get("POSTERS_DIR"),
         "PUBLIC_BASE_URL": env.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000"),
         "FIREBASE_WEB_API_KEY": env.get("FIREBASE_WEB_API_KEY"),
+        # {"vneid": [8, 48], …}: first-response and resolution hours per service (default 24 h, 72 h)
+        "HELP_REQUEST_SLA_HOURS": json.loads(env.get("HELP_REQUEST_SLA_HOURS") or "{}"),
+        # A service-account JSON file for FCM; unset means Google's application default credentials.
+        "FCM_CREDENTIALS_FILE": env.get("FCM_CREDENTIALS_FILE"),
     }
 
 
@@ -53,6 +58,15 @@ DEFAULTS = {
             }
         },
     },
+    # gzip, which every phone's HTTP stack decodes, for the API's JSON; static files are left to the
+    # reverse proxy (compressing them here would hold their file handles open).
+    "COMPRESS_ALGORITHM": ["gzip"],
+    "COMPRESS_MIMETYPES": ["application/json", "application/problem+json", "text/csv", "text/html"],
+    "HELP_REQUEST_DEFAULT_SLA_HOURS": (24, 72),
+    "HELP_REQUEST_REOPEN_DAYS": 7,
+    "FCM_HTTP_TIMEOUT": 10,
+    "NOTIFICATION_MAX_ATTEMPTS": 8,
+    "NOTIFICATION_RETRY_BASE_SECONDS": 30,
     # Validation errors are answered with problem+json by server.problems, not smorest's schema.
     "PROPAGATE_EXCEPTIONS": False,
 }

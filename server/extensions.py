@@ -1,6 +1,7 @@
 """Flask extensions, created unbound and attached in create_app()."""
 
 from flask_babel import Babel
+from flask_compress import Compress
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import MetaData
@@ -23,3 +24,4 @@ class Base(DeclarativeBase):
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate(compare_type=True)
 babel = Babel()
+compress = Compress()  # gzip (or br/zstd) for JSON when the client accepts it

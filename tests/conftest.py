@@ -14,13 +14,16 @@ from sqlalchemy.engine import make_url
 
 from server import create_app
 from server.auth.emulator import mint_emulator_token
+from server.content.files import default_root
+from server.content.loader import load_content_from
 from server.extensions import db
 from server.units.models import Unit
 from server.units.official import import_official_units
 
 PROJECT_ID = "toso-test"
 # Tables kept between tests: the official unit tree is reference data, imported once.
-REFERENCE_TABLES = {"units", "alembic_version"}
+# So are the posters and the service catalogue, loaded once from the real content/ folder.
+REFERENCE_TABLES = {"units", "alembic_version", "services", "posters", "poster_translations", "images"}
 
 
 def pytest_report_header(config):
@@ -102,9 +105,15 @@ def app(database_url):
     with app.app_context():
         upgrade()
         import_official_units()
+        load_real_content()
         db.session.commit()
     yield app
     dispose(app)
+
+
+def load_real_content():
+    """The real posters and services (content/), so API tests see what users will."""
+    return load_content_from(default_root(None))
 
 
 @pytest.fixture(autouse=True)

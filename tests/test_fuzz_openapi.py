@@ -22,10 +22,21 @@ def _close_connections():
     dispose(FUZZED_APP)
 
 
+@schema.auth()
+class SignedInAsCommuneLeader:
+    """Every call is signed in, as the leader of the world's commune A."""
+
+    def get(self, case, context):
+        return auth_headers(LEADER_A)["Authorization"]
+
+    def set(self, case, data, context):
+        case.headers = {**(case.headers or {}), "Authorization": data}
+
+
 @pytest.fixture
 def world(app):
     with app.app_context():
-        return build_world()
+        build_world()
 
 
 @schema.parametrize()
@@ -33,4 +44,5 @@ def world(app):
 def test_no_server_errors_and_documented_responses(case, app, world):
     # Valid-looking requests that name units or teams that do not exist are rightly refused,
     # so "positive data acceptance" does not apply; every other check does.
-    case.call_and_validate(headers=auth_headers(LEADER_A), excluded_checks=[checks.positive_data_acceptance])
+    # Identity encoding: the WSGI transport hands back bodies as sent (gzip is tested on its own).
+    case.call_and_validate(headers={"Accept-Encoding": "identity"}, excluded_checks=[checks.positive_data_acceptance])

@@ -20,3 +20,19 @@ def test_masking_keeps_the_rest_of_the_note():
 
 def test_field_names_for_identity_numbers():
     assert is_citizen_id_field("CCCD") and is_citizen_id_field("so-cmnd") and not is_citizen_id_field("name")
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("CCCD 001203004567 bị khóa", "CCCD ************ bị khóa"),
+    ("số cmnd 123456789.", "số cmnd *********."),
+    ("0012 0300 4567", "**** **** ****"),
+    ("001 203 004 567", "*** *** *** ***"),
+    ("gọi 0912345678 hoặc +84912345678", "gọi 0912345678 hoặc +84912345678"),  # phone numbers stay
+    ("nợ 100.000.000 đồng", "nợ 100.000.000 đồng"),  # amounts stay
+    ("mã 1234567890123", "mã 1234567890123"),  # 13 digits is not an ID
+    ("", ""),
+    (None, None),
+])
+def test_citizen_id_like_numbers_are_masked_whole(text, expected):
+    """No digit of an identity number is kept: ToSo never needs any of it."""
+    assert mask_citizen_ids(text) == expected

@@ -133,3 +133,18 @@ def test_health_is_503_when_the_database_is_unreachable(tmp_path, url):
 def test_language_of_errors(client, lang, expected):
     response = client.get("/api/v1/nothing-here", headers={"Accept-Language": lang})
     assert response.get_json()["title"] == expected
+
+
+@pytest.mark.parametrize("where", ["body", "query", "path"])
+def test_nul_characters_are_refused_everywhere(as_phone, app_context, where):
+    build_world()
+    api = as_phone(LEADER_A)
+    if where == "body":
+        response = api.post("/units", json={"parent": COMMUNE_A, "name": "Thôn\x00"})
+    elif where == "query":
+        response = api.get("/units", query_string={"q": "ha\x00"})
+    else:
+        response = api.get("/units/00%00715")
+    _assert_problem(response, 422)
+    local_units = db.session.scalar(select(func.count()).select_from(Unit).where(Unit.official.is_(False)))
+    assert local_units == 2  # the world's two villages, nothing more

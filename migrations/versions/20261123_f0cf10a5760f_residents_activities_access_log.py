@@ -1,7 +1,7 @@
 """Residents, assistance records (activities) and the personal-data access log.
 
 Revision ID: f0cf10a5760f
-Revises: 27135293c381
+Revises: d9ab129e1612
 Create Date: 2026-11-23 09:19:28.820062
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'f0cf10a5760f'
-down_revision = '27135293c381'
+down_revision = 'd9ab129e1612'
 branch_labels = None
 depends_on = None
 

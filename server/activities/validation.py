@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 from flask_babel import gettext as _
 
 from ..privacy import is_citizen_id_field, mask_citizen_ids
-from .catalogue import known_service_codes
+from ..content.catalogue import known_service_codes
 from .models import ACTIONS, BLOCKERS, OUTCOMES
 
 FIELDS = frozenset({"id", "unit", "resident", "people", "service", "action", "outcome", "blocker",

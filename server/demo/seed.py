@@ -5,13 +5,14 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from ..extensions import db
-from .activities import seed_activities
 from ..roles.models import Role, RoleGrant
 from ..teams.models import Team, TeamMember
 from ..text import fold
 from ..units.models import Unit
 from ..units.paths import child_path
 from ..units.services import get_unit
+from .activities import seed_activities
+from .requests import seed_requests
 
 
 @dataclass(frozen=True)
@@ -64,6 +65,7 @@ def seed_demo() -> str:
             member = _ensure(TeamMember, team_id=teams[person.team].id, phone=person.phone)
             member.display_name = person.name
     db.session.flush()
+    seed_requests()
     report = f"Demo: {len(villages)} villages, {len(teams)} teams, {len(DEMO_PEOPLE)} people."
     report += "\n" + seed_activities()
     return report

@@ -1,0 +1,1 @@
+"""Tutorial posters and the service catalogue: files under content/, loaded into the database."""

@@ -1,0 +1,104 @@
+"""Reading the loaded catalogue in one language, with a Vietnamese fallback."""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+from sqlalchemy.orm import defer, selectinload
+
+from ..errors import NotFound
+from ..extensions import db
+from .models import DEFAULT_LANGUAGE, Image, Poster, PosterTranslation, Service
+
+
+@dataclass
+class LocalisedPoster:
+    """A poster seen in one language; `fell_back` says the requested language was not available."""
+
+    poster: Poster
+    text: PosterTranslation
+    requested_lang: str
+    steps: list[dict] = field(default_factory=list)  # with "image" resolved to an Image (or None)
+
+    @property
+    def lang(self) -> str:
+        return self.text.lang
+
+    @property
+    def fell_back(self) -> bool:
+        return self.text.lang not in (self.requested_lang, _primary(self.requested_lang))
+
+
+@dataclass
+class CatalogueView:
+    items: list[LocalisedPoster]
+    removed: list[str]  # slugs a phone should drop from its copy of this list
+    as_of: datetime | None  # the latest change: the next sync's `changed_since`
+
+
+def _primary(lang: str) -> str:
+    return lang.split("-", 1)[0]
+
+
+def pick_translation(poster: Poster, lang: str) -> PosterTranslation:
+    """The poster in `lang` ("vi-VN" finds "vi"), else in Vietnamese, which every poster has."""
+    by_lang = {translation.lang: translation for translation in poster.translations}
+    return by_lang.get(lang) or by_lang.get(_primary(lang)) or by_lang[DEFAULT_LANGUAGE]
+
+
+def list_services() -> list[tuple[Service, list[str]]]:
+    """Services in catalogue order, each with the slugs of its published posters."""
+    services = db.session.scalars(
+        select(Service).where(Service.removed_at.is_(None)).order_by(Service.position)).all()
+    slugs: dict[int, list[str]] = {}
+    for service_id, slug in db.session.execute(
+            select(Poster.service_id, Poster.slug).where(Poster.removed_at.is_(None)).order_by(Poster.slug)):
+        slugs.setdefault(service_id, []).append(slug)
+    return [(service, slugs.get(service.id, [])) for service in services]
+
+
+def list_posters(lang: str, service: str | None = None, audience: str | None = None,
+                 changed_since: datetime | None = None) -> CatalogueView:
+    """Published posters matching the filters; with `changed_since`, only those changed after it,
+    and the slugs of posters removed (or no longer matching) since then."""
+    stmt = select(Poster).options(selectinload(Poster.translations)).order_by(Poster.slug)
+    if changed_since is not None:
+        stmt = stmt.where(Poster.updated_at > changed_since)
+    items, removed = [], []
+    for poster in db.session.scalars(stmt):
+        matches = ((service is None or poster.service.code == service)
+                   and (audience is None or poster.audience == audience))
+        if poster.removed_at is None and matches:
+            items.append(LocalisedPoster(poster, pick_translation(poster, lang), lang))
+        elif changed_since is not None:
+            removed.append(poster.slug)
+    as_of = db.session.scalar(select(func.max(Poster.updated_at)))
+    return CatalogueView(items, removed, as_of)
+
+
+def get_poster(slug: str, lang: str) -> LocalisedPoster:
+    """One published poster with its steps; a step's image is resolved to the stored Image."""
+    poster = db.session.scalar(select(Poster).where(Poster.slug == slug, Poster.removed_at.is_(None))
+                               .options(selectinload(Poster.translations)))
+    if poster is None:
+        raise NotFound(_("There is no poster %(slug)s.", slug=slug))
+    localised = LocalisedPoster(poster, pick_translation(poster, lang), lang)
+    names = {step["image"] for step in localised.text.steps if step.get("image")}
+    images = {image.name: image for image in db.session.scalars(
+        select(Image).where(Image.name.in_(names)).options(defer(Image.data)))} if names else {}
+    localised.steps = [step | {"image": images.get(step.get("image"))} for step in localised.text.steps]
+    return localised
+
+
+def known_languages() -> list[str]:
+    """Every language some poster is written in (a Tày or H'Mông file adds one)."""
+    return list(db.session.scalars(select(PosterTranslation.lang).distinct().order_by(PosterTranslation.lang)))
+
+
+def get_image(sha256: str, extension: str) -> Image:
+    image = db.session.scalar(select(Image).where(Image.sha256 == sha256).limit(1))
+    if image is None or image.extension != extension:
+        raise NotFound(_("There is no such image."))
+    return image
+

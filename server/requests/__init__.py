@@ -1,0 +1,1 @@
+"""Help requests: villagers ask, the village team answers."""

@@ -1,0 +1,88 @@
+"""What each person is told when a request changes (rendered later in the recipient's language)."""
+
+from datetime import timedelta, timezone
+
+from flask_babel import gettext as _
+
+from ..auth.models import User
+from ..notifications.services import enqueue
+from ..roles.models import Role
+from ..content.catalogue import service_name
+from .models import HelpRequest
+from .routing import local_users, team_users
+
+EXCERPT = 80
+VIETNAM_TIME = timezone(timedelta(hours=7))  # no daylight saving
+
+
+def _excerpt(text: str) -> str:
+    return text if len(text) <= EXCERPT else text[: EXCERPT - 1] + "…"
+
+
+def _service(request: HelpRequest) -> str:
+    from flask_babel import get_locale
+
+    return service_name(request.service, str(get_locale() or "vi"))
+
+
+def new_request(request: HelpRequest, actor: User) -> None:
+    """The team's queue has a new request; with no team, the local leaders hear about it."""
+    recipients = team_users(request.team_id) if request.team_id else []
+    recipients = recipients or local_users(request.unit, (Role.TEAM_LEADER,))
+    enqueue(recipients, "request_new", lambda: (
+        _("New help request %(reference)s", reference=request.reference),
+        _("%(service)s in %(unit)s: %(text)s", service=_service(request), unit=request.unit.name,
+          text=_excerpt(request.description)),
+    ), request.id, skip=actor)
+
+
+def assigned(request: HelpRequest, actor: User) -> None:
+    enqueue([request.assignee], "request_assigned", lambda: (
+        _("Request %(reference)s is yours", reference=request.reference),
+        _("%(service)s in %(unit)s: %(text)s", service=_service(request), unit=request.unit.name,
+          text=_excerpt(request.description)),
+    ), request.id, skip=actor)
+
+
+def reply(request: HelpRequest, actor: User, body: str) -> None:
+    """A public reply: the requester hears from the team, the assignee (or team) from the requester."""
+    if actor.id == request.requester_id:
+        recipients = [request.assignee] if request.assignee else (
+            team_users(request.team_id) if request.team_id else [])
+    else:
+        recipients = [request.requester]
+    enqueue(recipients, "request_reply", lambda: (
+        _("New reply on %(reference)s", reference=request.reference), _excerpt(body),
+    ), request.id, skip=actor)
+
+
+def resolved(request: HelpRequest, actor: User) -> None:
+    enqueue([request.requester], "request_resolved", lambda: (
+        _("Request %(reference)s is resolved", reference=request.reference),
+        _("Please confirm that it works and rate the help you received."),
+    ), request.id, skip=actor)
+
+
+def status_changed(request: HelpRequest, actor: User, kind: str) -> None:
+    """Cancelled or reopened (the assignee hears) and merged (the requester hears)."""
+    texts = {
+        "request_cancelled": lambda: (_("Request %(reference)s was cancelled", reference=request.reference),
+                                      _("The person who asked no longer needs help.")),
+        "request_reopened": lambda: (_("Request %(reference)s was reopened", reference=request.reference),
+                                     _("The problem is not solved yet; please get back in touch.")),
+        "request_merged": lambda: (_("Request %(reference)s was merged", reference=request.reference),
+                                   _("It is handled together with request %(other)s.",
+                                     other=request.merged_into.reference if request.merged_into else "")),
+    }
+    recipients = [request.requester] if kind == "request_merged" else [request.assignee]
+    enqueue(recipients, kind, texts[kind], request.id, skip=actor)
+
+
+def overdue(request: HelpRequest) -> None:
+    """Escalation: the team's leaders, the commune's monitors and the assignee."""
+    recipients = local_users(request.unit, (Role.TEAM_LEADER, Role.MONITOR)) + [request.assignee]
+    enqueue(recipients, "request_overdue", lambda: (
+        _("Request %(reference)s is overdue", reference=request.reference),
+        _("%(service)s in %(unit)s has waited since %(date)s.", service=_service(request),
+          unit=request.unit.name, date=request.created_at.astimezone(VIETNAM_TIME).strftime("%d/%m/%Y")),
+    ), request.id)

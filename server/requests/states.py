@@ -1,0 +1,74 @@
+"""The state machine of a help request: which action leads from which status to which, and who may.
+
+new → assigned → in_progress ⇄ waiting_on_resident → resolved → closed; cancelled before
+resolution; reopened within a few days of resolution; merged into another request."""
+
+from dataclasses import dataclass
+
+from flask_babel import lazy_gettext as _l
+
+from ..auth.scope import Ability, Scope
+from ..types import utcnow
+from .models import OPEN_STATUSES, HelpRequest, Status
+
+REQUESTER, WORKER, MANAGER, ASSIGNEE = "requester", "worker", "manager", "assignee"
+WORKING = (Status.ASSIGNED, Status.IN_PROGRESS, Status.WAITING_ON_RESIDENT)
+
+
+@dataclass(frozen=True)
+class Transition:
+    sources: tuple[Status, ...]
+    target: Status | None  # None: decided by the action (reopen)
+    actors: tuple[str, ...]  # who may: the requester, anyone working the area, a manager, the assignee
+
+
+TRANSITIONS = {
+    "claim": Transition((Status.NEW,), Status.ASSIGNED, (WORKER,)),
+    "assign": Transition((Status.NEW, *WORKING), Status.ASSIGNED, (MANAGER,)),
+    "start": Transition((Status.ASSIGNED,), Status.IN_PROGRESS, (ASSIGNEE, MANAGER)),
+    "wait": Transition((Status.IN_PROGRESS,), Status.WAITING_ON_RESIDENT, (ASSIGNEE, MANAGER)),
+    "resume": Transition((Status.WAITING_ON_RESIDENT,), Status.IN_PROGRESS, (ASSIGNEE, MANAGER)),
+    "resolve": Transition(WORKING, Status.RESOLVED, (ASSIGNEE, MANAGER)),
+    "close": Transition((Status.RESOLVED,), Status.CLOSED, (REQUESTER, WORKER)),
+    "cancel": Transition(OPEN_STATUSES, Status.CANCELLED, (REQUESTER,)),
+    "reopen": Transition((Status.RESOLVED, Status.CLOSED), None, (REQUESTER,)),
+    "merge": Transition(OPEN_STATUSES, Status.MERGED, (WORKER,)),
+}
+
+STATUS_LABELS = {
+    Status.NEW: _l("new"), Status.ASSIGNED: _l("assigned"), Status.IN_PROGRESS: _l("in progress"),
+    Status.WAITING_ON_RESIDENT: _l("waiting on the resident"), Status.RESOLVED: _l("resolved"),
+    Status.CLOSED: _l("closed"), Status.CANCELLED: _l("cancelled"), Status.MERGED: _l("merged"),
+}
+ACTION_LABELS = {
+    "claim": _l("claim"), "assign": _l("assign"), "start": _l("start"), "wait": _l("wait on the resident"),
+    "resume": _l("resume"), "resolve": _l("resolve"), "close": _l("close"), "cancel": _l("cancel"),
+    "reopen": _l("reopen"), "merge": _l("merge"),
+}
+
+
+def roles_of(scope: Scope, request: HelpRequest) -> set[str]:
+    roles = set()
+    if request.requester_id == scope.user.id:
+        roles.add(REQUESTER)
+    if scope.allows(Ability.WORK, request.unit):
+        roles.add(WORKER)
+    if scope.allows(Ability.MANAGE, request.unit):
+        roles.add(MANAGER)
+    if request.assignee_id is not None and request.assignee_id == scope.user.id:
+        roles.add(ASSIGNEE)
+    return roles
+
+
+def allowed_actions(scope: Scope, request: HelpRequest) -> list[str]:
+    """What the caller may do with the request now (the app shows these buttons)."""
+    roles = roles_of(scope, request)
+    return [action for action, rule in TRANSITIONS.items()
+            if request.status in rule.sources and roles & set(rule.actors)]
+
+
+def present(scope: Scope, request: HelpRequest) -> HelpRequest:
+    """Attach what depends on the caller and the clock: allowed actions, overdue."""
+    request.allowed_actions = allowed_actions(scope, request)
+    request.overdue = request.is_overdue(utcnow())
+    return request
