@@ -8,7 +8,7 @@ from flask_smorest import Blueprint
 
 from server.auth.scope import Ability
 from server.coverage import services
-from server.coverage.indicators import BY_CODE
+from server.coverage.indicators import BY_CODE, INDICATORS
 
 from .access import SIGNED_IN, access, current_scope
 from .fields import UnitCode
@@ -71,7 +71,8 @@ class ChildrenArgs(CoverageArgs):
 
 
 class SeriesArgs(ma.Schema):
-    indicator = ma.fields.String(load_default="people_helped", validate=ma.validate.OneOf(list(BY_CODE)))
+    indicator = ma.fields.String(load_default="people_helped",
+                                 validate=ma.validate.OneOf([indicator.code for indicator in INDICATORS]))
     months = ma.fields.Integer(load_default=12, validate=ma.validate.Range(min=1, max=36))
 
 
@@ -91,11 +92,21 @@ class GapTeamSchema(ma.Schema):
     unit = ma.fields.Nested(UnitRefSchema)
 
 
+class OverdueRequestSchema(ma.Schema):
+    id = ma.fields.UUID()
+    reference = ma.fields.String()
+    status = ma.fields.String()
+    service = ma.fields.String()
+    unit = ma.fields.Nested(UnitRefSchema)
+    resolution_due_at = ma.fields.AwareDateTime()
+
+
 class GapsSchema(ma.Schema):
     unit = ma.fields.Nested(UnitRefSchema)
     since = ma.fields.AwareDateTime()
     quiet_villages = ma.fields.List(ma.fields.Nested(GapVillageSchema))
     idle_teams = ma.fields.List(ma.fields.Nested(GapTeamSchema))
+    overdue_requests = ma.fields.List(ma.fields.Nested(OverdueRequestSchema))
 
 
 class TargetInputSchema(ma.Schema):
@@ -155,7 +166,7 @@ def series(args, code):
 @access(SIGNED_IN)
 @blp.response(200, GapsSchema)
 def gaps(code):
-    """Villages with no assistance and teams with no active member in the last 30 days."""
+    """Villages with no assistance and teams with no active member in the last 30 days; overdue requests."""
     return services.gaps(current_scope(), code)
 
 

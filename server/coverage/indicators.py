@@ -63,7 +63,23 @@ INDICATORS = (
     Indicator("villages_reached", VILLAGES, _any, ALL_VILLAGES),
     Indicator("active_members", MEMBERS, _any, ALL_MEMBERS),
 )
-BY_CODE = {indicator.code: indicator for indicator in INDICATORS}
+
+
+@dataclass(frozen=True)
+class RequestIndicator:
+    """Computed from resolved help requests (far fewer than records) when coverage is read."""
+
+    code: str
+    denominator: str | None
+    additive: bool
+
+
+RESOLVED = "resolved"
+REQUEST_INDICATORS = (
+    RequestIndicator("requests_on_time", RESOLVED, True),  # resolved within the SLA / resolved
+    RequestIndicator("median_resolution_hours", None, False),
+)
+BY_CODE = {indicator.code: indicator for indicator in INDICATORS + REQUEST_INDICATORS}
 
 # Not-succeeded records by blocker: kept as counters named "blocker:<code>".
 BLOCKER_PREFIX = "blocker:"

@@ -17,11 +17,13 @@ from ..units.models import Unit
 from ..units.paths import subtree_condition
 from ..units.services import get_unit
 from .aggregates import codes_of
-from .indicators import ALL_MEMBERS, ALL_VILLAGES, BLOCKER_PREFIX, BY_CODE, INDICATORS, POPULATION
+from . import requests_figures
+from .indicators import ALL_MEMBERS, ALL_VILLAGES, BLOCKER_PREFIX, BY_CODE, INDICATORS, POPULATION, REQUEST_INDICATORS
 from .models import CoverageCounter, CoverageTarget, LastActivity
 from .periods import InvalidPeriod, Period, months_back, parse_period
 
 READ_ABILITIES = (Ability.VIEW, Ability.WORK)
+REQUEST_CODES = [indicator.code for indicator in REQUEST_INDICATORS]
 GAP_DAYS = 30
 
 
@@ -75,6 +77,8 @@ def unit_coverage(scope: Scope, code: str, period_key: str) -> UnitCoverage:
     items = [_figure(indicator, counters.get((unit.code, period.key, indicator.code), 0),
                      tree.for_unit(unit, indicator.denominator), targets.get(indicator.code))
              for indicator in INDICATORS]
+    items += _request_figures(requests_figures.summarise(requests_figures.resolved_requests(unit.path, period)),
+                              targets)
     blockers = sorted(({"blocker": key[len(BLOCKER_PREFIX):], "count": value}
                        for (u, p, key), value in counters.items() if key.startswith(BLOCKER_PREFIX) and value),
                       key=lambda b: (-b["count"], b["blocker"]))
@@ -87,6 +91,11 @@ def children_coverage(scope: Scope, code: str, indicator_code: str, period_key: 
     period = period_or_error(period_key)
     children = list(db.session.scalars(select(Unit).where(Unit.parent_id == unit.id, Unit.abolished_at.is_(None))
                                        .order_by(Unit.search_name)))
+    if indicator.code in REQUEST_CODES:
+        summaries = requests_figures.by_child(requests_figures.resolved_requests(unit.path, period), unit.depth + 1)
+        empty = requests_figures.summarise([])
+        return unit, [{"unit": child, **_request_figures(summaries.get(child.code, empty), {})[
+            REQUEST_CODES.index(indicator.code)].__dict__} for child in children]
     counters = _counters([c.code for c in children], [period.key], indicator.code)
     tree = Denominators(unit)
     rows = []
@@ -115,7 +124,8 @@ def gaps(scope: Scope, code: str) -> dict:
         LastActivity.subject.in_([f"unit:{v.code}" for v in villages]))).all()) if villages else {}
     quiet_villages = [{"unit": v, "last_activity": last.get(f"unit:{v.code}")} for v in villages
                       if last.get(f"unit:{v.code}") is None or last[f"unit:{v.code}"] < since]
-    return {"unit": unit, "since": since, "quiet_villages": quiet_villages, "idle_teams": _idle_teams(unit, since)}
+    return {"unit": unit, "since": since, "quiet_villages": quiet_villages, "idle_teams": _idle_teams(unit, since),
+            "overdue_requests": requests_figures.overdue_requests(unit.path)}
 
 
 def _idle_teams(unit: Unit, since) -> list[Team]:
@@ -132,6 +142,17 @@ def _idle_teams(unit: Unit, since) -> list[Team]:
                                            LastActivity.occurred_at >= since))}
     active_phones = {users[i] for i in active_ids}
     return [team for team in teams if not any(member.phone in active_phones for member in team.members)]
+
+
+def _request_figures(summary: dict, targets: dict) -> list[Figure]:
+    on_time, resolved = summary["on_time"], summary["resolved"]
+    median = summary["median_hours"]
+    return [
+        Figure("requests_on_time", on_time, resolved, round(on_time / resolved, 4) if resolved else None,
+               targets.get("requests_on_time")),
+        # A median has no numerator and denominator; `rate` carries the hours (null with no request resolved).
+        Figure("median_resolution_hours", resolved, None, median),
+    ]
 
 
 def _counters(unit_codes, period_keys, indicator: str | None = None) -> dict:
@@ -234,7 +255,7 @@ def set_target(scope: Scope, unit_code: str, indicator_code: str, rate: float, d
         raise Forbidden(_("Only administrators and monitors of this area set targets."))
     indicator = indicator_or_error(indicator_code)
     if indicator.denominator is None:
-        raise InvalidInput(_("This indicator is a count; it has no rate to aim for."),
+        raise InvalidInput(_("This indicator has no rate to aim for."),
                            {"indicator": [_("Choose an indicator with a rate.")]})
     target = db.session.scalar(select(CoverageTarget).where(CoverageTarget.unit_id == unit.id,
                                                             CoverageTarget.indicator == indicator.code))

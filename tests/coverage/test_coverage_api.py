@@ -125,3 +125,30 @@ def test_series_by_month(as_phone, app_context):
     as_phone(MEMBER_A).post("/activities/batch", json={"items": [activity_item(world.village_a.code)]})
     series = as_phone(LEADER_A).get(f"/coverage/{COMMUNE_A}/series?indicator=active_members&months=3").get_json()
     assert len(series) == 3 and series[-1]["numerator"] == 1
+
+
+def test_requests_on_time_and_median_resolution(as_phone, app_context):
+    from datetime import timedelta
+
+    from server.requests.models import HelpRequest
+
+    world = build_world()
+    resident = as_phone("+84911222333")
+    created = []
+    for hours_taken, within_sla in ((10, True), (30, True), (100, False)):
+        body = resident.post("/help-requests", json={
+            "id": str(__import__("uuid").uuid4()), "unit": world.village_a.code, "service": "vneid",
+            "description": "Không đăng nhập được VNeID"}).get_json()
+        request = db.session.get(HelpRequest, __import__("uuid").UUID(body["id"]))
+        request.status, request.resolved_at = "resolved", request.created_at + timedelta(hours=hours_taken)
+        if not within_sla:
+            request.resolution_due_at = request.created_at + timedelta(hours=72)
+        created.append(request)
+    db.session.commit()
+    figures = _figures(as_phone(LEADER_A), COMMUNE_A)
+    on_time = figures["requests_on_time"]
+    assert (on_time["numerator"], on_time["denominator"], on_time["rate"]) == (2, 3, 0.6667)
+    assert figures["median_resolution_hours"]["rate"] == 30.0
+    children = as_phone(LEADER_A).get(f"/coverage/{COMMUNE_A}/children?indicator=requests_on_time").get_json()
+    assert [(c["unit"]["code"], c["numerator"], c["denominator"]) for c in children["items"]] == [
+        (world.village_a.code, 2, 3)]

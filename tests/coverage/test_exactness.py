@@ -140,7 +140,8 @@ def _this_month_quarter_year():
 
 def _api_figures(api, code, period):
     body = api.get(f"/coverage/{code}?period={period}").get_json()
-    return ({item["indicator"]: item["numerator"] for item in body["items"]},
+    activity_codes = {indicator.code for indicator in INDICATORS}
+    return ({item["indicator"]: item["numerator"] for item in body["items"] if item["indicator"] in activity_codes},
             {b["blocker"]: b["count"] for b in body["blockers"]})
 
 
