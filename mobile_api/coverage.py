@@ -1,13 +1,8 @@
-import csv
-import io
-
 import marshmallow as ma
-from flask import Response
-from flask_babel import gettext as _
 from flask_smorest import Blueprint
 
 from server.auth.scope import Ability
-from server.coverage import services
+from server.coverage import export, services
 from server.coverage.indicators import BY_CODE, INDICATORS
 
 from .access import SIGNED_IN, access, current_scope
@@ -16,8 +11,7 @@ from .schemas_common import UnitRefSchema
 
 blp = Blueprint("coverage", __name__, description="How far each unit's people are reached, against targets")
 
-FORMATS = ("json", "csv", "xlsx")
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+FORMATS = ("json",) + export.FORMATS
 
 
 class TargetSchema(ma.Schema):
@@ -131,11 +125,7 @@ def unit_coverage(args, code):
     """Indicators for the unit's whole subtree in a period, with targets and blockers (`format=csv|xlsx` to export)."""
     coverage = services.unit_coverage(current_scope(), code, args["period"])
     if args["format"] != "json":
-        header = [_("Indicator"), _("Numerator"), _("Denominator"), _("Rate"), _("Target"), _("Deadline")]
-        rows = [[f.indicator, f.numerator, f.denominator, f.rate, (f.target or {}).get("rate"),
-                 (f.target or {}).get("deadline")] for f in coverage.items]
-        rows += [[f"blocker:{b['blocker']}", b["count"], None, None, None, None] for b in coverage.blockers]
-        return _export(args["format"], f"coverage-{code}-{args['period']}", header, rows)
+        return export.download(args["format"], f"coverage-{code}-{args['period']}", *export.unit_table(coverage))
     return coverage
 
 
@@ -147,9 +137,8 @@ def children_coverage(args, code):
     """One indicator for each child unit, to drill down (`format=csv|xlsx` to export)."""
     unit, rows = services.children_coverage(current_scope(), code, args["indicator"], args["period"])
     if args["format"] != "json":
-        header = [_("Code"), _("Unit"), _("Numerator"), _("Denominator"), _("Rate")]
-        table = [[r["unit"].code, r["unit"].name, r["numerator"], r["denominator"], r["rate"]] for r in rows]
-        return _export(args["format"], f"coverage-{code}-{args['indicator']}-{args['period']}", header, table)
+        name = f"coverage-{code}-{args['indicator']}-{args['period']}"
+        return export.download(args["format"], name, *export.children_table(rows))
     return {"unit": unit, "indicator": args["indicator"], "period": args["period"], "items": rows}
 
 
@@ -186,26 +175,3 @@ def set_target(data):
 def list_targets(code):
     """Targets that apply to the unit: its own and its ancestors'."""
     return services.list_targets(current_scope(), code)
-
-
-def _export(kind: str, name: str, header: list, rows: list) -> Response:
-    if kind == "csv":
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        writer.writerow(header)
-        writer.writerows(rows)
-        # A byte-order mark so that Excel opens Vietnamese text correctly.
-        body, mimetype = "\ufeff" + buffer.getvalue(), "text/csv; charset=utf-8"
-    else:
-        from openpyxl import Workbook
-
-        book = Workbook(write_only=True)
-        sheet = book.create_sheet(name[:31])
-        sheet.append(header)
-        for row in rows:
-            sheet.append(row)
-        stream = io.BytesIO()
-        book.save(stream)
-        body, mimetype = stream.getvalue(), XLSX
-    return Response(body, mimetype=mimetype,
-                    headers={"Content-Disposition": f'attachment; filename="{name}.{kind}"'})

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from ..auth.scope import Ability, Scope
 from ..errors import Forbidden, InvalidInput
 from ..extensions import db
-from ..roles.models import Role
+from ..roles.models import Role, RoleGrant
 from ..teams.models import Team, TeamMember
 from ..types import utcnow
 from ..units.models import Unit
@@ -215,12 +215,16 @@ class Denominators:
         return None
 
     def _member_counts(self) -> dict[str, int]:
+        """Team members and team leaders (leaders record help too), each counted once per unit."""
         if self._members is None:
-            rows = db.session.execute(select(Unit.path, TeamMember.phone).join(Team, Team.unit_id == Unit.id)
-                                      .join(TeamMember, TeamMember.team_id == Team.id)
-                                      .where(subtree_condition(Unit.path, self._root.path))).all()
+            members = db.session.execute(select(Unit.path, TeamMember.phone).join(Team, Team.unit_id == Unit.id)
+                                         .join(TeamMember, TeamMember.team_id == Team.id)
+                                         .where(subtree_condition(Unit.path, self._root.path))).all()
+            leaders = db.session.execute(select(Unit.path, RoleGrant.phone).join(RoleGrant, RoleGrant.unit_id == Unit.id)
+                                         .where(subtree_condition(Unit.path, self._root.path),
+                                                RoleGrant.role == Role.TEAM_LEADER)).all()
             phones: dict[str, set] = {}
-            for path, phone in rows:
+            for path, phone in members + leaders:
                 for code in codes_of(path):
                     phones.setdefault(code, set()).add(phone)
             self._members = {code: len(found) for code, found in phones.items()}

@@ -3,18 +3,25 @@
 from flask import Blueprint, current_app, jsonify, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from marshmallow import Schema, ValidationError, fields, validate
-from sqlalchemy import select
 
 from ..auth.emulator import mint_emulator_token
 from ..auth.scope import Ability, Scope
 from ..errors import DomainError, InvalidInput, NotFound, Unauthenticated
 from ..extensions import db
+from ..coverage import export
+from ..coverage import services as coverage_services
+from ..coverage.indicators import INDICATORS
+from ..coverage.labels import BLOCKER_LABELS, INDICATOR_LABELS
+from ..coverage.periods import ALL, period_keys
+from ..types import utcnow
 from ..units.models import Unit
 from ..units.services import ancestors_of, get_unit
+from .chart import bar_chart
 from .session import emulator_mode, end_session, session_scope, start_session
 
 blp = Blueprint("dashboard", __name__, template_folder="templates")
 READ_ABILITIES = (Ability.VIEW, Ability.WORK)
+ACTIVITY_CODES = {indicator.code for indicator in INDICATORS}
 LANG_COOKIE = "lang"
 
 
@@ -78,9 +85,36 @@ def home():
 def unit_page(code):
     scope = session_scope()
     unit = _readable_unit(scope, code)
-    children = db.session.scalars(select(Unit).where(Unit.parent_id == unit.id).order_by(Unit.search_name)).all()
-    return render_template("dashboard/unit.html", unit=unit, ancestors=_visible_ancestors(scope, unit),
-                           children=children, scope=scope)
+    period = request.args.get("period", ALL)
+    indicator = request.args.get("indicator", "people_helped")
+    coverage = coverage_services.unit_coverage(scope, code, period)
+    _unit, children = coverage_services.children_coverage(scope, code, indicator, period)
+    trend = coverage_services.monthly_series(scope, code, indicator if indicator in ACTIVITY_CODES else "people_helped")
+    return render_template(
+        "dashboard/unit.html", unit=unit, ancestors=_visible_ancestors(scope, unit), coverage=coverage,
+        children=children, indicator=indicator, period=period, periods=_period_choices(), trend=trend,
+        chart=bar_chart(trend), gaps=coverage_services.gaps(scope, code), labels=INDICATOR_LABELS,
+        blocker_labels=BLOCKER_LABELS, scope=scope)
+
+
+@blp.get("/dashboard/units/<code>/export.<kind>")
+def export_unit(code, kind):
+    """The same tables as the API's format=csv|xlsx, for staff signed in to the dashboard."""
+    scope = session_scope()
+    if kind not in export.FORMATS:
+        raise NotFound(_("Nothing exists at this address."))
+    period = request.args.get("period", ALL)
+    indicator = request.args.get("indicator")
+    if indicator:
+        _unit, rows = coverage_services.children_coverage(scope, code, indicator, period)
+        return export.download(kind, f"coverage-{code}-{indicator}-{period}", *export.children_table(rows))
+    coverage = coverage_services.unit_coverage(scope, code, period)
+    return export.download(kind, f"coverage-{code}-{period}", *export.unit_table(coverage))
+
+
+def _period_choices() -> list[tuple[str, str]]:
+    month, quarter, year, _all = period_keys(utcnow())
+    return [(month, _("This month")), (quarter, _("This quarter")), (year, _("This year")), (ALL, _("All time"))]
 
 
 @blp.get("/dashboard/lang/<lang>")

@@ -49,15 +49,31 @@ def _screenshot(page, name):
     print(f"screenshot: {ARTIFACTS / name}.png")
 
 
-def test_monitor_signs_in_and_drills_down(live_server, page):
+def test_monitor_signs_in_drills_down_and_exports(live_server, page):
     page.goto(f"{live_server}/dashboard/units/08")
     assert "/dashboard/sign-in" in page.url
     page.get_by_role("button", name="Nguyễn Thị Lan").click()
     page.wait_for_url(f"{live_server}/dashboard/units/08")
     assert page.get_by_role("heading", level=1).inner_text() == "Tỉnh Tuyên Quang"
-    page.get_by_role("link", name="Xã Lũng Cú").click()
-    page.wait_for_url("**/dashboard/units/00715")
-    assert page.get_by_role("link", name="Thôn Lô Lô Chải").is_visible()
+    people_helped = page.locator("#indicators tbody tr").first
+    assert "Số người được hỗ trợ" in people_helped.inner_text()
+    assert int(people_helped.locator("td.num").first.inner_text()) > 0  # the demo's records count
+
+    page.locator("#children").get_by_role("link", name="Xã Lũng Cú").click()
+    page.wait_for_url("**/dashboard/units/00715?*")
+    assert page.get_by_role("heading", level=1).inner_text() == "Xã Lũng Cú"
+    assert page.locator("#children").get_by_role("link", name="Thôn Lô Lô Chải").is_visible()
+    assert page.locator("#trend svg rect").count() == 12
     _screenshot(page, "dashboard-commune")
+
+    with page.expect_download() as download_info:
+        page.locator("#indicators").get_by_role("link", name="Xuất CSV").click()
+    download = download_info.value
+    assert download.suggested_filename == "coverage-00715-all.csv"
+    rows = Path(download.path()).read_text(encoding="utf-8-sig").splitlines()
+    assert rows[0].startswith("Chỉ tiêu,Tử số") and any(r.startswith("people_helped,") for r in rows)
+
     page.get_by_role("link", name="English").click()
-    assert page.get_by_role("columnheader", name="Population").is_visible()
+    assert page.get_by_role("heading", name="Indicators").is_visible()
+    page.set_viewport_size({"width": 390, "height": 844})  # a phone browser
+    _screenshot(page, "dashboard-commune-phone-en")
