@@ -59,8 +59,12 @@ def record_batch(scope: Scope, items: list) -> BatchOutcome:
     accepted = _check_superseded(accepted, work_paths, results)
 
     rows = [_row(parsed, member_id, unit, now) for _index, parsed, unit in accepted]
-    inserted = _insert(rows)
-    existing = _stored_hashes([row["id"] for row in rows if row["id"] not in inserted])
+    # Records already stored are answered from their hashes without an INSERT, so a re-send costs
+    # one read. The INSERT still decides: a record stored meanwhile by a concurrent request is
+    # skipped by the database and answered from a second read.
+    existing = _stored_hashes([row["id"] for row in rows])
+    inserted = _insert([row for row in rows if row["id"] not in existing])
+    existing |= _stored_hashes([row["id"] for row in rows if row["id"] not in existing and row["id"] not in inserted])
     created = []
     for (index, parsed, _unit), row in zip(accepted, rows):
         if parsed.id in inserted:
