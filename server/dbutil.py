@@ -1,6 +1,8 @@
 """Small database helpers that differ by dialect."""
 
+from sqlalchemy import JSON, Boolean, DateTime, Integer, LargeBinary, String, Uuid, any_, bindparam, text
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.types import TypeDecorator
 
 from .extensions import db
 
@@ -17,3 +19,40 @@ def upsert(table, index_elements, set_):
     dialect = db.session.get_bind().dialect.name
     insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
     return insert.on_conflict_do_update(index_elements=index_elements, set_=set_(insert.excluded))
+def in_values(column, values):
+    """`column IN (…)`; on PostgreSQL `column = ANY(array)`, one parameter however many values
+    (psycopg re-parses a statement with hundreds of placeholders on every call)."""
+    values = list(values)
+    if db.session.get_bind().dialect.name == "postgresql":
+        return column == any_(bindparam(None, values, type_=postgresql.ARRAY(column.type)))
+    return column.in_(values)
+
+
+_ARRAY_TYPES = ((Uuid, "uuid"), (Boolean, "boolean"), (Integer, "bigint"), (DateTime, "timestamptz"),
+                (LargeBinary, "bytea"), (String, "text"), (JSON, "jsonb"))
+
+
+def insert_new_rows(table, rows: list[dict], key: str) -> set:
+    """Inserts the rows whose `key` is not taken yet, in one statement; returns the keys inserted.
+
+    Rows whose key exists (or is being inserted by a concurrent transaction that then commits) are
+    skipped by the database. On PostgreSQL the rows travel as one array per column through
+    unnest(), so the statement has a fixed text and a handful of parameters."""
+    if not rows:
+        return set()
+    if db.session.get_bind().dialect.name != "postgresql":
+        stmt = insert_ignoring_conflicts(table, [key]).returning(table.c[key])
+        return set(db.session.scalars(stmt, rows))
+    names = list(rows[0])
+    arrays = ", ".join(f"CAST(:{name} AS {_array_type(table.c[name].type)}[])" for name in names)
+    stmt = text(f"INSERT INTO {table.name} ({', '.join(names)}) SELECT * FROM unnest({arrays}) "
+                f"ON CONFLICT ({key}) DO NOTHING RETURNING {key}")
+    return set(db.session.scalars(stmt, {name: [row[name] for row in rows] for name in names}))
+
+
+def _array_type(column_type) -> str:
+    impl = column_type.impl if isinstance(column_type, TypeDecorator) else column_type
+    for python_type, sql in _ARRAY_TYPES:
+        if isinstance(impl, python_type):
+            return sql
+    raise TypeError(f"no array type for {column_type!r}")

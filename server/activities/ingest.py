@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from ..auth.scope import Ability, Scope
 from ..coverage.hooks import after_records_stored
-from ..dbutil import insert_ignoring_conflicts
+from ..dbutil import in_values, insert_new_rows
 from ..extensions import db
 from ..residents.models import Resident
 from ..types import utcnow
@@ -60,8 +60,12 @@ def record_batch(scope: Scope, items: list) -> BatchOutcome:
     accepted = _check_superseded(accepted, work_paths, results)
 
     rows = [_row(parsed, member_id, unit, now) for _index, parsed, unit in accepted]
-    inserted = _insert(rows)
-    existing = _stored_hashes([row["id"] for row in rows if row["id"] not in inserted])
+    # Records already stored are answered from their hashes without an INSERT, so a re-send costs
+    # one read. The INSERT still decides: a record stored meanwhile by a concurrent request is
+    # skipped by the database and answered from a second read.
+    existing = _stored_hashes([row["id"] for row in rows])
+    inserted = _insert([row for row in rows if row["id"] not in existing])
+    existing |= _stored_hashes([row["id"] for row in rows if row["id"] not in existing and row["id"] not in inserted])
     created = []
     for (index, parsed, _unit), row in zip(accepted, rows):
         if parsed.id in inserted:
@@ -86,7 +90,7 @@ def record_batch(scope: Scope, items: list) -> BatchOutcome:
 def _check_units(accepted, work_paths, results):
     codes = {parsed.unit for _i, parsed in accepted}
     units = {row.code: row for row in db.session.execute(
-        select(Unit.id, Unit.code, Unit.path, Unit.level).where(Unit.code.in_(codes)))} if codes else {}
+        select(Unit.id, Unit.code, Unit.path, Unit.level).where(in_values(Unit.code, codes)))} if codes else {}
     kept = []
     for index, parsed in accepted:
         unit = units.get(parsed.unit)
@@ -107,7 +111,7 @@ def _check_units(accepted, work_paths, results):
 def _check_residents(accepted, work_paths, results):
     ids = {parsed.resident for _i, parsed, _u in accepted if parsed.resident is not None}
     paths = dict(db.session.execute(
-        select(Resident.id, Unit.path).join(Unit, Resident.unit_id == Unit.id).where(Resident.id.in_(ids))
+        select(Resident.id, Unit.path).join(Unit, Resident.unit_id == Unit.id).where(in_values(Resident.id, ids))
     ).all()) if ids else {}
     kept = []
     for index, parsed, unit in accepted:
@@ -127,7 +131,7 @@ def _check_superseded(accepted, work_paths, results):
     if not ids:
         return accepted
     paths = dict(db.session.execute(
-        select(Activity.id, Activity.unit_path).where(Activity.id.in_(ids))).all())
+        select(Activity.id, Activity.unit_path).where(in_values(Activity.id, ids))).all())
     kept = []
     for index, parsed, unit in accepted:
         path = paths.get(parsed.supersedes)
@@ -152,21 +156,16 @@ def _row(parsed: ParsedActivity, member_id: int, unit, now) -> dict:
 
 def _insert(rows: list[dict]) -> set:
     """One multi-row INSERT … ON CONFLICT DO NOTHING; gives back the ids this call stored."""
-    if not rows:
-        return set()
-    table = Activity.__table__
     # Rows in id order: concurrent batches sharing records then wait on each other in the same
     # order and cannot deadlock.
-    rows = sorted(rows, key=lambda row: row["id"])
-    stmt = insert_ignoring_conflicts(table, ["id"]).returning(table.c.id)
-    return set(db.session.scalars(stmt, rows))
+    return insert_new_rows(Activity.__table__, sorted(rows, key=lambda row: row["id"]), "id")
 
 
 def _stored_hashes(ids: list) -> dict:
     if not ids:
         return {}
     return dict(db.session.execute(
-        select(Activity.id, Activity.content_hash).where(Activity.id.in_(ids))).all())
+        select(Activity.id, Activity.content_hash).where(in_values(Activity.id, ids))).all())
 
 
 def _within(path: str | None, prefixes: list[str]) -> bool:

@@ -76,3 +76,27 @@ def test_a_conflicting_copy_racing_the_original_never_replaces_it(app):
     with app.app_context():
         minutes = Counter(db.session.scalars(select(Activity.minutes)))
         assert sum(minutes.values()) == 100 and set(minutes) <= {20, 99}
+
+
+def test_a_record_stored_between_the_read_and_the_insert_is_answered_by_the_database(app, monkeypatch):
+    """The first read can miss a record a concurrent request commits just after; the INSERT then skips it."""
+    from server.activities import ingest
+    from tests.activity_factories import scope_of
+
+    with app.test_request_context():  # messages are translated for a request's language
+        world = build_world()
+        stored, changed = activity_item(world.village_a.code), activity_item(world.village_a.code)
+        scope = scope_of(MEMBER_A)
+        ingest.record_batch(scope, [stored, changed])
+        db.session.commit()
+        real_read, reads = ingest._stored_hashes, []
+
+        def read_that_misses_the_first_time(ids):
+            reads.append(ids)
+            return {} if len(reads) == 1 else real_read(ids)
+
+        monkeypatch.setattr(ingest, "_stored_hashes", read_that_misses_the_first_time)
+        results = ingest.record_batch(scope, [stored, changed | {"minutes": 7}]).results
+        assert [r["status"] for r in results] == ["duplicate", "rejected"] and results[1]["reason"] == "conflict"
+        assert len(reads) == 2 and db.session.scalar(select(func.count()).select_from(Activity)) == 2
+        db.session.rollback()
