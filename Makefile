@@ -49,7 +49,7 @@ translations: $(VENV)/.installed
 # After changing user-facing text: extract it, merge it into the catalogues, then translate the new entries.
 messages: $(VENV)/.installed
 	$(BIN)/pybabel -q extract -F babel.cfg -k N_ -k _l --no-wrap --sort-by-file -o server/translations/messages.pot .
-	$(BIN)/pybabel -q update -i server/translations/messages.pot -d server/translations --no-wrap --ignore-obsolete
+	$(BIN)/pybabel -q update -i server/translations/messages.pot -d server/translations --no-wrap --ignore-obsolete --no-fuzzy-matching
 
 clean:
 	rm -rf $(VENV) instance
