@@ -88,7 +88,11 @@ def select_locale() -> str:
     from flask import current_app
 
     languages = current_app.config["LANGUAGES"]
-    chosen = request.cookies.get("lang") if request.path.startswith("/dashboard") else None
+    chosen = None
+    if request.path.startswith("/dashboard"):
+        chosen = request.cookies.get("lang")
+    elif request.path.startswith("/p/"):
+        chosen = request.args.get("lang", "vi")
     if chosen in languages:
         return chosen
     return request.accept_languages.best_match(languages, default="vi")
@@ -98,8 +102,11 @@ def _register_dashboard(app: Flask) -> None:
     from .dashboard.session import configure_session_cookie
     from .dashboard.views import blp
 
+    from .content.web import blp as poster_pages
+
     configure_session_cookie(app)
     app.register_blueprint(blp)
+    app.register_blueprint(poster_pages)
     app.jinja_env.globals["current_locale"] = lambda: str(get_locale())
 
 

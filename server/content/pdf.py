@@ -80,7 +80,7 @@ def poster_font(name: str) -> str:
     return str(target)
 
 
-def _unit_line(unit: Unit) -> tuple[str, str | None]:
+def place_and_team(unit: Unit) -> tuple[str, str | None]:
     """"Thôn Lô Lô Chải, Xã Lũng Cú, Tuyên Quang" and the name of the team nearest to it."""
     chain = [*ancestors_of(unit), unit]
     units = [u for u in chain if u.level != "nation"]
@@ -206,7 +206,7 @@ class _PosterSheet:
         y += self._text(x, y, width, poster.text.help, 10, color=DARK) + 1
         self._text(x, y, width, link, 8, color=GREY)
 
-        place, team = _unit_line(self.unit)
+        place, team = place_and_team(self.unit)
         line = f"{team} — {place}" if team else place
         size = 12
         pdf.set_font(FONT, "B", size)

@@ -1,0 +1,23 @@
+"""The page a printed poster's QR code opens: the poster, readable on any phone browser, and how
+to ask that village's team for help. Public, like the posters themselves."""
+
+from flask import Blueprint, render_template, request, url_for
+
+from ..units.services import get_unit
+from .pdf import place_and_team
+from .services import get_poster
+
+blp = Blueprint("poster_pages", __name__, template_folder="templates")
+APP_HELP_LINK = "toso://help-requests/new?unit={code}"
+
+
+@blp.get("/p/<slug>")
+def poster_page(slug):
+    lang = request.args.get("lang", "vi")
+    poster = get_poster(slug, lang)
+    unit = get_unit(request.args["unit"]) if request.args.get("unit") else None
+    place, team = place_and_team(unit) if unit else (None, None)
+    images = {step["image"].name: url_for("content.get_image", filename=f"{step['image'].sha256}.{step['image'].extension}")
+              for step in poster.steps if step.get("image")}
+    return render_template("content/poster.html", poster=poster, unit=unit, place=place, team=team, images=images,
+                           app_link=APP_HELP_LINK.format(code=unit.code) if unit else None)
