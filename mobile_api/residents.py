@@ -83,6 +83,7 @@ class ExportSchema(ma.Schema):
     resident = ma.fields.Dict()
     merged_records = ma.fields.List(ma.fields.Dict())
     activities = ma.fields.List(ma.fields.Dict())
+    help_requests = ma.fields.List(ma.fields.Dict())
     access_log = ma.fields.List(ma.fields.Dict())
 
 

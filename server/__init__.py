@@ -85,8 +85,10 @@ def _finish_config(app: Flask) -> None:
 
 def select_locale() -> str:
     """The dashboard's language switch (a cookie) wins; otherwise Accept-Language; otherwise Vietnamese."""
-    from flask import current_app
+    from flask import current_app, has_request_context
 
+    if not has_request_context():  # the CLI and workers: the default language
+        return None
     languages = current_app.config["LANGUAGES"]
     chosen = None
     if request.path.startswith("/dashboard"):

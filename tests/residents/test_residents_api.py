@@ -108,7 +108,10 @@ def test_likely_duplicates_are_flagged_and_a_leader_merges_them(as_phone, world)
 
 def test_export_holds_everything_and_is_logged(as_phone, world):
     resident = make_resident(world.village_a.code, MEMBER_A, phone="0912345678")
-    item = activity_item(world.village_a.code, resident.id, note="Đã cài VNeID mức 2")
+    filed = as_phone("+84912345678").post("/help-requests", json={
+        "id": str(uuid.uuid4()), "unit": world.village_a.code, "service": "vneid",
+        "description": "Tôi quên mật khẩu VNeID"}).get_json()
+    item = activity_item(world.village_a.code, resident.id, note="Đã cài VNeID mức 2", request=filed["id"])
     as_phone(MEMBER_A).post("/activities/batch", json={"items": [item]})
     export = as_phone(LEADER_A).get(f"/residents/{resident.id}/export")
     assert export.status_code == 200
@@ -116,6 +119,8 @@ def test_export_holds_everything_and_is_logged(as_phone, world):
     assert data["resident"]["name"] == "Lò Thị Hoa" and data["resident"]["phone"] == "+84912345678"
     assert [a["id"] for a in data["activities"]] == [item["id"]]
     assert data["activities"][0]["note"] == "Đã cài VNeID mức 2"
+    assert [(r["reference"], r["description"]) for r in data["help_requests"]] == [
+        (filed["reference"], "Tôi quên mật khẩu VNeID")]
     assert accesses(resident.id) == [(LEADER_A, "export")]
     # The resident, signed in with their own number, exports their own data; that is not logged.
     own = as_phone("+84912345678").get(f"/residents/{resident.id}/export")
