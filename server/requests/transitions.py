@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select, update
+from sqlalchemy.orm.attributes import set_committed_value
 
 from ..auth.models import User
 from ..auth.scope import Ability, Scope, load_scope
@@ -63,7 +64,11 @@ def _conditional_update(request: HelpRequest, sources, values: dict) -> None:
         db.session.refresh(request)
         raise Conflict(_("Someone else changed this request just now (it is %(status)s). Reload it.",
                          status=STATUS_LABELS[request.status]))
-    db.session.refresh(request)
+    # The row now holds exactly these values: set them as loaded instead of reading the row again.
+    for key, value in values.items():
+        set_committed_value(request, key, value)
+    set_committed_value(request, "version", request.version + 1)
+    db.session.expire(request, ["assignee", "team"])
 
 
 def _nothing(request, actor):
