@@ -32,22 +32,47 @@ _ARRAY_TYPES = ((Uuid, "uuid"), (Boolean, "boolean"), (Integer, "bigint"), (Date
                 (LargeBinary, "bytea"), (String, "text"), (JSON, "jsonb"))
 
 
-def insert_new_rows(table, rows: list[dict], key: str) -> set:
-    """Inserts the rows whose `key` is not taken yet, in one statement; returns the keys inserted.
+def insert_new_rows(table, rows: list[dict], key: str | tuple[str, ...]) -> set:
+    """Inserts the rows whose `key` is not taken yet, in one statement; returns the keys inserted
+    (values for a one-column key, tuples for a composite one).
 
     Rows whose key exists (or is being inserted by a concurrent transaction that then commits) are
     skipped by the database. On PostgreSQL the rows travel as one array per column through
     unnest(), so the statement has a fixed text and a handful of parameters."""
     if not rows:
         return set()
+    columns = (key,) if isinstance(key, str) else key
     if db.session.get_bind().dialect.name != "postgresql":
-        stmt = insert_ignoring_conflicts(table, [key]).returning(table.c[key])
-        return set(db.session.scalars(stmt, rows))
+        stmt = insert_ignoring_conflicts(table, list(columns)).returning(*(table.c[c] for c in columns))
+        found = db.session.execute(stmt, rows).all()
+    else:
+        found = db.session.execute(_unnest_insert(table, rows, columns, "DO NOTHING", columns), _arrays(rows)).all()
+    return {row[0] if isinstance(key, str) else tuple(row) for row in found}
+
+
+def add_to_rows(table, rows: list[dict], key: tuple[str, ...], amount: str) -> None:
+    """Adds each row's `amount` to the stored row with its key, creating the rows that are missing."""
+    rows = [row for row in rows if row[amount]]
+    if not rows:
+        return
+    if db.session.get_bind().dialect.name != "postgresql":
+        column = table.c[amount]
+        db.session.execute(upsert(table, list(key), lambda excluded: {amount: column + excluded[amount]}), rows)
+        return
+    action = f"DO UPDATE SET {amount} = {table.name}.{amount} + EXCLUDED.{amount}"
+    db.session.execute(_unnest_insert(table, rows, key, action, ()), _arrays(rows))
+
+
+def _unnest_insert(table, rows: list[dict], key, action: str, returning):
     names = list(rows[0])
     arrays = ", ".join(f"CAST(:{name} AS {_array_type(table.c[name].type)}[])" for name in names)
-    stmt = text(f"INSERT INTO {table.name} ({', '.join(names)}) SELECT * FROM unnest({arrays}) "
-                f"ON CONFLICT ({key}) DO NOTHING RETURNING {key}")
-    return set(db.session.scalars(stmt, {name: [row[name] for row in rows] for name in names}))
+    sql = (f"INSERT INTO {table.name} ({', '.join(names)}) SELECT * FROM unnest({arrays}) "
+           f"ON CONFLICT ({', '.join(key)}) {action}")
+    return text(sql + (f" RETURNING {', '.join(returning)}" if returning else ""))
+
+
+def _arrays(rows: list[dict]) -> dict:
+    return {name: [row[name] for row in rows] for name in rows[0]}
 
 
 def _array_type(column_type) -> str:

@@ -8,15 +8,21 @@ disappears, or by the plain amounts, for the record's unit and every unit above 
 from collections import defaultdict
 from dataclasses import dataclass
 
+import uuid
+
 from sqlalchemy import delete, func, select, tuple_
 
-from ..dbutil import upsert
+from ..dbutil import add_to_rows, in_values, insert_new_rows, upsert
 from ..extensions import db
 from ..units.models import Unit
 from ..units.paths import SEPARATOR
-from .indicators import INDICATORS, MEMBERS, PEOPLE, RECORDS, RESIDENTS, VILLAGES, blocker_counter
+from ..units.paths import subtree_condition
+from .indicators import BY_CODE, INDICATORS, MEMBERS, PEOPLE, RECORDS, RESIDENTS, VILLAGES, blocker_counter
 from .models import CoverageCounter, CoverageMark, LastActivity
-from .periods import period_keys
+from .periods import parse_period, period_keys
+
+MARK_KEY = ("indicator", "period", "subject")
+MATCHED_COLUMNS = ("service", "action", "outcome", "blocker", "people")
 
 
 @dataclass(frozen=True)
@@ -97,42 +103,76 @@ def _contribute(indicator, period, row, place, sign, marks, amounts) -> None:
 
 
 def _change_marks(marks: dict) -> dict:
-    """Apply reference changes; return counter changes for marks that appeared or disappeared."""
-    changes = {key: value for key, value in marks.items() if value[1] != 0}
-    if not changes:
-        return {}
-    table = CoverageMark.__table__
-    params = [{"indicator": i, "period": p, "subject": s, "village_path": path, "refs": delta}
-              for (i, p, s), (path, delta) in sorted(changes.items())]
-    stmt = upsert(table, ["indicator", "period", "subject"], lambda excluded: {"refs": table.c.refs + excluded.refs})
-    stmt = stmt.returning(table.c.indicator, table.c.period, table.c.subject, table.c.refs)
-    after = {(r.indicator, r.period, r.subject): r.refs for r in db.session.execute(stmt, params)}
+    """Add the marks of new contributions, take away those no effective record supports any more;
+    return the counter changes for the marks that appeared or disappeared.
+
+    Adding is an INSERT … ON CONFLICT DO NOTHING: a subject already counted costs no write. A
+    withdrawal (a correction superseding a record, rare) asks the records whether another still
+    puts the subject there."""
+    added = {key: path for key, (path, delta) in marks.items() if delta > 0}
+    removed = {key: path for key, (path, delta) in marks.items() if delta < 0}
     counters: dict = defaultdict(int)
-    emptied = []
-    for key, (path, delta) in changes.items():
-        refs = after[key]
-        before = refs - delta
-        step = (1 if before <= 0 < refs else 0) - (1 if refs <= 0 < before else 0)
-        if refs <= 0:
-            emptied.append(key)
-        if step:
-            indicator, period, subject = key
-            targets = [path] if subject.startswith("m:") else [p for _c, p in path_prefixes(path)]
-            for target in targets:
-                counters[(codes_of(target)[-1], period, indicator)] += step
-    if emptied:
-        db.session.execute(delete(CoverageMark).where(
-            tuple_(CoverageMark.indicator, CoverageMark.period, CoverageMark.subject).in_(emptied)))
+    if added:
+        rows = [{"indicator": i, "period": p, "subject": s, "village_path": path}
+                for (i, p, s), path in sorted(added.items())]
+        for key in insert_new_rows(CoverageMark.__table__, rows, MARK_KEY):
+            _count(counters, key, added[key], +1)
+    gone = sorted(set(removed) - _still_supported(set(removed)))
+    if gone:
+        deleted = db.session.execute(
+            delete(CoverageMark).where(tuple_(CoverageMark.indicator, CoverageMark.period, CoverageMark.subject).in_(gone))
+            .returning(CoverageMark.indicator, CoverageMark.period, CoverageMark.subject)).all()
+        for key in deleted:
+            _count(counters, tuple(key), removed[tuple(key)], -1)
     return counters
 
 
+def _count(counters: dict, key: tuple, path: str, step: int) -> None:
+    indicator, period, subject = key
+    targets = [path] if subject.startswith("m:") else [prefix for _code, prefix in path_prefixes(path)]
+    for target in targets:
+        counters[(codes_of(target)[-1], period, indicator)] += step
+
+
+def _still_supported(keys: set) -> set:
+    """The marks among `keys` that some effective (not superseded) record still justifies."""
+    from ..activities.models import Activity
+    from ..residents.models import Resident
+
+    wanted: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for indicator, period, subject in keys:
+        wanted[(period, subject)].add(indicator)
+    superseder = Activity.__table__.alias("superseder")
+    effective = ~select(superseder.c.id).where(superseder.c.supersedes_id == Activity.id).exists()
+    supported = set()
+    for (period_key, subject), indicators in wanted.items():
+        stmt = select(*(getattr(Activity, name) for name in MATCHED_COLUMNS)).where(effective)
+        period = parse_period(period_key)
+        if period.start is not None:
+            stmt = stmt.where(Activity.occurred_at >= period.start, Activity.occurred_at < period.end)
+        kind, _sep, rest = subject.partition(":")
+        if kind == "r":
+            people = select(Resident.id).where((Resident.id == uuid.UUID(rest)) | (Resident.merged_into_id == uuid.UUID(rest)))
+            stmt = stmt.where(Activity.resident_id.in_(people))
+        elif kind == "u":
+            stmt = stmt.where(subtree_condition(Activity.unit_path, _path_of(rest)))
+        else:
+            member, _at, code = rest.partition("@")
+            stmt = stmt.where(Activity.member_id == int(member), subtree_condition(Activity.unit_path, _path_of(code)))
+        rows = [dict(row) for row in db.session.execute(stmt).mappings()]
+        for indicator in indicators:
+            if any(BY_CODE[indicator].matches(row) for row in rows):
+                supported.add((indicator, period_key, subject))
+    return supported
+
+
+def _path_of(code: str) -> str:
+    return db.session.scalar(select(Unit.path).where(Unit.code == code))
+
+
 def _change_counters(amounts: dict) -> None:
-    params = [{"unit_code": u, "period": p, "indicator": i, "value": v} for (u, p, i), v in sorted(amounts.items()) if v]
-    if not params:
-        return
-    table = CoverageCounter.__table__
-    stmt = upsert(table, ["unit_code", "period", "indicator"], lambda excluded: {"value": table.c.value + excluded.value})
-    db.session.execute(stmt, params)
+    rows = [{"unit_code": u, "period": p, "indicator": i, "value": v} for (u, p, i), v in sorted(amounts.items()) if v]
+    add_to_rows(CoverageCounter.__table__, rows, ("unit_code", "period", "indicator"), "value")
 
 
 def _touch_last_activity(rows: list[dict], places: dict) -> None:
@@ -156,15 +196,15 @@ def _places(rows: list[dict]) -> dict:
     canonical, homes = {}, {}
     if resident_ids:
         found = db.session.execute(select(Resident.id, Resident.merged_into_id, Unit.path)
-                                   .join(Unit, Resident.unit_id == Unit.id).where(Resident.id.in_(resident_ids))).all()
+                                   .join(Unit, Resident.unit_id == Unit.id).where(in_values(Resident.id, resident_ids))).all()
         canonical = {r.id: r.merged_into_id or r.id for r in found}
         homes = {r.id: r.path for r in found if r.merged_into_id is None}
         missing = set(canonical.values()) - set(homes)
         if missing:
             homes.update(db.session.execute(select(Resident.id, Unit.path).join(Unit, Resident.unit_id == Unit.id)
-                                            .where(Resident.id.in_(missing))).all())
+                                            .where(in_values(Resident.id, missing))).all())
     codes = {code for row in rows for code in codes_of(row["unit_path"])}
-    villages = set(db.session.scalars(select(Unit.code).where(Unit.code.in_(codes), Unit.level == "village")))
+    villages = set(db.session.scalars(select(Unit.code).where(in_values(Unit.code, codes), Unit.level == "village")))
     places = {}
     for row in rows:
         resident = canonical_id = None
@@ -182,11 +222,15 @@ def _places(rows: list[dict]) -> dict:
 def move_resident_marks(duplicate_id, kept_id, kept_path: str) -> None:
     """After a merge the two records are one person: the duplicate's marks become the kept one's."""
     old = f"r:{duplicate_id}"
-    rows = db.session.execute(select(CoverageMark).where(CoverageMark.subject == old)).scalars().all()
-    if not rows:
+    marks = db.session.execute(select(CoverageMark).where(CoverageMark.subject == old)).scalars().all()
+    if not marks:
         return
-    marks: dict = {}
-    for mark in rows:
-        marks[(mark.indicator, mark.period, old)] = [mark.village_path, -mark.refs]
-        marks[(mark.indicator, mark.period, f"r:{kept_id}")] = [kept_path, mark.refs]
-    _change_counters(_change_marks(marks))
+    counters: dict = defaultdict(int)
+    for mark in marks:
+        _count(counters, (mark.indicator, mark.period, old), mark.village_path, -1)
+    moved = {(m.indicator, m.period, f"r:{kept_id}"): kept_path for m in marks}
+    db.session.execute(delete(CoverageMark).where(CoverageMark.subject == old))
+    rows = [{"indicator": i, "period": p, "subject": s, "village_path": path} for (i, p, s), path in sorted(moved.items())]
+    for key in insert_new_rows(CoverageMark.__table__, rows, MARK_KEY):
+        _count(counters, key, moved[key], +1)
+    _change_counters(counters)

@@ -11,8 +11,8 @@ from ..units.models import Unit
 class CoverageMark(db.Model):
     """One subject (resident, village, member) counted for one indicator in one period.
 
-    `refs` is how many effective records put it there: a correction that supersedes the only
-    such record takes the subject out again, so the counters stay exact."""
+    It stays while an effective record puts it there: a correction that supersedes the last such
+    record takes it out again (server/coverage/aggregates.py), so the counters stay exact."""
 
     __tablename__ = "coverage_marks"
 
@@ -20,7 +20,6 @@ class CoverageMark(db.Model):
     period: Mapped[str] = mapped_column(String(8), primary_key=True)
     subject: Mapped[str] = mapped_column(String(64), primary_key=True)
     village_path: Mapped[str] = mapped_column(String(400))
-    refs: Mapped[int]
 
 
 class CoverageCounter(db.Model):

@@ -77,8 +77,7 @@ def unit_coverage(scope: Scope, code: str, period_key: str) -> UnitCoverage:
     items = [_figure(indicator, counters.get((unit.code, period.key, indicator.code), 0),
                      tree.for_unit(unit, indicator.denominator), targets.get(indicator.code))
              for indicator in INDICATORS]
-    items += _request_figures(requests_figures.summarise(requests_figures.resolved_requests(unit.path, period)),
-                              targets)
+    items += _request_figures(requests_figures.summary_for(unit.path, period), targets)
     blockers = sorted(({"blocker": key[len(BLOCKER_PREFIX):], "count": value}
                        for (u, p, key), value in counters.items() if key.startswith(BLOCKER_PREFIX) and value),
                       key=lambda b: (-b["count"], b["blocker"]))

@@ -45,6 +45,8 @@ class HelpRequest(db.Model):
         Index("ix_help_requests_requester_id_service_status", "requester_id", "service", "status"),
         Index("ix_help_requests_assignee_id_status", "assignee_id", "status"),
         Index("ix_help_requests_updated_at", "updated_at"),
+        # Coverage: requests resolved in an area over a period.
+        Index("ix_help_requests_unit_path_resolved_at", "unit_path", "resolved_at"),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
