@@ -6,9 +6,11 @@ from datetime import date, timedelta
 
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from ..auth.scope import Ability, Scope
 from ..errors import Forbidden, InvalidInput
+from ..dbutil import in_values
 from ..extensions import db
 from ..roles.models import Role, RoleGrant
 from ..teams.models import Team, TeamMember
@@ -120,7 +122,7 @@ def gaps(scope: Scope, code: str) -> dict:
     villages = db.session.scalars(select(Unit).where(subtree_condition(Unit.path, unit.path), Unit.level == "village",
                                                      Unit.abolished_at.is_(None)).order_by(Unit.path)).all()
     last = dict(db.session.execute(select(LastActivity.subject, LastActivity.occurred_at).where(
-        LastActivity.subject.in_([f"unit:{v.code}" for v in villages]))).all()) if villages else {}
+        in_values(LastActivity.subject, [f"unit:{v.code}" for v in villages]))).all()) if villages else {}
     quiet_villages = [{"unit": v, "last_activity": last.get(f"unit:{v.code}")} for v in villages
                       if last.get(f"unit:{v.code}") is None or last[f"unit:{v.code}"] < since]
     return {"unit": unit, "since": since, "quiet_villages": quiet_villages, "idle_teams": _idle_teams(unit, since),
@@ -131,13 +133,13 @@ def _idle_teams(unit: Unit, since) -> list[Team]:
     from ..auth.models import User
 
     teams = db.session.scalars(select(Team).join(Unit).where(subtree_condition(Unit.path, unit.path))
-                               .order_by(Team.name)).all()
+                               .options(selectinload(Team.members)).order_by(Team.name)).all()
     phones = {member.phone for team in teams for member in team.members}
     if not phones:
         return list(teams)
-    users = dict(db.session.execute(select(User.id, User.phone).where(User.phone.in_(phones))).all())
+    users = dict(db.session.execute(select(User.id, User.phone).where(in_values(User.phone, phones))).all())
     active_ids = {int(subject.split(":", 1)[1]) for subject in db.session.scalars(
-        select(LastActivity.subject).where(LastActivity.subject.in_([f"member:{i}" for i in users]),
+        select(LastActivity.subject).where(in_values(LastActivity.subject, [f"member:{i}" for i in users]),
                                            LastActivity.occurred_at >= since))}
     active_phones = {users[i] for i in active_ids}
     return [team for team in teams if not any(member.phone in active_phones for member in team.members)]
