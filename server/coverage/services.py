@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from ..auth.scope import Ability, Scope
@@ -212,20 +212,28 @@ class Denominators:
         if kind == ALL_VILLAGES:
             return self._villages.get(unit.code, 0)
         if kind == ALL_MEMBERS:
-            return self._member_counts().get(unit.code, 0)
+            return self._root_members() if unit.code == self._root.code else self._member_counts().get(unit.code, 0)
         return None
+
+    def _member_phones(self):
+        members = (select(TeamMember.phone.label("phone"), Unit.path.label("path"))
+                   .join(Team, TeamMember.team_id == Team.id).join(Unit, Team.unit_id == Unit.id)
+                   .where(subtree_condition(Unit.path, self._root.path)))
+        leaders = (select(RoleGrant.phone.label("phone"), Unit.path.label("path"))
+                   .join(Unit, RoleGrant.unit_id == Unit.id)
+                   .where(subtree_condition(Unit.path, self._root.path), RoleGrant.role == Role.TEAM_LEADER))
+        return members.union_all(leaders).subquery()
+
+    def _root_members(self) -> int:
+        """Counted by the database: the unit's own page needs no per-child breakdown."""
+        phones = self._member_phones()
+        return db.session.scalar(select(func.count(func.distinct(phones.c.phone))))
 
     def _member_counts(self) -> dict[str, int]:
         """Team members and team leaders (leaders record help too), each counted once per unit."""
         if self._members is None:
-            members = db.session.execute(select(Unit.path, TeamMember.phone).join(Team, Team.unit_id == Unit.id)
-                                         .join(TeamMember, TeamMember.team_id == Team.id)
-                                         .where(subtree_condition(Unit.path, self._root.path))).all()
-            leaders = db.session.execute(select(Unit.path, RoleGrant.phone).join(RoleGrant, RoleGrant.unit_id == Unit.id)
-                                         .where(subtree_condition(Unit.path, self._root.path),
-                                                RoleGrant.role == Role.TEAM_LEADER)).all()
             phones: dict[str, set] = {}
-            for path, phone in members + leaders:
+            for phone, path in db.session.execute(select(self._member_phones())).all():
                 for code in codes_of(path):
                     phones.setdefault(code, set()).add(phone)
             self._members = {code: len(found) for code, found in phones.items()}

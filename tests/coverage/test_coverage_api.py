@@ -152,3 +152,13 @@ def test_requests_on_time_and_median_resolution(as_phone, app_context):
     children = as_phone(LEADER_A).get(f"/coverage/{COMMUNE_A}/children?indicator=requests_on_time").get_json()
     assert [(c["unit"]["code"], c["numerator"], c["denominator"]) for c in children["items"]] == [
         (world.village_a.code, 2, 3)]
+
+
+def test_active_members_are_compared_with_team_members_and_leaders(as_phone, app_context):
+    world = build_world()
+    as_phone(MEMBER_A).post("/activities/batch", json={"items": [activity_item(world.village_a.code)]})
+    leader = as_phone(LEADER_A)
+    figure = _figures(leader, COMMUNE_A)["active_members"]
+    assert (figure["numerator"], figure["denominator"]) == (1, 2)  # the member and the commune's leader
+    children = leader.get(f"/coverage/{COMMUNE_A}/children?indicator=active_members").get_json()["items"]
+    assert [(c["unit"]["code"], c["numerator"], c["denominator"]) for c in children] == [(world.village_a.code, 1, 1)]
