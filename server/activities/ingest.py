@@ -2,8 +2,8 @@
 
 `record_batch` is the one ingest path (single records use it too). It runs a fixed handful of
 queries whatever the batch size, and the database's unique key, not a check-then-insert,
-decides which copy of a record is stored. A later aggregate hook joins the same transaction
-through `BatchOutcome.created`."""
+decides which copy of a record is stored. Coverage is counted afterwards by the coverage worker
+(server/coverage/worker.py), so a phone's sync never waits for aggregates."""
 
 from dataclasses import dataclass, field
 
@@ -11,7 +11,6 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from ..auth.scope import Ability, Scope
-from ..coverage.hooks import after_records_stored
 from ..dbutil import in_values, insert_new_rows
 from ..extensions import db
 from ..residents.models import Resident
@@ -75,7 +74,6 @@ def record_batch(scope: Scope, items: list) -> BatchOutcome:
             results[index] = {"id": str(parsed.id), "status": DUPLICATE}
         else:
             results[index] = _conflict(index, parsed)
-    after_records_stored(created)
     for index, parsed in repeats:
         first = results[first_index[parsed.id]]
         if first_hash[parsed.id] != parsed.content_hash:

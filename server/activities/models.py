@@ -1,7 +1,7 @@
 import uuid
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, LargeBinary, String, Uuid
+from sqlalchemy import CheckConstraint, ForeignKey, Index, LargeBinary, String, Uuid, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
@@ -32,6 +32,9 @@ class Activity(db.Model):
         # Phone sync ("my records that arrived since") and area listings by arrival.
         Index("ix_activities_member_id_received_at_id", "member_id", "received_at", "id"),
         Index("ix_activities_unit_path_received_at_id", "unit_path", "received_at", "id"),
+        # The coverage worker's queue: records not yet counted (a partial index stays small).
+        Index("ix_activities_id_not_aggregated", "id", postgresql_where=text("aggregated IS NULL"),
+              sqlite_where=text("aggregated IS NULL")),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
@@ -54,6 +57,9 @@ class Activity(db.Model):
     supersedes_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, index=True)
     # Hash of what the phone sent: same id + same hash is a re-send, same id + other hash a conflict.
     content_hash: Mapped[bytes] = mapped_column(LargeBinary(16))
+    # Coverage: null until the coverage worker has seen the record; then whether it counts (true)
+    # or not (false: superseded by a correction).
+    aggregated: Mapped[bool | None]
 
     @property
     def unit_code(self) -> str:

@@ -5,6 +5,7 @@ from flask.cli import AppGroup
 
 from ..extensions import db
 from .rebuild import rebuild_coverage
+from .worker import update_coverage
 
 coverage_cli = AppGroup("coverage", help="Coverage aggregates.")
 
@@ -16,3 +17,19 @@ def rebuild_command() -> None:
     done = rebuild_coverage(progress=lambda n: click.echo(f"  {n} records…") if n % 100_000 == 0 else None)
     db.session.commit()
     click.echo(f"Coverage rebuilt from {done} records in {time.perf_counter() - started:.1f} s.")
+
+
+@coverage_cli.command("update")
+@click.option("--loop", is_flag=True, help="Keep running, waiting when there is nothing to count.")
+@click.option("--interval", default=5.0, show_default=True, help="Seconds to wait when there is nothing to count.")
+def update_command(loop: bool, interval: float) -> None:
+    """Count newly stored assistance records into the coverage figures."""
+    while True:
+        taken = update_coverage()
+        db.session.commit()
+        if taken:
+            click.echo(f"Counted {taken} records.")
+        elif not loop:
+            return
+        else:
+            time.sleep(interval)

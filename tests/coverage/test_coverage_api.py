@@ -6,7 +6,7 @@ from openpyxl import load_workbook
 from server.coverage.periods import InvalidPeriod, parse_period, period_keys
 from server.extensions import db
 from server.units.services import get_unit
-from tests.activity_factories import activity_item, make_resident
+from tests.activity_factories import activity_item, count_coverage, make_resident
 from tests.factories import ADMIN, COMMUNE_A, LEADER_A, MEMBER_A, MONITOR_A, build_world, make_unit
 
 import pytest
@@ -34,6 +34,7 @@ def test_rate_uses_the_population_and_is_null_when_unknown(as_phone, app_context
     resident = make_resident(world.village_a.code, MEMBER_A).id
     as_phone(MEMBER_A).post("/activities/batch", json={"items": [
         activity_item(world.village_a.code, resident, action="setup_payment", service="bank_app")]})
+    count_coverage()
     leader = as_phone(LEADER_A)
     assert _figures(leader, COMMUNE_A)["payments_enabled"]["rate"] is None  # no population anywhere yet
     leader.patch(f"/units/{world.village_a.code}", json={"population": 400})
@@ -83,6 +84,7 @@ def test_gaps_list_quiet_villages_and_idle_teams(as_phone, app_context):
     assert {v["unit"]["code"] for v in gaps["quiet_villages"]} == {world.village_a.code, quiet.code}
     assert [t["id"] for t in gaps["idle_teams"]] == [world.team_a.id]
     as_phone(MEMBER_A).post("/activities/batch", json={"items": [activity_item(world.village_a.code)]})
+    count_coverage()
     gaps = leader.get(f"/coverage/{COMMUNE_A}/gaps").get_json()
     assert [v["unit"]["code"] for v in gaps["quiet_villages"]] == [quiet.code]
     assert gaps["idle_teams"] == []
@@ -91,6 +93,7 @@ def test_gaps_list_quiet_villages_and_idle_teams(as_phone, app_context):
 def test_csv_and_xlsx_exports(as_phone, app_context):
     world = build_world()
     as_phone(MEMBER_A).post("/activities/batch", json={"items": [activity_item(world.village_a.code)]})
+    count_coverage()
     leader = as_phone(LEADER_A)
     csv_response = leader.get(f"/coverage/{COMMUNE_A}/children?indicator=villages_reached&format=csv")
     assert csv_response.mimetype == "text/csv"
@@ -123,6 +126,7 @@ def test_population_csv_import(app, app_context, tmp_path):
 def test_series_by_month(as_phone, app_context):
     world = build_world()
     as_phone(MEMBER_A).post("/activities/batch", json={"items": [activity_item(world.village_a.code)]})
+    count_coverage()
     series = as_phone(LEADER_A).get(f"/coverage/{COMMUNE_A}/series?indicator=active_members&months=3").get_json()
     assert len(series) == 3 and series[-1]["numerator"] == 1
 
@@ -157,6 +161,7 @@ def test_requests_on_time_and_median_resolution(as_phone, app_context):
 def test_active_members_are_compared_with_team_members_and_leaders(as_phone, app_context):
     world = build_world()
     as_phone(MEMBER_A).post("/activities/batch", json={"items": [activity_item(world.village_a.code)]})
+    count_coverage()
     leader = as_phone(LEADER_A)
     figure = _figures(leader, COMMUNE_A)["active_members"]
     assert (figure["numerator"], figure["denominator"]) == (1, 2)  # the member and the commune's leader

@@ -1,0 +1,57 @@
+"""The coverage worker: counts newly stored records in large chunks, outside the phones' requests.
+
+Ingest only stores records (their `aggregated` flag is null); this worker turns them into coverage
+marks and counters, so a burst of phones regaining signal is not slowed by the aggregates.
+Coverage is as fresh as the worker: run `flask --app wsgi coverage update --loop`."""
+
+from sqlalchemy import select, update
+
+from ..activities.models import Activity
+from ..dbutil import in_values
+from ..extensions import db
+from .aggregates import record_activities, withdraw_activities
+
+CONTRIBUTING_COLUMNS = ("id", "member_id", "unit_path", "resident_id", "people", "service", "action", "outcome",
+                        "blocker", "occurred_at", "supersedes_id")
+CHUNK = 2000
+
+
+def update_coverage(chunk: int = CHUNK) -> int:
+    """Counts one chunk of records not yet seen; returns how many it took (0: coverage is current).
+
+    A record counts unless a stored record supersedes it (a correction may arrive before the
+    original). A record counted earlier stops counting when its correction is seen."""
+    columns = [getattr(Activity, name) for name in CONTRIBUTING_COLUMNS]
+    stmt = select(*columns).where(Activity.aggregated.is_(None)).order_by(Activity.id).limit(chunk)
+    if db.session.get_bind().dialect.name == "postgresql":
+        stmt = stmt.with_for_update(skip_locked=True)  # several workers share the queue
+    rows = [dict(row) for row in db.session.execute(stmt).mappings()]
+    if not rows:
+        return 0
+    ids = [row["id"] for row in rows]
+    superseded = set(db.session.scalars(select(Activity.supersedes_id).where(in_values(Activity.supersedes_id, ids))))
+    counted = [row for row in rows if row["id"] not in superseded]
+    targets = {row["supersedes_id"] for row in counted if row["supersedes_id"] is not None}
+    if targets:
+        withdrawn = [dict(row) for row in db.session.execute(
+            select(*columns).where(in_values(Activity.id, targets), Activity.aggregated.is_(True))).mappings()]
+        withdraw_activities(withdrawn)
+        _flag([row["id"] for row in withdrawn], False)
+    record_activities(counted)
+    _flag([row["id"] for row in counted], True)
+    _flag([i for i in ids if i in superseded], False)
+    return len(rows)
+
+
+def update_all() -> int:
+    """Runs the worker until coverage is current (tests, the demo, and `coverage update`)."""
+    done = 0
+    while taken := update_coverage():
+        done += taken
+    return done
+
+
+def _flag(ids: list, value: bool) -> None:
+    if ids:
+        db.session.execute(update(Activity).where(in_values(Activity.id, ids)).values(aggregated=value)
+                           .execution_options(synchronize_session=False))
