@@ -13,6 +13,7 @@ from ..units.models import Unit
 from ..units.paths import child_path
 from ..units.services import get_unit
 from .activities import seed_activities
+from .coverage import seed_coverage
 from .requests import seed_requests
 
 
@@ -69,6 +70,7 @@ def seed_demo() -> str:
     seed_requests()
     report = f"Demo: {len(villages)} villages, {len(teams)} teams, {len(DEMO_PEOPLE)} people."
     report += "\n" + seed_activities()
+    report += "\n" + seed_coverage(set(DEMO_VILLAGES))
     update_all()  # the demo's coverage is current at once, as the worker would make it
     return report
 
