@@ -88,6 +88,8 @@ def prepare(args):
     from server.residents.models import Resident
     from server.types import utcnow
     from server.units.models import Unit
+    from server.content.files import default_root
+    from server.content.loader import load_content_from
     from server.units.official import import_official_units
     from server.units.paths import any_subtree_condition
 
@@ -96,6 +98,7 @@ def prepare(args):
     with app.app_context():
         upgrade()
         import_official_units()
+        load_content_from(default_root(None))  # the service catalogue the records name
         seed_demo()
         db.session.execute(delete(Activity))  # the demo's records; the table starts empty
         db.session.commit()
