@@ -381,7 +381,7 @@ class RecordMaker:
                 recent = recent[500:]
             out.append(f"{record_id}\t{member}\t{unit_id}\t{unit_path}\t{resident}\t{people}\t{what}\t{outcome}\t"
                        f"{blocker}\t{occurred}\t{received}\t{5 + int(55 * random_())}\t{supersedes}\t"
-                       f"\\\\x{getrandbits(128):032x}\n")
+                       f"\\\\x{getrandbits(128):032x}\tt\n")
             if len(out) == COPY_CHUNK:
                 yield "".join(out)
                 out = []
@@ -402,7 +402,7 @@ def copy_records(maker: RecordMaker, count: int, pg_url: str) -> None:
         with bulk_load(connection, "activities"):
             with connection.cursor().copy(
                     "COPY activities (id, member_id, unit_id, unit_path, resident_id, people, service, action, "
-                    "outcome, blocker, occurred_at, received_at, minutes, supersedes_id, content_hash) "
+                    "outcome, blocker, occurred_at, received_at, minutes, supersedes_id, content_hash, aggregated) "
                     "FROM STDIN") as copy:
                 for chunk in maker.lines(count):
                     copy.write(chunk)
@@ -521,8 +521,9 @@ def sql_aggregates(pg_url: str, into_real_tables: bool) -> dict[str, float]:
         if into_real_tables:
             started = time.perf_counter()
             # What the worker records of each record it has seen: counted, or superseded.
-            connection.execute("UPDATE activities a SET aggregated = NOT EXISTS "
-                               "(SELECT 1 FROM activities s WHERE s.supersedes_id = a.id)")
+            # Records are loaded as counted; the few that a correction supersedes are not.
+            connection.execute("UPDATE activities SET aggregated = false WHERE aggregated AND id IN "
+                               "(SELECT supersedes_id FROM activities WHERE supersedes_id IS NOT NULL)")
             steps["records flagged as counted"] = time.perf_counter() - started
             connection.commit()
             return steps
