@@ -5,22 +5,22 @@ from flask_babel import gettext as _
 from marshmallow import Schema, ValidationError, fields, validate
 
 from ..auth.emulator import mint_emulator_token
-from ..auth.scope import Ability, Scope
+from ..auth.scope import Scope
 from ..errors import DomainError, InvalidInput, NotFound, Unauthenticated
 from ..extensions import db
 from ..coverage import export
 from ..coverage import services as coverage_services
 from ..coverage.indicators import INDICATORS
+from ..coverage.services import READ_ABILITIES
 from ..coverage.labels import BLOCKER_LABELS, INDICATOR_LABELS
 from ..coverage.periods import ALL, period_keys
 from ..types import utcnow
 from ..units.models import Unit
-from ..units.services import ancestors_of, get_unit
+from ..units.services import ancestors_of
 from .chart import bar_chart
 from .session import emulator_mode, end_session, session_scope, start_session
 
 blp = Blueprint("dashboard", __name__, template_folder="templates")
-READ_ABILITIES = (Ability.VIEW, Ability.WORK)
 ACTIVITY_CODES = {indicator.code for indicator in INDICATORS}
 LANG_COOKIE = "lang"
 
@@ -84,7 +84,7 @@ def home():
 @blp.get("/dashboard/units/<code>")
 def unit_page(code):
     scope = session_scope()
-    unit = _readable_unit(scope, code)
+    unit = coverage_services.readable_unit(scope, code)
     period = request.args.get("period", ALL)
     indicator = request.args.get("indicator", "people_helped")
     coverage = coverage_services.unit_coverage(scope, code, period)
@@ -137,12 +137,6 @@ def page_error(error):
     if isinstance(error, Unauthenticated):
         return redirect(url_for("dashboard.sign_in", next=request.path))
     return render_template("dashboard/error.html", error=error), error.status
-
-
-def _readable_unit(scope: Scope, code: str) -> Unit:
-    unit = get_unit(code)
-    scope.require_visible(any(scope.allows(ability, unit) for ability in READ_ABILITIES))
-    return unit
 
 
 def _visible_ancestors(scope: Scope, unit: Unit) -> list[Unit]:
