@@ -37,6 +37,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     compress.init_app(app)
     register_problem_handlers(app)
     _register_models()
+    _connect_signals()
 
     from mobile_api import register_api
 
@@ -136,6 +137,12 @@ def _register_models() -> None:
     from .roles import models as _roles  # noqa: F401
     from .teams import models as _teams  # noqa: F401
     from .units import models as _units  # noqa: F401
+
+
+def _connect_signals() -> None:
+    from .coverage.denominators import connect_signals
+
+    connect_signals()
 
 
 def _register_cli(app: Flask) -> None:

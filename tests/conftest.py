@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from flask_migrate import upgrade
-from sqlalchemy import delete, select
+from sqlalchemy import delete, or_, select, update
 from sqlalchemy.engine import make_url
 
 from server import create_app
@@ -131,6 +131,9 @@ def _clean_database(request):
         for unit in db.session.scalars(select(Unit).where(Unit.official.is_(False)).order_by(Unit.depth.desc())):
             db.session.delete(unit)
             db.session.flush()
+        # Official units stay, but not the populations a test gave them.
+        db.session.execute(update(Unit).where(or_(Unit.population.is_not(None), Unit.households.is_not(None)))
+                           .values(population=None, households=None))
         db.session.commit()
 
 

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from server.extensions import db
 from server.roles.models import Role
 from server.roles.services import grant_role_as_administrator
+from server.signals import members_changed, units_changed
 from server.teams.models import Team, TeamMember
 from server.text import fold
 from server.units.models import Unit
@@ -24,6 +25,7 @@ def make_unit(parent_code: str, name: str, level: str = "village", population: i
                 path=child_path(parent.path, code), depth=parent.depth + 1, population=population)
     db.session.add(unit)
     db.session.flush()
+    units_changed.send(__name__, paths=[unit.path])
     return unit
 
 
@@ -38,6 +40,7 @@ def make_team(unit_code: str, name: str, members: tuple[str, ...] = ()) -> Team:
     for phone in members:
         db.session.add(TeamMember(team_id=team.id, phone=phone))
     db.session.flush()
+    members_changed.send(__name__, paths=[team.unit.path])
     return team
 
 

@@ -4,6 +4,7 @@ import click
 from flask.cli import AppGroup
 
 from ..extensions import db
+from .denominators import rebuild_denominators
 from .rebuild import rebuild_coverage
 from .worker import update_coverage
 
@@ -12,11 +13,13 @@ coverage_cli = AppGroup("coverage", help="Coverage aggregates.")
 
 @coverage_cli.command("rebuild")
 def rebuild_command() -> None:
-    """Recompute every coverage counter from the stored assistance records."""
+    """Recompute every coverage counter from the stored assistance records, and every denominator."""
     started = time.perf_counter()
+    units = rebuild_denominators()
     done = rebuild_coverage(progress=lambda n: click.echo(f"  {n} records…") if n % 100_000 == 0 else None)
     db.session.commit()
-    click.echo(f"Coverage rebuilt from {done} records in {time.perf_counter() - started:.1f} s.")
+    click.echo(f"Coverage rebuilt from {done} records and the denominators of {units} units "
+               f"in {time.perf_counter() - started:.1f} s.")
 
 
 @coverage_cli.command("update")

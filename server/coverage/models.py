@@ -61,3 +61,16 @@ class CoverageTarget(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
     unit: Mapped[Unit] = relationship(lazy="joined")
+
+
+class CoverageDenominator(db.Model):
+    """What a unit's figures are compared with, for its whole area, kept on write
+    (server/coverage/denominators.py): a province's page reads one row, not 2,000 villages."""
+
+    __tablename__ = "coverage_denominators"
+
+    unit_code: Mapped[str] = mapped_column(String(40), primary_key=True)
+    population: Mapped[int | None] = mapped_column(BigInteger)
+    households: Mapped[int | None] = mapped_column(BigInteger)
+    villages: Mapped[int]
+    members: Mapped[int]

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
+from ..coverage.denominators import rebuild_denominators
 from ..coverage.worker import update_all
 from ..extensions import db
 from ..roles.models import Role, RoleGrant
@@ -71,6 +72,7 @@ def seed_demo() -> str:
     report = f"Demo: {len(villages)} villages, {len(teams)} teams, {len(DEMO_PEOPLE)} people."
     report += "\n" + seed_activities()
     report += "\n" + seed_coverage(set(DEMO_VILLAGES))
+    rebuild_denominators()  # the demo writes its villages, teams and populations directly, not through the services
     update_all()  # the demo's coverage is current at once, as the worker would make it
     return report
 

@@ -6,6 +6,7 @@ from sqlalchemy import select
 from ..auth.scope import Ability, Scope
 from ..errors import Conflict, Forbidden, NotFound
 from ..extensions import db
+from ..signals import members_changed
 from ..pagination import Page, paginate
 from ..units.models import Unit
 from ..units.services import get_unit
@@ -34,6 +35,8 @@ def _add_grant(phone: str, role: Role, unit: Unit, granted_by_id: int | None) ->
     grant.unit = unit
     db.session.add(grant)
     db.session.flush()
+    if role == Role.TEAM_LEADER:
+        members_changed.send(__name__, paths=[unit.path])
     return grant
 
 
@@ -54,3 +57,5 @@ def revoke_grant(scope: Scope, grant_id: int) -> None:
         raise Forbidden(_("You cannot revoke a role above your own."))
     db.session.delete(grant)
     db.session.flush()
+    if grant.role == Role.TEAM_LEADER:
+        members_changed.send(__name__, paths=[grant.unit.path])

@@ -6,6 +6,7 @@ from sqlalchemy import or_, select
 from ..auth.scope import Ability, Scope
 from ..errors import Conflict, InvalidInput, NotFound
 from ..extensions import db
+from ..signals import members_changed
 from ..pagination import Page, paginate
 from ..units.models import Unit
 from ..units.services import get_unit
@@ -58,6 +59,7 @@ def add_member(scope: Scope, team_id: int, phone: str, display_name: str | None)
     member = TeamMember(team_id=team.id, phone=phone, display_name=display_name, added_by_id=scope.user.id)
     db.session.add(member)
     db.session.flush()
+    members_changed.send(__name__, paths=[team.unit.path])
     return member
 
 
@@ -69,6 +71,7 @@ def remove_member(scope: Scope, team_id: int, member_id: int) -> None:
         raise NotFound(_("This person is not a member of the team."))
     db.session.delete(member)
     db.session.flush()
+    members_changed.send(__name__, paths=[team.unit.path])
 
 
 def list_members(scope: Scope, team_id: int) -> list[TeamMember]:

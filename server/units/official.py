@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from sqlalchemy import String, func, insert, literal, select, update
 
 from ..extensions import db
+from ..signals import units_changed
 from ..text import fold
 from ..types import utcnow
 from .models import ROOT_CODE, Unit
@@ -79,6 +80,8 @@ def import_official_units(source: list[OfficialUnit] | None = None) -> ImportRep
             unit.abolished_at = utcnow()
             report.abolished += 1
     db.session.flush()
+    if report.created or report.updated or report.abolished:
+        units_changed.send(__name__, paths=None)  # subtrees may have moved: everything is recounted
     return report
 
 

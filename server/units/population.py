@@ -5,6 +5,7 @@ import csv
 from sqlalchemy import select
 
 from ..extensions import db
+from ..signals import units_changed
 from .models import Unit
 
 
@@ -41,4 +42,5 @@ def import_population(stream) -> int:
         for field, value in values.items():
             setattr(units[code], field, value)
     db.session.flush()
+    units_changed.send(__name__, paths=[units[code].path for _line, code, _values in rows])
     return len(rows)

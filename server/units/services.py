@@ -8,6 +8,7 @@ from sqlalchemy import case, func, select
 from ..auth.scope import Ability, Scope
 from ..errors import InvalidInput, NotFound
 from ..extensions import db
+from ..signals import units_changed
 from ..pagination import Page, paginate
 from ..text import fold
 from .models import LEVELS, Unit
@@ -81,6 +82,7 @@ def create_unit(scope: Scope, parent_code: str, name: str, level: str | None = N
     )
     db.session.add(unit)
     db.session.flush()
+    units_changed.send(__name__, paths=[unit.path])
     return unit
 
 
@@ -94,10 +96,13 @@ def update_unit(scope: Scope, code: str, changes: dict) -> Unit:
         _refuse_duplicate_name(unit.parent, changes["name"], exclude=unit)
         unit.name = changes["name"].strip()
         unit.search_name = fold(unit.name)
+    counted = (unit.population, unit.households)
     for field in ("population", "households"):
         if field in changes:
             setattr(unit, field, changes[field])
     db.session.flush()
+    if (unit.population, unit.households) != counted:
+        units_changed.send(__name__, paths=[unit.path])
     return unit
 
 

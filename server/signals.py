@@ -1,0 +1,15 @@
+"""What one feature announces so that another can keep its derived figures in step.
+
+Receivers run inside the sender's transaction: what they write commits or rolls back with the
+change that caused it. Coverage keeps its denominators this way (server/coverage/denominators.py)
+without the units, teams and roles packages knowing about coverage."""
+
+from blinker import Namespace
+
+_signals = Namespace()
+
+#: Population, households or villages changed for the units at these paths (`paths=None`: anywhere).
+units_changed = _signals.signal("units-changed")
+
+#: Team members or team leaders were added or removed at the units with these paths.
+members_changed = _signals.signal("members-changed")
