@@ -101,6 +101,9 @@ class GapsSchema(ma.Schema):
     quiet_villages = ma.fields.List(ma.fields.Nested(GapVillageSchema))
     idle_teams = ma.fields.List(ma.fields.Nested(GapTeamSchema))
     overdue_requests = ma.fields.List(ma.fields.Nested(OverdueRequestSchema))
+    blockers_since = ma.fields.String(metadata={"description": "the first month the blockers are counted from"})
+    blockers = ma.fields.List(ma.fields.Nested(BlockerSchema),
+                              metadata={"description": "what stopped help this month and the two before, most common first"})
 
 
 class TargetInputSchema(ma.Schema):
@@ -155,7 +158,8 @@ def series(args, code):
 @access(SIGNED_IN)
 @blp.response(200, GapsSchema)
 def gaps(code):
-    """Villages with no assistance and teams with no active member in the last 30 days; overdue requests."""
+    """Villages with no assistance and teams with no active member in the last 30 days; overdue requests;
+    the most common blockers of the last three months."""
     return services.gaps(current_scope(), code)
 
 

@@ -5,14 +5,13 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import String, cast, literal, or_, select
 
 from ..auth.scope import Ability, Scope
 from ..errors import Forbidden, InvalidInput
-from ..dbutil import in_values
 from ..extensions import db
-from ..roles.models import Role, RoleGrant
+from ..roles.models import Role
+from ..auth.models import User
 from ..teams.models import Team, TeamMember
 from ..types import utcnow
 from ..units.models import Unit
@@ -21,12 +20,14 @@ from ..units.services import get_unit
 from .aggregates import codes_of
 from . import requests_figures
 from .indicators import ALL_MEMBERS, ALL_VILLAGES, BLOCKER_PREFIX, BY_CODE, INDICATORS, POPULATION, REQUEST_INDICATORS
-from .models import CoverageCounter, CoverageTarget, LastActivity
+from .denominators import denominators_of
+from .models import CoverageCounter, CoverageDenominator, CoverageTarget, LastActivity
 from .periods import InvalidPeriod, Period, months_back, parse_period
 
 READ_ABILITIES = (Ability.VIEW, Ability.WORK)
 REQUEST_CODES = [indicator.code for indicator in REQUEST_INDICATORS]
 GAP_DAYS = 30
+BLOCKER_MONTHS = 3  # the gaps list's blockers: this month and the two before
 
 
 @dataclass
@@ -71,78 +72,101 @@ def indicator_or_error(code: str):
 
 
 def unit_coverage(scope: Scope, code: str, period_key: str) -> UnitCoverage:
-    unit = readable_unit(scope, code)
-    period = period_or_error(period_key)
-    counters = _counters([unit.code], [period.key])
-    tree = Denominators(unit)
-    targets = targets_for(unit)
-    items = [_figure(indicator, counters.get((unit.code, period.key, indicator.code), 0),
-                     tree.for_unit(unit, indicator.denominator), targets.get(indicator.code))
-             for indicator in INDICATORS]
-    items += _request_figures(requests_figures.summary_for(unit.path, period), targets)
-    blockers = sorted(({"blocker": key[len(BLOCKER_PREFIX):], "count": value}
-                       for (u, p, key), value in counters.items() if key.startswith(BLOCKER_PREFIX) and value),
-                      key=lambda b: (-b["count"], b["blocker"]))
-    return UnitCoverage(unit, period, items, blockers, tree.population(unit.code), tree.households(unit.code))
+    return coverage_of(readable_unit(scope, code), period_or_error(period_key))
 
 
 def children_coverage(scope: Scope, code: str, indicator_code: str, period_key: str) -> tuple[Unit, list[dict]]:
     unit = readable_unit(scope, code)
-    indicator = indicator_or_error(indicator_code)
-    period = period_or_error(period_key)
+    return unit, children_of(unit, indicator_or_error(indicator_code), period_or_error(period_key))
+
+
+def monthly_series(scope: Scope, code: str, indicator_code: str, months: int = 12) -> list[dict]:
+    return series_of(readable_unit(scope, code), indicator_or_error(indicator_code), months)
+
+
+def gaps(scope: Scope, code: str) -> dict:
+    return gaps_of(readable_unit(scope, code))
+
+
+def coverage_of(unit: Unit, period: Period) -> UnitCoverage:
+    counters = _counters([unit.code], [period.key])
+    area = denominators_of([unit.code]).get(unit.code)
+    targets = targets_for(unit)
+    items = [_figure(indicator, counters.get((unit.code, period.key, indicator.code), 0),
+                     _denominator(area, indicator.denominator), targets.get(indicator.code))
+             for indicator in INDICATORS]
+    items += _request_figures(requests_figures.summary_for(unit.path, period), targets)
+    return UnitCoverage(unit, period, items, _blockers(counters), area.population if area else None,
+                        area.households if area else None)
+
+
+def children_of(unit: Unit, indicator, period: Period) -> list[dict]:
     children = list(db.session.scalars(select(Unit).where(Unit.parent_id == unit.id, Unit.abolished_at.is_(None))
                                        .order_by(Unit.search_name)))
     if indicator.code in REQUEST_CODES:
         summaries = requests_figures.by_child(requests_figures.resolved_requests(unit.path, period), unit.depth + 1)
         empty = requests_figures.summarise([])
-        return unit, [{"unit": child, **_request_figures(summaries.get(child.code, empty), {})[
+        return [{"unit": child, **_request_figures(summaries.get(child.code, empty), {})[
             REQUEST_CODES.index(indicator.code)].__dict__} for child in children]
     counters = _counters([c.code for c in children], [period.key], indicator.code)
-    tree = Denominators(unit)
+    areas = denominators_of(c.code for c in children)
     rows = []
     for child in children:
         figure = _figure(indicator, counters.get((child.code, period.key, indicator.code), 0),
-                         tree.for_unit(child, indicator.denominator))
+                         _denominator(areas.get(child.code), indicator.denominator))
         rows.append({"unit": child, **figure.__dict__})
-    return unit, rows
+    return rows
 
 
-def monthly_series(scope: Scope, code: str, indicator_code: str, months: int = 12) -> list[dict]:
-    unit = readable_unit(scope, code)
-    indicator = indicator_or_error(indicator_code)
+def series_of(unit: Unit, indicator, months: int = 12) -> list[dict]:
     keys = months_back(months, utcnow())
     counters = _counters([unit.code], keys, indicator.code)
     return [{"period": key, "numerator": counters.get((unit.code, key, indicator.code), 0)} for key in keys]
 
 
-def gaps(scope: Scope, code: str) -> dict:
-    """Villages with no assistance in 30 days, teams with no member active in 30 days, and blockers."""
-    unit = readable_unit(scope, code)
+def gaps_of(unit: Unit) -> dict:
+    """Villages with no assistance and teams with no member active in 30 days, overdue requests,
+    and what blocked people in the last three months: the database picks them, so a province's
+    2,000 villages and 6,000 members never travel to Python."""
     since = utcnow() - timedelta(days=GAP_DAYS)
-    villages = db.session.scalars(select(Unit).where(subtree_condition(Unit.path, unit.path), Unit.level == "village",
-                                                     Unit.abolished_at.is_(None)).order_by(Unit.path)).all()
-    last = dict(db.session.execute(select(LastActivity.subject, LastActivity.occurred_at).where(
-        in_values(LastActivity.subject, [f"unit:{v.code}" for v in villages]))).all()) if villages else {}
-    quiet_villages = [{"unit": v, "last_activity": last.get(f"unit:{v.code}")} for v in villages
-                      if last.get(f"unit:{v.code}") is None or last[f"unit:{v.code}"] < since]
-    return {"unit": unit, "since": since, "quiet_villages": quiet_villages, "idle_teams": _idle_teams(unit, since),
-            "overdue_requests": requests_figures.overdue_requests(unit.path)}
+    last = LastActivity.occurred_at
+    quiet = db.session.execute(
+        select(Unit.code, Unit.name, Unit.level, last)
+        .outerjoin(LastActivity, LastActivity.subject == literal("unit:").concat(Unit.code))
+        .where(subtree_condition(Unit.path, unit.path), Unit.level == "village", Unit.abolished_at.is_(None),
+               or_(last.is_(None), last < since))
+        .order_by(Unit.path))
+    someone_active = (
+        select(TeamMember.id).join(User, User.phone == TeamMember.phone)
+        .join(LastActivity, LastActivity.subject == literal("member:").concat(cast(User.id, String)))
+        .where(TeamMember.team_id == Team.id, LastActivity.occurred_at >= since).exists())
+    idle = db.session.execute(
+        select(Team.id, Team.name, Unit.code, Unit.name, Unit.level).join(Unit, Team.unit_id == Unit.id)
+        .where(subtree_condition(Unit.path, unit.path), ~someone_active).order_by(Team.name, Team.id))
+    months = months_back(BLOCKER_MONTHS, utcnow())
+    return {
+        "unit": unit, "since": since,
+        "quiet_villages": [{"unit": _unit_ref(code, name, level), "last_activity": at}
+                           for code, name, level, at in quiet],
+        "idle_teams": [{"id": id_, "name": name, "unit": _unit_ref(code, unit_name, level)}
+                       for id_, name, code, unit_name, level in idle],
+        "overdue_requests": requests_figures.overdue_requests(unit.path),
+        "blockers_since": months[0], "blockers": _blockers(_counters([unit.code], months)),
+    }
 
 
-def _idle_teams(unit: Unit, since) -> list[Team]:
-    from ..auth.models import User
+def _unit_ref(code: str, name: str, level: str) -> dict:
+    return {"code": code, "name": name, "level": level}
 
-    teams = db.session.scalars(select(Team).join(Unit).where(subtree_condition(Unit.path, unit.path))
-                               .options(selectinload(Team.members)).order_by(Team.name)).all()
-    phones = {member.phone for team in teams for member in team.members}
-    if not phones:
-        return list(teams)
-    users = dict(db.session.execute(select(User.id, User.phone).where(in_values(User.phone, phones))).all())
-    active_ids = {int(subject.split(":", 1)[1]) for subject in db.session.scalars(
-        select(LastActivity.subject).where(in_values(LastActivity.subject, [f"member:{i}" for i in users]),
-                                           LastActivity.occurred_at >= since))}
-    active_phones = {users[i] for i in active_ids}
-    return [team for team in teams if not any(member.phone in active_phones for member in team.members)]
+
+def _blockers(counters: dict) -> list[dict]:
+    """Records not succeeded, by blocker, most common first (summed over the periods read)."""
+    counts: dict[str, int] = {}
+    for (_unit, _period, key), value in counters.items():
+        if key.startswith(BLOCKER_PREFIX) and value:
+            counts[key[len(BLOCKER_PREFIX):]] = counts.get(key[len(BLOCKER_PREFIX):], 0) + value
+    return [{"blocker": blocker, "count": count}
+            for blocker, count in sorted(counts.items(), key=lambda item: (-item[1], item[0]))]
 
 
 def _request_figures(summary: dict, targets: dict) -> list[Figure]:
@@ -166,86 +190,17 @@ def _counters(unit_codes, period_keys, indicator: str | None = None) -> dict:
     return {(c.unit_code, c.period, c.indicator): c.value for c in db.session.scalars(stmt)}
 
 
+def _denominator(area: CoverageDenominator | None, kind: str | None) -> int | None:
+    if area is None:  # nothing to count in this unit's area
+        return {ALL_VILLAGES: 0, ALL_MEMBERS: 0}.get(kind)
+    return {POPULATION: area.population, ALL_VILLAGES: area.villages, ALL_MEMBERS: area.members}.get(kind)
+
+
 def _figure(indicator, numerator: int, denominator: int | None, target: dict | None = None) -> Figure:
     if indicator.denominator is None:
         denominator = None
     rate = round(numerator / denominator, 4) if denominator else None
     return Figure(indicator.code, numerator, denominator, rate, target)
-
-
-class Denominators:
-    """Population, villages and members of a unit and its children, from one scan of its subtree.
-
-    A unit without its own population uses the sum of its children's, but only when every child
-    has a figure: a partial sum would be a made-up number, so the rate is null instead."""
-
-    def __init__(self, root: Unit):
-        rows = db.session.execute(select(Unit.code, Unit.path, Unit.depth, Unit.level, Unit.population,
-                                         Unit.households)
-                                  .where(subtree_condition(Unit.path, root.path), Unit.abolished_at.is_(None))
-                                  .order_by(Unit.depth.desc())).all()
-        self._root = root
-        self._population: dict[str, int | None] = {}
-        self._households: dict[str, int | None] = {}
-        self._villages: dict[str, int] = {}
-        children: dict[str, list[str]] = {}
-        for row in rows:
-            codes = codes_of(row.path)
-            if len(codes) > 1 and row.code != root.code:
-                children.setdefault(codes[-2], []).append(row.code)
-        for row in rows:  # deepest first, so children are done before their parent
-            kids = children.get(row.code, [])
-            self._population[row.code] = _own_or_sum(row.population, [self._population[k] for k in kids])
-            self._households[row.code] = _own_or_sum(row.households, [self._households[k] for k in kids])
-            self._villages[row.code] = (1 if row.level == "village" else 0) + sum(self._villages[k] for k in kids)
-        self._members: dict[str, int] | None = None
-
-    def population(self, code: str) -> int | None:
-        return self._population.get(code)
-
-    def households(self, code: str) -> int | None:
-        return self._households.get(code)
-
-    def for_unit(self, unit: Unit, kind: str | None) -> int | None:
-        if kind == POPULATION:
-            return self._population.get(unit.code)
-        if kind == ALL_VILLAGES:
-            return self._villages.get(unit.code, 0)
-        if kind == ALL_MEMBERS:
-            return self._root_members() if unit.code == self._root.code else self._member_counts().get(unit.code, 0)
-        return None
-
-    def _member_phones(self):
-        members = (select(TeamMember.phone.label("phone"), Unit.path.label("path"))
-                   .join(Team, TeamMember.team_id == Team.id).join(Unit, Team.unit_id == Unit.id)
-                   .where(subtree_condition(Unit.path, self._root.path)))
-        leaders = (select(RoleGrant.phone.label("phone"), Unit.path.label("path"))
-                   .join(Unit, RoleGrant.unit_id == Unit.id)
-                   .where(subtree_condition(Unit.path, self._root.path), RoleGrant.role == Role.TEAM_LEADER))
-        return members.union_all(leaders).subquery()
-
-    def _root_members(self) -> int:
-        """Counted by the database: the unit's own page needs no per-child breakdown."""
-        phones = self._member_phones()
-        return db.session.scalar(select(func.count(func.distinct(phones.c.phone))))
-
-    def _member_counts(self) -> dict[str, int]:
-        """Team members and team leaders (leaders record help too), each counted once per unit."""
-        if self._members is None:
-            phones: dict[str, set] = {}
-            for phone, path in db.session.execute(select(self._member_phones())).all():
-                for code in codes_of(path):
-                    phones.setdefault(code, set()).add(phone)
-            self._members = {code: len(found) for code, found in phones.items()}
-        return self._members
-
-
-def _own_or_sum(own: int | None, children: list[int | None]) -> int | None:
-    if own is not None:
-        return own
-    if children and all(value is not None for value in children):
-        return sum(children)
-    return None
 
 
 def targets_for(unit: Unit) -> dict[str, dict]:

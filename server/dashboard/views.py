@@ -10,7 +10,7 @@ from ..errors import DomainError, InvalidInput, NotFound, Unauthenticated
 from ..extensions import db
 from ..coverage import export
 from ..coverage import services as coverage_services
-from ..coverage.indicators import INDICATORS
+from ..coverage.indicators import BY_CODE, INDICATORS
 from ..coverage.services import READ_ABILITIES
 from ..coverage.labels import BLOCKER_LABELS, INDICATOR_LABELS
 from ..coverage.periods import ALL, period_keys
@@ -87,14 +87,16 @@ def unit_page(code):
     unit = coverage_services.readable_unit(scope, code)
     period = request.args.get("period", ALL)
     indicator = request.args.get("indicator", "people_helped")
-    coverage = coverage_services.unit_coverage(scope, code, period)
-    _unit, children = coverage_services.children_coverage(scope, code, indicator, period)
-    trend = coverage_services.monthly_series(scope, code, indicator if indicator in ACTIVITY_CODES else "people_helped")
+    chosen_period = coverage_services.period_or_error(period)
+    chosen = coverage_services.indicator_or_error(indicator)
+    # Request indicators have no monthly counters: the chart then shows people helped.
+    trend = coverage_services.series_of(unit, chosen if chosen.code in ACTIVITY_CODES else BY_CODE["people_helped"])
     return render_template(
-        "dashboard/unit.html", unit=unit, ancestors=_visible_ancestors(scope, unit), coverage=coverage,
-        children=children, indicator=indicator, period=period, periods=_period_choices(), trend=trend,
-        chart=bar_chart(trend), gaps=coverage_services.gaps(scope, code), labels=INDICATOR_LABELS,
-        blocker_labels=BLOCKER_LABELS, scope=scope)
+        "dashboard/unit.html", unit=unit, ancestors=_visible_ancestors(scope, unit),
+        coverage=coverage_services.coverage_of(unit, chosen_period),
+        children=coverage_services.children_of(unit, chosen, chosen_period), indicator=indicator, period=period,
+        periods=_period_choices(), trend=trend, chart=bar_chart(trend), gaps=coverage_services.gaps_of(unit),
+        labels=INDICATOR_LABELS, blocker_labels=BLOCKER_LABELS, scope=scope)
 
 
 @blp.get("/dashboard/units/<code>/export.<kind>")

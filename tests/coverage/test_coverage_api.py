@@ -1,5 +1,5 @@
 import io
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from openpyxl import load_workbook
 
@@ -83,11 +83,25 @@ def test_gaps_list_quiet_villages_and_idle_teams(as_phone, app_context):
     gaps = leader.get(f"/coverage/{COMMUNE_A}/gaps").get_json()
     assert {v["unit"]["code"] for v in gaps["quiet_villages"]} == {world.village_a.code, quiet.code}
     assert [t["id"] for t in gaps["idle_teams"]] == [world.team_a.id]
-    as_phone(MEMBER_A).post("/activities/batch", json={"items": [activity_item(world.village_a.code)]})
+    long_ago = (datetime.now(UTC) - timedelta(days=120)).isoformat()
+    sent = leader.post("/activities/batch", json={"items": [
+        activity_item(world.village_a.code, occurred_at=long_ago),
+        activity_item(quiet.code, occurred_at=long_ago, outcome="failed", blocker="weak_signal")]})
+    assert [r["status"] for r in sent.get_json()["results"]] == ["created", "created"]
+    count_coverage()
+    gaps = leader.get(f"/coverage/{COMMUNE_A}/gaps").get_json()
+    assert {v["unit"]["code"]: v["last_activity"][:10] for v in gaps["quiet_villages"]} == {
+        world.village_a.code: long_ago[:10], quiet.code: long_ago[:10]}  # four months ago: still a gap
+    assert [t["id"] for t in gaps["idle_teams"]] == [world.team_a.id]
+    as_phone(MEMBER_A).post("/activities/batch", json={"items": [
+        activity_item(world.village_a.code),
+        activity_item(world.village_a.code, outcome="failed", blocker="no_smartphone"),
+        activity_item(world.village_a.code, outcome="failed", blocker="no_smartphone")]})
     count_coverage()
     gaps = leader.get(f"/coverage/{COMMUNE_A}/gaps").get_json()
     assert [v["unit"]["code"] for v in gaps["quiet_villages"]] == [quiet.code]
     assert gaps["idle_teams"] == []
+    assert gaps["blockers"] == [{"blocker": "no_smartphone", "count": 2}]  # weak signal: four months ago
 
 
 def test_csv_and_xlsx_exports(as_phone, app_context):
