@@ -11,5 +11,5 @@ _signals = Namespace()
 #: Population, households or villages changed for the units at these paths (`paths=None`: anywhere).
 units_changed = _signals.signal("units-changed")
 
-#: Team members or team leaders were added or removed at the units with these paths.
-members_changed = _signals.signal("members-changed")
+#: A team member or team leader with `phone` was added (`added=True`) or removed at the unit at `path`.
+member_changed = _signals.signal("member-changed")

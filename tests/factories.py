@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from server.extensions import db
 from server.roles.models import Role
 from server.roles.services import grant_role_as_administrator
-from server.signals import members_changed, units_changed
+from server.signals import member_changed, units_changed
 from server.teams.models import Team, TeamMember
 from server.text import fold
 from server.units.models import Unit
@@ -39,8 +39,8 @@ def make_team(unit_code: str, name: str, members: tuple[str, ...] = ()) -> Team:
     db.session.flush()
     for phone in members:
         db.session.add(TeamMember(team_id=team.id, phone=phone))
-    db.session.flush()
-    members_changed.send(__name__, paths=[team.unit.path])
+        db.session.flush()
+        member_changed.send(__name__, phone=phone, path=team.unit.path, added=True)
     return team
 
 

@@ -5,8 +5,9 @@ instead of its 2,000 villages and 6,000 members.
 A unit without its own population uses the sum of its children's, but only when every child has
 one: a partial sum would be a made-up number, so the rate is null instead.
 
-The units, teams and roles services announce their changes (server/signals.py), which are rare;
-each recounts the changed units and the units above them. `rebuild_denominators()` recounts
+The units, teams and roles services announce their changes (server/signals.py), which are rare:
+a population or a new village recounts the unit and the units above it from their children; a
+member joining or leaving adds or takes one from the areas above where the phone was not counted. `rebuild_denominators()` recounts
 everything: after the official import, which may move whole subtrees, and as a repair.
 
 A unit without a row has nothing to count: no population known, no villages, no members."""
@@ -14,15 +15,14 @@ A unit without a row has nothing to count: no population known, no villages, no 
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import delete, func, insert, select, text
+from sqlalchemy import delete, insert, select, text
 
-from ..dbutil import upsert
+from ..dbutil import add_to_rows, in_values, upsert
 from ..extensions import db
 from ..roles.models import Role, RoleGrant
-from ..signals import members_changed, units_changed
+from ..signals import member_changed, units_changed
 from ..teams.models import Team, TeamMember
 from ..units.models import Unit
-from ..units.paths import subtree_condition
 from .aggregates import codes_of
 from .models import CoverageDenominator
 
@@ -43,7 +43,7 @@ class Area:
 
 def connect_signals() -> None:
     units_changed.connect(_on_units_changed)
-    members_changed.connect(_on_members_changed)
+    member_changed.connect(_on_member_changed)
 
 
 def _on_units_changed(_sender, paths: Iterable[str] | None = None) -> None:
@@ -53,8 +53,8 @@ def _on_units_changed(_sender, paths: Iterable[str] | None = None) -> None:
         recount_areas(paths)
 
 
-def _on_members_changed(_sender, paths: Iterable[str]) -> None:
-    recount_members(paths)
+def _on_member_changed(_sender, phone: str, path: str, added: bool) -> None:
+    count_member_change(phone, path, added)
 
 
 def denominators_of(codes: Iterable[str]) -> dict[str, CoverageDenominator]:
@@ -70,29 +70,34 @@ def recount_areas(paths: Iterable[str]) -> None:
     their other children's stored figures are current."""
     _lock()
     units = _units_above(paths)
-    children = db.session.execute(
-        select(Unit.parent_id, Unit.code, CoverageDenominator.population, CoverageDenominator.households,
-               CoverageDenominator.villages)
-        .outerjoin(CoverageDenominator, CoverageDenominator.unit_code == Unit.code)
-        .where(Unit.parent_id.in_([u.id for u in units]), Unit.abolished_at.is_(None))).all()
+    children: dict[int, list] = {}
+    for child in db.session.execute(
+            select(Unit.parent_id, Unit.code, CoverageDenominator.population, CoverageDenominator.households,
+                   CoverageDenominator.villages)
+            .outerjoin(CoverageDenominator, CoverageDenominator.unit_code == Unit.code)
+            .where(in_values(Unit.parent_id, [u.id for u in units]), Unit.abolished_at.is_(None))):
+        children.setdefault(child.parent_id, []).append(child)
     recounted: dict[str, Area] = {}
     for unit in units:
         kids = [recounted.get(c.code) or Area(c.population, c.households, c.villages or 0)
-                for c in children if c.parent_id == unit.id]
+                for c in children.get(unit.id, [])]
         recounted[unit.code] = area_of(unit, kids)
     _store([{"unit_code": code, **vars(area)} for code, area in recounted.items()], ("population", "households",
                                                                                       "villages"))
 
 
-def recount_members(paths: Iterable[str]) -> None:
-    """Distinct members and team leaders in the areas of these units and every unit above them."""
+def count_member_change(phone: str, path: str, added: bool) -> None:
+    """A member or team leader with this phone joined (or left) the unit at this path: each area
+    above it gains (or loses) one member, unless the phone counts there through another team.
+    A few small queries however large the country, where a recount of the nation would scan every
+    member in it."""
     _lock()
-    rows = []
-    for unit in _units_above(paths):
-        phones = member_phones(unit.path)
-        rows.append({"unit_code": unit.code, "members": db.session.scalar(
-            select(func.count(func.distinct(phones.c.phone))))})
-    _store(rows, ("members",))
+    elsewhere = list(db.session.scalars(select(member_phones(phone=phone).c.path)))
+    if added:
+        elsewhere.remove(path)  # the membership just added
+    rows = [{"unit_code": unit.code, "villages": 0, "members": 1 if added else -1}
+            for unit in _units_above([path]) if not any(other.startswith(unit.path) for other in elsewhere)]
+    add_to_rows(CoverageDenominator.__table__, rows, ("unit_code",), "members")
 
 
 def rebuild_denominators() -> int:
@@ -136,22 +141,22 @@ def _own_or_sum(own: int | None, children: list[int | None]) -> int | None:
     return None
 
 
-def member_phones(root_path: str | None = None):
-    """(phone, unit path) of every team member and team leader (leaders record help too)."""
+def member_phones(phone: str | None = None):
+    """(phone, unit path) of every team member and team leader (leaders record help too), or of one phone."""
     members = (select(TeamMember.phone.label("phone"), Unit.path.label("path"))
                .join(Team, TeamMember.team_id == Team.id).join(Unit, Team.unit_id == Unit.id))
     leaders = (select(RoleGrant.phone.label("phone"), Unit.path.label("path"))
                .join(Unit, RoleGrant.unit_id == Unit.id).where(RoleGrant.role == Role.TEAM_LEADER))
-    if root_path is not None:
-        members = members.where(subtree_condition(Unit.path, root_path))
-        leaders = leaders.where(subtree_condition(Unit.path, root_path))
+    if phone is not None:
+        members = members.where(TeamMember.phone == phone)
+        leaders = leaders.where(RoleGrant.phone == phone)
     return members.union_all(leaders).subquery()
 
 
 def _units_above(paths: Iterable[str]) -> list:
     codes = {code for path in paths for code in codes_of(path)}
     return db.session.execute(select(Unit.id, Unit.code, Unit.path, Unit.level, Unit.population, Unit.households)
-                              .where(Unit.code.in_(codes), Unit.abolished_at.is_(None))
+                              .where(in_values(Unit.code, codes), Unit.abolished_at.is_(None))
                               .order_by(Unit.depth.desc())).all()
 
 

@@ -6,7 +6,7 @@ from sqlalchemy import select
 from ..auth.scope import Ability, Scope
 from ..errors import Conflict, Forbidden, NotFound
 from ..extensions import db
-from ..signals import members_changed
+from ..signals import member_changed
 from ..pagination import Page, paginate
 from ..units.models import Unit
 from ..units.services import get_unit
@@ -36,7 +36,7 @@ def _add_grant(phone: str, role: Role, unit: Unit, granted_by_id: int | None) ->
     db.session.add(grant)
     db.session.flush()
     if role == Role.TEAM_LEADER:
-        members_changed.send(__name__, paths=[unit.path])
+        member_changed.send(__name__, phone=phone, path=unit.path, added=True)
     return grant
 
 
@@ -58,4 +58,4 @@ def revoke_grant(scope: Scope, grant_id: int) -> None:
     db.session.delete(grant)
     db.session.flush()
     if grant.role == Role.TEAM_LEADER:
-        members_changed.send(__name__, paths=[grant.unit.path])
+        member_changed.send(__name__, phone=grant.phone, path=grant.unit.path, added=False)

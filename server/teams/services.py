@@ -6,7 +6,7 @@ from sqlalchemy import or_, select
 from ..auth.scope import Ability, Scope
 from ..errors import Conflict, InvalidInput, NotFound
 from ..extensions import db
-from ..signals import members_changed
+from ..signals import member_changed
 from ..pagination import Page, paginate
 from ..units.models import Unit
 from ..units.services import get_unit
@@ -59,7 +59,7 @@ def add_member(scope: Scope, team_id: int, phone: str, display_name: str | None)
     member = TeamMember(team_id=team.id, phone=phone, display_name=display_name, added_by_id=scope.user.id)
     db.session.add(member)
     db.session.flush()
-    members_changed.send(__name__, paths=[team.unit.path])
+    member_changed.send(__name__, phone=phone, path=team.unit.path, added=True)
     return member
 
 
@@ -71,7 +71,7 @@ def remove_member(scope: Scope, team_id: int, member_id: int) -> None:
         raise NotFound(_("This person is not a member of the team."))
     db.session.delete(member)
     db.session.flush()
-    members_changed.send(__name__, paths=[team.unit.path])
+    member_changed.send(__name__, phone=member.phone, path=team.unit.path, added=False)
 
 
 def list_members(scope: Scope, team_id: int) -> list[TeamMember]:

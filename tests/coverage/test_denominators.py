@@ -10,7 +10,7 @@ from server.coverage.models import CoverageDenominator
 from server.extensions import db
 from server.units.official import OfficialUnit, import_official_units, official_units
 from tests.conftest import ApiClient
-from tests.factories import ADMIN, COMMUNE_A, LEADER_A, MONITOR_A, PROVINCE_A, build_world
+from tests.factories import ADMIN, COMMUNE_A, LEADER_A, MONITOR_A, PROVINCE_A, build_world, make_team, make_unit
 
 
 def _stored() -> dict:
@@ -128,3 +128,26 @@ def test_coverage_rebuild_command_repairs_the_denominators(app, app_context):
     result = app.test_cli_runner().invoke(args=["coverage", "rebuild"])
     assert result.exit_code == 0, result.output
     assert _stored() == expected and expected[COMMUNE_A] == (None, None, 1, 2)
+
+
+def test_one_person_added_to_many_teams_at_once_counts_once(app, app_context):
+    world = build_world()
+    teams = [make_team(make_unit(COMMUNE_A, f"Thôn Mới {i}").code, f"Tổ CNS {i}") for i in range(6)]
+    db.session.commit()
+    before = _stored()[COMMUNE_A][3]
+    barrier = threading.Barrier(len(teams))
+    statuses = []
+
+    def add(client, team_id):
+        barrier.wait()
+        statuses.append(client.post(f"/teams/{team_id}/members", json={"phone": "+84900000401"}).status_code)
+
+    threads = [threading.Thread(target=add, args=(ApiClient(app.test_client(), LEADER_A), team.id)) for team in teams]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert statuses == [201] * len(teams)
+    assert _stored()[COMMUNE_A][3] == before + 1
+    assert _stored() == _recounted()
+    assert world.village_a.code in _stored()
