@@ -7,8 +7,9 @@ one: a partial sum would be a made-up number, so the rate is null instead.
 
 The units, teams and roles services announce their changes (server/signals.py), which are rare:
 a population or a new village recounts the unit and the units above it from their children; a
-member joining or leaving adds or takes one from the areas above where the phone was not counted. `rebuild_denominators()` recounts
-everything: after the official import, which may move whole subtrees, and as a repair.
+member joining or leaving adds or takes one from the areas above where the phone was not counted.
+`rebuild_denominators()` recounts everything: after the official import, which may move whole
+subtrees, and as a repair.
 
 A unit without a row has nothing to count: no population known, no villages, no members."""
 
@@ -62,7 +63,7 @@ def denominators_of(codes: Iterable[str]) -> dict[str, CoverageDenominator]:
     if not codes:
         return {}
     return {d.unit_code: d for d in db.session.scalars(
-        select(CoverageDenominator).where(CoverageDenominator.unit_code.in_(codes)))}
+        select(CoverageDenominator).where(in_values(CoverageDenominator.unit_code, codes)))}
 
 
 def recount_areas(paths: Iterable[str]) -> None:
@@ -82,8 +83,9 @@ def recount_areas(paths: Iterable[str]) -> None:
         kids = [recounted.get(c.code) or Area(c.population, c.households, c.villages or 0)
                 for c in children.get(unit.id, [])]
         recounted[unit.code] = area_of(unit, kids)
-    _store([{"unit_code": code, **vars(area)} for code, area in recounted.items()], ("population", "households",
-                                                                                      "villages"))
+    db.session.execute(upsert(CoverageDenominator.__table__, ["unit_code"],
+                              lambda excluded: {c: excluded[c] for c in ("population", "households", "villages")}),
+                       [{**EMPTY, "unit_code": code, **vars(area)} for code, area in recounted.items()])
 
 
 def count_member_change(phone: str, path: str, added: bool) -> None:
@@ -158,13 +160,6 @@ def _units_above(paths: Iterable[str]) -> list:
     return db.session.execute(select(Unit.id, Unit.code, Unit.path, Unit.level, Unit.population, Unit.households)
                               .where(in_values(Unit.code, codes), Unit.abolished_at.is_(None))
                               .order_by(Unit.depth.desc())).all()
-
-
-def _store(rows: list[dict], columns: tuple[str, ...]) -> None:
-    if rows:
-        db.session.execute(upsert(CoverageDenominator.__table__, ["unit_code"],
-                                  lambda excluded: {c: excluded[c] for c in columns}),
-                           [{**EMPTY, **row} for row in rows])
 
 
 def _lock() -> None:
