@@ -6,8 +6,8 @@ from sqlalchemy import or_, select
 from ..auth.scope import Ability, Scope
 from ..errors import Conflict, InvalidInput, NotFound
 from ..extensions import db
-from ..signals import member_changed
 from ..pagination import Page, paginate
+from ..signals import member_changed
 from ..units.models import Unit
 from ..units.services import get_unit
 from .models import Team, TeamMember

@@ -8,8 +8,8 @@ from sqlalchemy import case, func, select
 from ..auth.scope import Ability, Scope
 from ..errors import InvalidInput, NotFound
 from ..extensions import db
-from ..signals import units_changed
 from ..pagination import Page, paginate
+from ..signals import units_changed
 from ..text import fold
 from .models import LEVELS, Unit
 from .paths import SEPARATOR, child_path, subtree_condition
