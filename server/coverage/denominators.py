@@ -59,11 +59,11 @@ def _on_member_changed(_sender, phone: str, path: str, added: bool) -> None:
 
 
 def denominators_of(codes: Iterable[str]) -> dict[str, CoverageDenominator]:
+    """The stored row of each unit, or an empty one (not stored) for a unit with nothing to count."""
     codes = list(codes)
-    if not codes:
-        return {}
-    return {d.unit_code: d for d in db.session.scalars(
-        select(CoverageDenominator).where(in_values(CoverageDenominator.unit_code, codes)))}
+    stored = {d.unit_code: d for d in db.session.scalars(
+        select(CoverageDenominator).where(in_values(CoverageDenominator.unit_code, codes)))} if codes else {}
+    return {code: stored.get(code) or CoverageDenominator(unit_code=code, **EMPTY) for code in codes}
 
 
 def recount_areas(paths: Iterable[str]) -> None:

@@ -1,17 +1,18 @@
-"""Reading coverage: numerators from the counters, denominators from the unit tree, targets from
+"""Reading coverage: numerators from the counters, denominators from the rows kept on write, targets from
 the unit or its nearest ancestor. Nothing here reads assistance records."""
 
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from flask_babel import gettext as _
 from sqlalchemy import String, cast, literal, or_, select
 
+from ..auth.models import User
 from ..auth.scope import Ability, Scope
 from ..errors import Forbidden, InvalidInput
 from ..extensions import db
 from ..roles.models import Role
-from ..auth.models import User
 from ..teams.models import Team, TeamMember
 from ..types import utcnow
 from ..units.models import Unit
@@ -90,14 +91,13 @@ def gaps(scope: Scope, code: str) -> dict:
 
 def coverage_of(unit: Unit, period: Period) -> UnitCoverage:
     counters = _counters([unit.code], [period.key])
-    area = denominators_of([unit.code]).get(unit.code)
+    area = denominators_of([unit.code])[unit.code]
     targets = targets_for(unit)
     items = [_figure(indicator, counters.get((unit.code, period.key, indicator.code), 0),
                      _denominator(area, indicator.denominator), targets.get(indicator.code))
              for indicator in INDICATORS]
     items += _request_figures(requests_figures.summary_for(unit.path, period), targets)
-    return UnitCoverage(unit, period, items, _blockers(counters), area.population if area else None,
-                        area.households if area else None)
+    return UnitCoverage(unit, period, items, _blockers(counters), area.population, area.households)
 
 
 def children_of(unit: Unit, indicator, period: Period) -> list[dict]:
@@ -113,7 +113,7 @@ def children_of(unit: Unit, indicator, period: Period) -> list[dict]:
     rows = []
     for child in children:
         figure = _figure(indicator, counters.get((child.code, period.key, indicator.code), 0),
-                         _denominator(areas.get(child.code), indicator.denominator))
+                         _denominator(areas[child.code], indicator.denominator))
         rows.append({"unit": child, **figure.__dict__})
     return rows
 
@@ -161,10 +161,10 @@ def _unit_ref(code: str, name: str, level: str) -> dict:
 
 def _blockers(counters: dict) -> list[dict]:
     """Records not succeeded, by blocker, most common first (summed over the periods read)."""
-    counts: dict[str, int] = {}
+    counts = Counter()
     for (_unit, _period, key), value in counters.items():
         if key.startswith(BLOCKER_PREFIX) and value:
-            counts[key[len(BLOCKER_PREFIX):]] = counts.get(key[len(BLOCKER_PREFIX):], 0) + value
+            counts[key[len(BLOCKER_PREFIX):]] += value
     return [{"blocker": blocker, "count": count}
             for blocker, count in sorted(counts.items(), key=lambda item: (-item[1], item[0]))]
 
@@ -190,9 +190,7 @@ def _counters(unit_codes, period_keys, indicator: str | None = None) -> dict:
     return {(c.unit_code, c.period, c.indicator): c.value for c in db.session.scalars(stmt)}
 
 
-def _denominator(area: CoverageDenominator | None, kind: str | None) -> int | None:
-    if area is None:  # nothing to count in this unit's area
-        return {ALL_VILLAGES: 0, ALL_MEMBERS: 0}.get(kind)
+def _denominator(area: CoverageDenominator, kind: str | None) -> int | None:
     return {POPULATION: area.population, ALL_VILLAGES: area.villages, ALL_MEMBERS: area.members}.get(kind)
 
 
