@@ -5,7 +5,7 @@ from server.auth.scope import Ability
 from server.coverage import export, services
 from server.coverage.indicators import BY_CODE, INDICATORS
 
-from .access import SIGNED_IN, access, current_scope
+from .access import access, current_scope
 from .fields import UnitCode
 from .schemas_common import UnitRefSchema
 
@@ -121,7 +121,7 @@ class TargetOutSchema(TargetSchema):
 
 
 @blp.route("/coverage/<string:code>")
-@access(SIGNED_IN)
+@access(Ability.READ)
 @blp.arguments(CoverageArgs, location="query")
 @blp.response(200, UnitCoverageSchema)
 def unit_coverage(args, code):
@@ -133,7 +133,7 @@ def unit_coverage(args, code):
 
 
 @blp.route("/coverage/<string:code>/children")
-@access(SIGNED_IN)
+@access(Ability.READ)
 @blp.arguments(ChildrenArgs, location="query")
 @blp.response(200, ChildrenSchema)
 def children_coverage(args, code):
@@ -146,7 +146,7 @@ def children_coverage(args, code):
 
 
 @blp.route("/coverage/<string:code>/series")
-@access(SIGNED_IN)
+@access(Ability.READ)
 @blp.arguments(SeriesArgs, location="query")
 @blp.response(200, SeriesPointSchema(many=True))
 def series(args, code):
@@ -155,7 +155,7 @@ def series(args, code):
 
 
 @blp.route("/coverage/<string:code>/gaps")
-@access(SIGNED_IN)
+@access(Ability.READ)
 @blp.response(200, GapsSchema)
 def gaps(code):
     """Villages with no assistance and teams with no active member in the last 30 days; overdue requests;
@@ -164,7 +164,7 @@ def gaps(code):
 
 
 @blp.route("/coverage-targets", methods=["PUT"])
-@access(Ability.VIEW)
+@access(Ability.SET_TARGETS)
 @blp.arguments(TargetInputSchema)
 @blp.response(200, TargetOutSchema)
 def set_target(data):
@@ -174,7 +174,7 @@ def set_target(data):
 
 
 @blp.route("/coverage-targets/<string:code>")
-@access(SIGNED_IN)
+@access(Ability.READ)
 @blp.response(200, TargetOutSchema(many=True))
 def list_targets(code):
     """Targets that apply to the unit: its own and its ancestors'."""

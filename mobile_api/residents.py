@@ -127,7 +127,7 @@ def list_residents(args):
 
 
 @blp.route("/residents/access-log")
-@access(Ability.MANAGE)
+@access(Ability.READ_AUDIT_LOG)
 @blp.arguments(AccessLogArgs, location="query")
 @blp.response(200, AccessPageSchema)
 def list_access_log(args):

@@ -8,7 +8,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import and_, or_, select
 
-from ..auth.scope import Ability, Scope
+from ..auth.scope import Scope
 from ..errors import Conflict, Forbidden, InvalidInput
 from ..extensions import db
 from ..pagination import DEFAULT_LIMIT, MAX_LIMIT, decode_cursor, encode_cursor
@@ -53,8 +53,7 @@ class ActivityFilters:
 
 
 def visible_condition(scope: Scope):
-    return or_(scope.condition(Ability.VIEW, Activity.unit_path), scope.condition(Ability.WORK, Activity.unit_path),
-               Activity.member_id == scope.user.id)
+    return or_(scope.read_condition(Activity.unit_path), Activity.member_id == scope.user.id)
 
 
 def list_activities(scope: Scope, filters: ActivityFilters, cursor: str | None, limit: int | None) -> ActivityPage:

@@ -1,6 +1,13 @@
-"""The caller's scope: which units' subtrees they may see or change, and with which ability.
+"""The caller's scope: which units' subtrees they may read or change, and with which ability.
 
-Every query that returns data is narrowed with `Scope.condition`; nothing else decides."""
+This module is the only place that decides who may do what. Services never look at role names:
+- a list narrows its query with `scope.read_condition(Model.unit_path)` (or `condition(ability, …)`);
+- one object is checked with `scope.readable(unit)` (404 when not: existence does not leak),
+  then `scope.require(ability, unit)` for a change (403);
+- a route declares with `@access(Ability.X)` the ability its service requires somewhere, so
+  callers without it anywhere get 403 before the service runs. tests/test_access_matrix.py
+  proves, endpoint by endpoint, that the declaration and the service agree.
+A new ability is a new `Ability` member given to roles in ROLE_ABILITIES, nothing else."""
 
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -18,18 +25,24 @@ from .models import User
 
 
 class Ability(StrEnum):
-    VIEW = "view"  # read the area's data (monitors, leaders, admins)
+    VIEW = "view"  # follow the area from above (monitors, leaders, admins)
     WORK = "work"  # do a team member's work in the area (members, leaders, admins)
+    READ = "read"  # read the area's data: whoever views or works there (VIEW ∪ WORK)
     MANAGE = "manage"  # change units, teams and members
     GRANT = "grant"  # grant roles
+    SET_TARGETS = "set_targets"  # set coverage targets (monitors and admins, not leaders)
+    READ_AUDIT_LOG = "read_audit_log"  # read who accessed personal data (admins)
 
 
 ROLE_ABILITIES = {
     Role.ADMIN: frozenset(Ability),
-    Role.TEAM_LEADER: frozenset(Ability),
-    Role.MONITOR: frozenset({Ability.VIEW}),
+    Role.TEAM_LEADER: frozenset({Ability.VIEW, Ability.WORK, Ability.READ, Ability.MANAGE, Ability.GRANT}),
+    Role.MONITOR: frozenset({Ability.VIEW, Ability.READ, Ability.SET_TARGETS}),
 }
-MEMBER_ABILITIES = frozenset({Ability.WORK})
+MEMBER_ABILITIES = frozenset({Ability.WORK, Ability.READ})
+# READ is exactly "VIEW or WORK": checked at import so the two can never drift apart.
+assert all((Ability.READ in abilities) == bool({Ability.VIEW, Ability.WORK} & abilities)
+           for abilities in (*ROLE_ABILITIES.values(), MEMBER_ABILITIES))
 
 
 @dataclass(frozen=True)
@@ -65,6 +78,18 @@ class Scope:
     def condition(self, ability: Ability, path_column):
         """SQL condition: rows whose unit path lies in a subtree this ability reaches."""
         return any_subtree_condition(path_column, self.paths(ability))
+
+    def readable(self, unit: Unit) -> bool:
+        """May the caller read this unit's data (they view or work there)?"""
+        return self.allows(Ability.READ, unit)
+
+    def read_condition(self, path_column):
+        """SQL condition: rows in the subtrees whose data the caller may read."""
+        return self.condition(Ability.READ, path_column)
+
+    def require_readable(self, unit: Unit) -> None:
+        """404 outside the readable area: not even the object's existence is the caller's to learn."""
+        self.require_visible(self.readable(unit))
 
     def require(self, ability: Ability, unit: Unit) -> None:
         if not self.allows(ability, unit):

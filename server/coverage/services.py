@@ -10,9 +10,8 @@ from sqlalchemy import String, cast, literal, or_, select
 
 from ..auth.models import User
 from ..auth.scope import Ability, Scope
-from ..errors import Forbidden, InvalidInput
+from ..errors import InvalidInput
 from ..extensions import db
-from ..roles.models import Role
 from ..teams.models import Team, TeamMember
 from ..types import utcnow
 from ..units.models import Unit
@@ -25,7 +24,6 @@ from .denominators import denominators_of
 from .models import CoverageCounter, CoverageDenominator, CoverageTarget, LastActivity
 from .periods import InvalidPeriod, Period, months_back, parse_period
 
-READ_ABILITIES = (Ability.VIEW, Ability.WORK)
 REQUEST_CODES = [indicator.code for indicator in REQUEST_INDICATORS]
 GAP_DAYS = 30
 BLOCKER_MONTHS = 3  # the gaps list's blockers: this month and the two before
@@ -53,7 +51,7 @@ class UnitCoverage:
 def readable_unit(scope: Scope, code: str) -> Unit:
     """Monitors read their subtree, leaders their commune, members their team's village; others see nothing."""
     unit = get_unit(code)
-    scope.require_visible(any(scope.allows(ability, unit) for ability in READ_ABILITIES))
+    scope.require_readable(unit)
     return unit
 
 
@@ -217,8 +215,7 @@ def set_target(scope: Scope, unit_code: str, indicator_code: str, rate: float, d
                note: str | None) -> CoverageTarget:
     """Admins and monitors set targets for units in their area."""
     unit = get_unit(unit_code)
-    if not any(g.role in (Role.ADMIN, Role.MONITOR) and unit.path.startswith(g.unit.path) for g in scope.grants):
-        raise Forbidden(_("Only administrators and monitors of this area set targets."))
+    scope.require(Ability.SET_TARGETS, unit)
     indicator = indicator_or_error(indicator_code)
     if indicator.denominator is None:
         raise InvalidInput(_("This indicator has no rate to aim for."),

@@ -11,7 +11,6 @@ from ..extensions import db
 from ..coverage import export
 from ..coverage import services as coverage_services
 from ..coverage.indicators import BY_CODE, INDICATORS
-from ..coverage.services import READ_ABILITIES
 from ..coverage.labels import BLOCKER_LABELS, INDICATOR_LABELS
 from ..coverage.periods import ALL, period_keys
 from ..types import utcnow
@@ -142,7 +141,7 @@ def page_error(error):
 
 
 def _visible_ancestors(scope: Scope, unit: Unit) -> list[Unit]:
-    return [a for a in ancestors_of(unit) if any(scope.allows(ability, a) for ability in READ_ABILITIES)]
+    return [a for a in ancestors_of(unit) if scope.readable(a)]
 
 
 def _top_units(scope: Scope) -> list[Unit]:

@@ -42,14 +42,14 @@ def _visible(scope: Scope):
     """Requesters see their own; team members their team's area; leaders and monitors their subtree."""
     # One set of subtree ranges, and no constant FALSE term: SQLite answers an OR from indexes
     # only when every term is indexable.
-    area = scope.paths(Ability.WORK) + scope.paths(Ability.VIEW)
+    area = scope.paths(Ability.READ)
     mine = HelpRequest.requester_id == scope.user.id
     return or_(mine, any_subtree_condition(HelpRequest.unit_path, area)) if area else mine
 
 
 def is_staff(scope: Scope, request: HelpRequest) -> bool:
     """Team members, leaders and monitors over the request's village see internal notes."""
-    return scope.allows(Ability.WORK, request.unit) or scope.allows(Ability.VIEW, request.unit)
+    return scope.readable(request.unit)
 
 
 def get_request(scope: Scope, request_id: uuid.UUID) -> HelpRequest:

@@ -7,13 +7,11 @@ import uuid
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from ..auth.scope import Scope
+from ..auth.scope import Ability, Scope
 from ..errors import Forbidden
 from ..extensions import db
 from ..pagination import Page, paginate
-from ..roles.models import Role
 from ..types import utcnow
-from ..units.paths import any_subtree_condition
 from .models import PersonalDataAccess
 
 ACTIONS = ("read", "export", "erase", "withdraw_consent", "merge")
@@ -36,10 +34,9 @@ def is_self(scope: Scope, resident) -> bool:
 def list_accesses(scope: Scope, resident_id: uuid.UUID | None, user_id: int | None,
                   cursor: str | None, limit: int | None) -> Page:
     """Entries about residents in the administrator's area, oldest first."""
-    admin_paths = [g.unit.path for g in scope.grants if g.role == Role.ADMIN]
-    if not admin_paths:
+    if not scope.has(Ability.READ_AUDIT_LOG):
         raise Forbidden(_("Only administrators read the personal-data access log."))
-    stmt = select(PersonalDataAccess).where(any_subtree_condition(PersonalDataAccess.unit_path, admin_paths))
+    stmt = select(PersonalDataAccess).where(scope.condition(Ability.READ_AUDIT_LOG, PersonalDataAccess.unit_path))
     if resident_id is not None:
         stmt = stmt.where(PersonalDataAccess.resident_id == resident_id)
     if user_id is not None:

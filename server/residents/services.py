@@ -89,14 +89,13 @@ def _content_hash(fields: dict, unit_code: str) -> bytes:
 
 
 def _visible(scope: Scope):
-    return or_(scope.condition(Ability.VIEW, Unit.path), scope.condition(Ability.WORK, Unit.path))
+    return scope.read_condition(Unit.path)
 
 
 def load_resident(scope: Scope, resident_id: uuid.UUID) -> Resident:
     """The resident if the caller may see it (their area, or themselves); otherwise 404."""
     resident = db.session.get(Resident, resident_id)
-    if resident is None or not (is_self(scope, resident) or scope.allows(Ability.VIEW, resident.unit)
-                                or scope.allows(Ability.WORK, resident.unit)):
+    if resident is None or not (is_self(scope, resident) or scope.readable(resident.unit)):
         raise NotFound(_("Not found, or outside your area."))
     return resident
 

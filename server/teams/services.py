@@ -17,8 +17,7 @@ TEAM_LEVELS = ("commune", "village")
 
 def _visible(scope: Scope):
     own_teams = [m.team.id for m in scope.memberships]
-    return or_(scope.condition(Ability.VIEW, Unit.path), scope.condition(Ability.WORK, Unit.path),
-               Team.id.in_(own_teams))
+    return or_(scope.read_condition(Unit.path), Team.id.in_(own_teams))
 
 
 def list_teams(scope: Scope, unit_code: str | None, cursor: str | None, limit: int | None) -> Page:

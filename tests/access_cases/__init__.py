@@ -14,6 +14,8 @@ from dataclasses import dataclass
 
 OK = "ok"  # any 2xx
 EMPTY = "empty"  # 200 with an empty `items` list: a list filtered down to nothing
+REJECTED = "rejected"  # 200 from a batch whose every item is rejected: answered item by item
+VILLAGE, COMMUNE = "village", "commune"  # where a case's object lives in area A
 
 
 @dataclass(frozen=True)
@@ -21,7 +23,8 @@ class Case:
     method: str
     rule: str  # as in app.url_map, e.g. "/api/v1/teams/<int:team_id>"
     prepare: Callable  # prepare(world) -> (path, json_body or None); runs inside an app context
-    expect: dict  # actor -> OK | EMPTY | status code
+    expect: dict  # actor -> OK | EMPTY | REJECTED | status code
+    area: str = VILLAGE  # the unit of area A the object belongs to: the scope the service checks
 
     @property
     def key(self) -> str:

@@ -1,5 +1,5 @@
 from server.extensions import db
-from tests.access_cases import EMPTY, OK, Case, everyone
+from tests.access_cases import COMMUNE, EMPTY, OK, Case, everyone
 from tests.factories import COMMUNE_A, grant
 
 SIGNED_IN = everyone(OK, anonymous=401)
@@ -22,13 +22,16 @@ CASES = [
     Case("GET", "/api/v1/me", lambda w: ("/me", None), SIGNED_IN),
     Case("GET", "/api/v1/units", lambda w: (f"/units?parent={COMMUNE_A}", None), SIGNED_IN),
     Case("GET", "/api/v1/units/<string:code>", lambda w: (f"/units/{w.village_a.code}", None), SIGNED_IN),
-    Case("POST", "/api/v1/units", lambda w: ("/units", {"parent": COMMUNE_A, "name": "Thôn Mới"}), MANAGERS_OF_A),
+    Case("POST", "/api/v1/units", lambda w: ("/units", {"parent": COMMUNE_A, "name": "Thôn Mới"}), MANAGERS_OF_A,
+         COMMUNE),
     Case("PATCH", "/api/v1/units/<string:code>",
          lambda w: (f"/units/{w.village_a.code}", {"population": 300}), MANAGERS_OF_A),
     Case("POST", "/api/v1/role-grants",
-         lambda w: ("/role-grants", {"phone": "0987654321", "role": "monitor", "unit": COMMUNE_A}), MANAGERS_OF_A),
+         lambda w: ("/role-grants", {"phone": "0987654321", "role": "monitor", "unit": COMMUNE_A}), MANAGERS_OF_A,
+         COMMUNE),
     Case("GET", "/api/v1/role-grants", lambda w: (f"/role-grants?unit={COMMUNE_A}", None),
-         everyone(403, anonymous=401, leader_a=OK, monitor_a=OK, admin=OK, leader_b=EMPTY, monitor_b=EMPTY)),
+         everyone(403, anonymous=401, leader_a=OK, monitor_a=OK, admin=OK, leader_b=EMPTY, monitor_b=EMPTY),
+         COMMUNE),
     Case("DELETE", "/api/v1/role-grants/<int:grant_id>", lambda w: (f"/role-grants/{_extra_grant(w).id}", None),
          MANAGERS_OF_A | {"leader_b": 404}),
     Case("GET", "/api/v1/teams", lambda w: ("/teams", None), SIGNED_IN),
