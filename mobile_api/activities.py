@@ -70,7 +70,8 @@ class ItemResultSchema(ma.Schema):
     id = ma.fields.String(allow_none=True)
     status = ma.fields.String(metadata={"enum": ["created", "duplicate", "rejected"]})
     index = ma.fields.Integer(metadata={"description": "position in the batch (rejected items)"})
-    reason = ma.fields.String(metadata={"enum": ["invalid", "outside_area", "conflict", "unknown_resident"]})
+    reason = ma.fields.String(metadata={"enum": ["invalid", "outside_area", "conflict", "unknown_resident",
+                                                 "unknown_request"]})
     errors = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.List(ma.fields.String()))
 
 

@@ -78,13 +78,67 @@ class ResidentMergeSchema(ma.Schema):
     duplicate = ma.fields.UUID(required=True, metadata={"description": "the record merged into this one"})
 
 
+class ExportUnitSchema(ma.Schema):
+    code = ma.fields.String()
+    name = ma.fields.String()
+
+
+class ExportProfileSchema(ma.Schema):
+    id = ma.fields.UUID()
+    unit = ma.fields.Nested(ExportUnitSchema)
+    name = ma.fields.String(allow_none=True)
+    birth_year = ma.fields.Integer(allow_none=True)
+    gender = ma.fields.String(allow_none=True)
+    household = ma.fields.String(allow_none=True)
+    phone = ma.fields.String(allow_none=True)
+    languages = ma.fields.List(ma.fields.String())
+    consent = ma.fields.Boolean()
+    consent_at = ma.fields.AwareDateTime(allow_none=True)
+    created_at = ma.fields.AwareDateTime()
+    merged_into = ma.fields.UUID(attribute="merged_into_id", allow_none=True)
+    erased_at = ma.fields.AwareDateTime(allow_none=True)
+
+
+class ExportActivitySchema(ma.Schema):
+    id = ma.fields.UUID()
+    unit = ma.fields.String(attribute="unit_code")
+    service = ma.fields.String()
+    action = ma.fields.String()
+    outcome = ma.fields.String()
+    blocker = ma.fields.String(allow_none=True)
+    occurred_at = ma.fields.AwareDateTime()
+    minutes = ma.fields.Integer(allow_none=True)
+    note = ma.fields.String(allow_none=True)
+    request = ma.fields.UUID(attribute="request_id", allow_none=True)
+    supersedes = ma.fields.UUID(attribute="supersedes_id", allow_none=True)
+
+
+class ExportRequestSchema(ma.Schema):
+    id = ma.fields.UUID()
+    reference = ma.fields.String()
+    unit = ma.fields.Function(lambda r: r.unit.code)
+    service = ma.fields.String()
+    description = ma.fields.String()
+    status = ma.fields.String()
+    created_at = ma.fields.AwareDateTime()
+    resolved_at = ma.fields.AwareDateTime(allow_none=True)
+
+
+class ExportAccessSchema(ma.Schema):
+    at = ma.fields.AwareDateTime()
+    action = ma.fields.String(metadata={"enum": list(ACTIONS)})
+    by = ma.fields.Function(lambda e: e.user.display_name or e.user.phone)
+
+
 class ExportSchema(ma.Schema):
-    exported_at = ma.fields.String()
-    resident = ma.fields.Dict()
-    merged_records = ma.fields.List(ma.fields.Dict())
-    activities = ma.fields.List(ma.fields.Dict())
-    help_requests = ma.fields.List(ma.fields.Dict())
-    access_log = ma.fields.List(ma.fields.Dict())
+    exported_at = ma.fields.AwareDateTime()
+    resident = ma.fields.Nested(ExportProfileSchema)
+    merged_records = ma.fields.List(ma.fields.Nested(ExportProfileSchema))
+    activities = ma.fields.List(ma.fields.Nested(ExportActivitySchema), metadata={
+        "description": "assistance records about the resident that you may read"})
+    help_requests = ma.fields.List(ma.fields.Nested(ExportRequestSchema), metadata={
+        "description": "requests filed from the resident's phone or answered by their records, that you may read"})
+    access_log = ma.fields.List(ma.fields.Nested(ExportAccessSchema))
 
 
 class AccessLogArgs(PageArgs):

@@ -24,7 +24,8 @@ UNIT_LEVELS = frozenset({"commune", "village", "group"})
 
 CREATED, DUPLICATE, REJECTED = "created", "duplicate", "rejected"
 # Why an item was rejected, for the phone to act on.
-INVALID, OUTSIDE_AREA, CONFLICT, UNKNOWN_RESIDENT = "invalid", "outside_area", "conflict", "unknown_resident"
+INVALID, OUTSIDE_AREA, CONFLICT = "invalid", "outside_area", "conflict"
+UNKNOWN_RESIDENT, UNKNOWN_REQUEST = "unknown_resident", "unknown_request"
 
 
 @dataclass
@@ -57,6 +58,7 @@ def record_batch(scope: Scope, items: list) -> BatchOutcome:
     accepted = _check_units(accepted, work_paths, results)
     accepted = _check_residents(accepted, work_paths, results)
     accepted = _check_superseded(accepted, work_paths, results)
+    accepted = _check_requests(accepted, scope, results)
 
     rows = [_row(parsed, member_id, unit, now) for _index, parsed, unit in accepted]
     # Records already stored are answered from their hashes without an INSERT, so a re-send costs
@@ -136,6 +138,28 @@ def _check_superseded(accepted, work_paths, results):
         if path is not None and not _within(path, work_paths):
             results[index] = _rejected(index, str(parsed.id), OUTSIDE_AREA, {
                 "supersedes": [_("The record to correct is outside the area where you work.")]})
+        else:
+            kept.append((index, parsed, unit))
+    return kept
+
+
+def _check_requests(accepted, scope: Scope, results):
+    """A record may answer only a help request the member can see: otherwise the resident's export
+    would list a stranger's request. Outside that, the request is answered as unknown (no existence leak)."""
+    from ..requests.models import HelpRequest
+    from ..requests.services import visible_condition
+
+    ids = {parsed.request for _i, parsed, _u in accepted if parsed.request is not None}
+    if not ids:
+        return accepted
+    visible = set(db.session.scalars(
+        select(HelpRequest.id).where(in_values(HelpRequest.id, ids), visible_condition(scope))))
+    kept = []
+    for index, parsed, unit in accepted:
+        if parsed.request is not None and parsed.request not in visible:
+            results[index] = _rejected(index, str(parsed.id), UNKNOWN_REQUEST, {"request": [
+                _("This help request is unknown or outside your area: send the request first, "
+                  "then send this record again.")]})
         else:
             kept.append((index, parsed, unit))
     return kept

@@ -38,7 +38,7 @@ class OnBehalfOf:
 # --- reading ---------------------------------------------------------------------------------
 
 
-def _visible(scope: Scope):
+def visible_condition(scope: Scope):
     """Requesters see their own; team members their team's area; leaders and monitors their subtree."""
     # One set of subtree ranges, and no constant FALSE term: SQLite answers an OR from indexes
     # only when every term is indexable.
@@ -53,7 +53,7 @@ def is_staff(scope: Scope, request: HelpRequest) -> bool:
 
 
 def get_request(scope: Scope, request_id: uuid.UUID) -> HelpRequest:
-    request = db.session.scalar(select(HelpRequest).where(HelpRequest.id == request_id, _visible(scope)))
+    request = db.session.scalar(select(HelpRequest).where(HelpRequest.id == request_id, visible_condition(scope)))
     if request is None:
         raise NotFound(_("Not found, or outside your area."))
     return request
@@ -90,7 +90,7 @@ class RequestFilters:
 
 def list_requests(scope: Scope, filters: RequestFilters, cursor: str | None, limit: int | None) -> Page:
     """Requests the caller may see, oldest first (a queue is worked from its oldest request)."""
-    stmt = select(HelpRequest).where(_visible(scope))
+    stmt = select(HelpRequest).where(visible_condition(scope))
     if filters.status:
         stmt = stmt.where(HelpRequest.status.in_(filters.status))
     if filters.service:

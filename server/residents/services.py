@@ -190,12 +190,15 @@ def merged_records(resident: Resident) -> list[Resident]:
 
 def erase_resident(scope: Scope, resident_id: uuid.UUID, reason: str = "erase") -> Resident:
     """Blanks the personal data (name, phone, household, notes) of the resident and of records merged
-    into it; village, birth year, gender and the assistance facts stay, anonymous, for coverage."""
+    into it, and what the export calls theirs (server/residents/erasure.py); village, birth year,
+    gender and the assistance facts stay, anonymous, for coverage."""
     from ..activities.models import Activity
+    from .erasure import erase_linked_data
 
     resident = _load_for_work(scope, resident_id)
     log_access(scope, [resident], reason)
     group = [resident, *merged_records(resident)]
+    erase_linked_data(scope, is_self(scope, resident), group, {p.phone for p in group if p.phone})
     now = utcnow()
     for person in group:
         person.name = person.search_name = person.phone = person.household = None
