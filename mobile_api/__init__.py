@@ -10,7 +10,7 @@ from webargs.flaskparser import FlaskParser
 from flask_smorest.utils import prepare_response
 from werkzeug.exceptions import UnsupportedMediaType
 
-from server.errors import Forbidden, InvalidInput
+from server.errors import Forbidden
 from server.problems import PROBLEM_MIMETYPE
 
 from .access import declared_access
@@ -70,28 +70,9 @@ def register_api(app: Flask) -> Api:
             raise Forbidden(_("You are not allowed to do this."))
         if request.method in BODY_METHODS and _has_body() and not request.is_json:
             raise UnsupportedMediaType()
-        if _carries_nul():
-            # PostgreSQL cannot store NUL in text, and no honest client sends one.
-            message = _("Text must not contain NUL characters.")
-            raise InvalidInput(message, {"_request": [message]})
+        # NUL characters and deeply nested JSON are refused for the whole app by server/guards.py.
 
     return api
-
-
-def _carries_nul() -> bool:
-    if "\x00" in request.path or any("\x00" in key + value for key, value in request.args.items(multi=True)):
-        return True
-    return request.is_json and _has_body() and _contains_nul(request.get_json(silent=True))
-
-
-def _contains_nul(value) -> bool:
-    if isinstance(value, str):
-        return "\x00" in value
-    if isinstance(value, dict):
-        return any(_contains_nul(key) or _contains_nul(item) for key, item in value.items())
-    if isinstance(value, list):
-        return any(_contains_nul(item) for item in value)
-    return False
 
 
 def _has_body() -> bool:

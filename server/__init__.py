@@ -11,7 +11,8 @@ from werkzeug.routing import IntegerConverter
 
 from . import config
 from .extensions import babel, compress, db, migrate
-from .problems import register_problem_handlers
+from .guards import register_guards
+from .problems import register_problem_handlers, send_errors_to_gunicorn
 
 MIGRATIONS_DIR = os.path.join(os.path.dirname(os.path.dirname(__file__)), "migrations")
 
@@ -36,6 +37,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     babel.init_app(app, locale_selector=select_locale)
     compress.init_app(app)
     register_problem_handlers(app)
+    register_guards(app)
+    send_errors_to_gunicorn(app)
     _register_models()
     _connect_signals()
 

@@ -1,6 +1,9 @@
 """Domain errors: raised by services, turned into problem+json by server.problems.
 
-`detail` is translated when the error is raised (the request's locale is known then)."""
+`detail` is translated when the error is raised (the request's locale is known then). A value the
+caller typed goes into a message only through `shown`, so a problem never repeats hostile input."""
+
+import re
 
 
 class DomainError(Exception):
@@ -47,3 +50,13 @@ class InvalidInput(DomainError):
 
     status = 422
     kind = "validation"
+
+
+_SHOWABLE = re.compile(r"^[\w.+\-/]{1,40}$")
+
+
+def shown(value) -> str:
+    """What a message may repeat of the caller's input: a plain code, number or slug as typed;
+    anything else (markup, quotes, spaces, control characters, long text) is not echoed back."""
+    text = str(value)
+    return text if _SHOWABLE.match(text) else "…"

@@ -2,15 +2,14 @@
 
 import logging
 
-from flask import Flask, current_app, json, request
+from flask import Flask, current_app, has_request_context, json, request
 from flask_babel import gettext as _
 from sqlalchemy.exc import DBAPIError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 from .errors import DomainError
+from .guards import request_id
 from .validation_messages import translate_errors
-
-log = logging.getLogger(__name__)
 
 PROBLEM_MIMETYPE = "application/problem+json"
 TYPE_BASE = "https://toso.vn/problems/"
@@ -44,6 +43,8 @@ def problem(status: int, detail: str, kind: str | None = None, errors=None, head
         "status": status,
         "detail": detail,
     }
+    if has_request_context() and request_id():
+        body["instance"] = f"urn:toso:request:{request_id()}"  # also in the X-Request-ID header
     if errors:
         body["errors"] = errors
     response = current_app.response_class(
@@ -105,8 +106,8 @@ def handle_domain_error(error: DomainError):
 
 
 def handle_database_error(error: DBAPIError):
-    log.exception("database error")
     if isinstance(error, OperationalError) or error.connection_invalidated:
+        _log_error("database unavailable", error)
         return problem(503, _("The database is unavailable. Try again shortly."), "database-unavailable",
                        headers={"Retry-After": "30"})
     return handle_unexpected(error)
@@ -115,8 +116,25 @@ def handle_database_error(error: DBAPIError):
 def handle_unexpected(error: Exception):
     if current_app.config.get("TESTING") and not current_app.config.get("PROBLEMS_FOR_UNEXPECTED"):
         raise error
-    log.exception("unexpected error on %s %s", request.method, request.path)
+    _log_error("unexpected error", error)
     return problem(500, _("Something went wrong on our side. The team has been told."), "internal")
+
+
+def _log_error(what: str, error: Exception) -> None:
+    """Once per failed request, through the app's logger (gunicorn's error log), with the request id
+    the client was given; the path only, never the query string (it may carry personal data)."""
+    current_app.logger.error("%s [request %s] on %s %s", what, request_id(), request.method, request.path,
+                             exc_info=error)
+
+
+def send_errors_to_gunicorn(app: Flask) -> None:
+    """Under gunicorn, the app's log records go to gunicorn's error log (--error-logfile), where
+    operators look; elsewhere Flask's own handler (stderr) stays."""
+    gunicorn_error = logging.getLogger("gunicorn.error")
+    if gunicorn_error.handlers:
+        app.logger.handlers = list(gunicorn_error.handlers)
+        app.logger.setLevel(gunicorn_error.level)
+        app.logger.propagate = False
 
 
 def register_problem_handlers(app: Flask) -> None:

@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from ..auth.scope import Ability, Scope
 from ..dbutil import in_values, insert_new_rows
+from ..errors import shown
 from ..extensions import db
 from ..residents.models import Resident
 from ..types import utcnow
@@ -96,7 +97,7 @@ def _check_units(accepted, work_paths, results):
         unit = units.get(parsed.unit)
         if unit is None:
             results[index] = _rejected(index, str(parsed.id), INVALID, {
-                "unit": [_("No administrative unit has the code %(code)s.", code=parsed.unit)]})
+                "unit": [_("No administrative unit has the code %(code)s.", code=shown(parsed.unit))]})
         elif unit.level not in UNIT_LEVELS:
             results[index] = _rejected(index, str(parsed.id), INVALID, {
                 "unit": [_("Record help in a village or a commune, not in a larger area.")]})

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import defer, selectinload
 
-from ..errors import NotFound
+from ..errors import NotFound, shown
 from ..extensions import db
 from .models import DEFAULT_LANGUAGE, Image, Poster, PosterTranslation, Service
 
@@ -82,7 +82,7 @@ def get_poster(slug: str, lang: str) -> LocalisedPoster:
     poster = db.session.scalar(select(Poster).where(Poster.slug == slug, Poster.removed_at.is_(None))
                                .options(selectinload(Poster.translations)))
     if poster is None:
-        raise NotFound(_("There is no poster %(slug)s.", slug=slug))
+        raise NotFound(_("There is no poster %(slug)s.", slug=shown(slug)))
     localised = LocalisedPoster(poster, pick_translation(poster, lang), lang)
     names = {step["image"] for step in localised.text.steps if step.get("image")}
     images = {image.name: image for image in db.session.scalars(

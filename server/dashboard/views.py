@@ -17,6 +17,7 @@ from ..types import utcnow
 from ..units.models import Unit
 from ..units.services import ancestors_of
 from .chart import bar_chart
+from .redirects import firebase_sign_in_policy, safe_next
 from .session import emulator_mode, end_session, session_scope, start_session
 
 blp = Blueprint("dashboard", __name__, template_folder="templates")
@@ -53,9 +54,13 @@ def sign_in():
         from ..demo.seed import DEMO_PEOPLE
 
         demo_people = [p for p in DEMO_PEOPLE if p.role in ("admin", "monitor", "team_leader")]
-    return render_template("dashboard/sign_in.html", demo_people=demo_people, emulator=emulator_mode(),
-                           firebase_project=current_app.config["FIREBASE_PROJECT_ID"],
-                           firebase_api_key=current_app.config.get("FIREBASE_WEB_API_KEY"))
+    page = make_response(render_template(
+        "dashboard/sign_in.html", next=safe_next(request.args.get("next")), demo_people=demo_people,
+        emulator=emulator_mode(), firebase_project=current_app.config["FIREBASE_PROJECT_ID"],
+        firebase_api_key=current_app.config.get("FIREBASE_WEB_API_KEY")))
+    if not emulator_mode():
+        page.headers["Content-Security-Policy"] = firebase_sign_in_policy(current_app.config["FIREBASE_PROJECT_ID"])
+    return page
 
 
 @blp.post("/dashboard/dev-token")
@@ -120,10 +125,7 @@ def _period_choices() -> list[tuple[str, str]]:
 
 @blp.get("/dashboard/lang/<lang>")
 def switch_language(lang):
-    target = request.args.get("next") or url_for("dashboard.home")
-    if not target.startswith("/dashboard"):
-        target = url_for("dashboard.home")
-    response = make_response(redirect(target))
+    response = make_response(redirect(safe_next(request.args.get("next"))))
     if lang in current_app.config["LANGUAGES"]:
         response.set_cookie(LANG_COOKIE, lang, max_age=365 * 24 * 3600, samesite="Lax", httponly=True)
     return response

@@ -9,7 +9,7 @@ from sqlalchemy import or_, select, update
 
 from ..auth.scope import Ability, Scope
 from ..dbutil import insert_ignoring_conflicts
-from ..errors import Conflict, Forbidden, InvalidInput, NotFound
+from ..errors import Conflict, Forbidden, InvalidInput, NotFound, shown
 from ..extensions import db
 from ..pagination import Page, paginate
 from ..privacy import mask_citizen_ids
@@ -115,7 +115,7 @@ def list_requests(scope: Scope, filters: RequestFilters, cursor: str | None, lim
 def _unit_for_filter(code: str) -> Unit:
     unit = db.session.scalar(select(Unit).where(Unit.code == code))
     if unit is None:
-        raise InvalidInput(_("No administrative unit has the code %(code)s.", code=code),
+        raise InvalidInput(_("No administrative unit has the code %(code)s.", code=shown(code)),
                            {"unit": [_("Unknown unit.")]})
     return unit
 
@@ -131,7 +131,7 @@ def file_request(scope: Scope, request_id: uuid.UUID, unit_code: str, service: s
     The client's id makes re-sending safe: the same content answers with the stored request,
     different content is a conflict."""
     if service not in known_service_codes():
-        raise InvalidInput(_("Unknown service %(code)s.", code=service),
+        raise InvalidInput(_("Unknown service %(code)s.", code=shown(service)),
                            {"service": [_("Choose a service from the catalogue.")]})
     unit = _village(unit_code)
     if on_behalf_of is not None and not scope.allows(Ability.WORK, unit):

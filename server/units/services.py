@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from sqlalchemy import case, func, select
 
 from ..auth.scope import Ability, Scope
-from ..errors import InvalidInput, NotFound
+from ..errors import InvalidInput, NotFound, shown
 from ..extensions import db
 from ..pagination import Page, paginate
 from ..signals import units_changed
@@ -29,7 +29,7 @@ CHILD_LEVELS = {
 def get_unit(code: str) -> Unit:
     unit = db.session.scalar(select(Unit).where(Unit.code == code))
     if unit is None:
-        raise NotFound(_("No administrative unit has the code %(code)s.", code=code))
+        raise NotFound(_("No administrative unit has the code %(code)s.", code=shown(code)))
     return unit
 
 

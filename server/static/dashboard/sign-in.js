@@ -1,8 +1,18 @@
 // Exchanges a Firebase ID token for the dashboard's session cookie (POST /auth/session).
 (function () {
   var root = document.getElementById("sign-in");
-  var next = root.dataset.next;
+  var next = safeNext(root.dataset.next);
   var failure = document.getElementById("sign-in-error");
+
+  // The server renders only a path under /dashboard/; checked again here, so that no page can be
+  // made to send a signed-in browser to javascript: or another site.
+  function safeNext(value) {
+    var home = "/dashboard/";
+    if (typeof value !== "string" || !/^\/dashboard\/[^\\\s]*$/.test(value)) { return home; }
+    var url = new URL(value, window.location.origin);
+    if (url.origin !== window.location.origin || url.pathname.indexOf(home) !== 0) { return home; }
+    return url.pathname + url.search + url.hash;
+  }
 
   function postJson(url, body) {
     return fetch(url, {method: "POST", headers: {"Content-Type": "application/json"},
