@@ -146,3 +146,23 @@ def test_a_forwarded_request_id_is_kept_only_when_harmless(client, app_context):
     assert kept.headers["X-Request-ID"] == "lb-1234abcd"
     replaced = client.get("/api/v1/health", headers={"X-Request-ID": "<script>x</script>"})
     assert re.fullmatch(r"[0-9a-f]{32}", replaced.headers["X-Request-ID"])
+
+
+def test_under_gunicorn_the_apps_errors_go_to_gunicorns_error_log(make_app, tmp_path):
+    gunicorn_error = logging.getLogger("gunicorn.error")
+    handler = logging.FileHandler(tmp_path / "error.log")
+    gunicorn_error.addHandler(handler)
+    app_logger = logging.getLogger("server")  # one per process: restored for the tests that follow
+    saved = (list(app_logger.handlers), app_logger.level, app_logger.propagate)
+    try:
+        app = make_app()
+        assert app.logger.handlers == [handler] and not app.logger.propagate
+        with app.test_request_context("/api/v1/units"):
+            app.logger.error("boom [request %s]", "abc")
+        handler.flush()
+        assert "boom [request abc]" in (tmp_path / "error.log").read_text()
+    finally:
+        gunicorn_error.removeHandler(handler)
+        handler.close()
+        app_logger.handlers, app_logger.propagate = saved[0], saved[2]
+        app_logger.setLevel(saved[1])

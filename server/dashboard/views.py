@@ -68,10 +68,11 @@ def dev_token():
     """Development only: an emulator token for a demo phone, so the demo can be explored in a browser."""
     if not emulator_mode():
         raise NotFound(_("Nothing exists at this address."))
-    phone = (request.get_json(silent=True) or {}).get("phone", "")
+    body = request.get_json(silent=True)
+    phone = body.get("phone") if isinstance(body, dict) else None
     from ..demo.seed import DEMO_PEOPLE
 
-    if phone not in {p.phone for p in DEMO_PEOPLE}:
+    if not isinstance(phone, str) or phone not in {p.phone for p in DEMO_PEOPLE}:
         raise NotFound(_("Nothing exists at this address."))
     return jsonify(id_token=mint_emulator_token(current_app.config["FIREBASE_PROJECT_ID"], phone))
 
