@@ -35,7 +35,7 @@ export function link(href, text, className) {
 
 export function show(title, ...nodes) {
   const main = document.getElementById("screen");
-  main.replaceChildren(h("h1", {}, title), ...nodes);
+  main.replaceChildren(h("h1", {}, title), ...nodes.flat().filter((node) => node));
   document.title = title + " · ToSo";
   window.scrollTo(0, 0);
 }
@@ -86,6 +86,7 @@ async function renderChrome() {
   net.className = "net " + (S.online ? "on" : "off");
   const tabs = document.getElementById("tabs");
   tabs.hidden = !S.me;
+  document.getElementById("lang").hidden = !S.me;
   if (!S.me) { return; }
   const here = location.pathname;
   const tab = (href, label) => {
@@ -94,9 +95,11 @@ async function renderChrome() {
     return a;
   };
   tabs.replaceChildren(tab("/app/", t("home")), tab("/app/outbox", t("outbox") + (unsent ? ` (${unsent})` : "")),
-    tab("/app/posters", t("posters")), tab("/app/inbox", t("inbox")),
-    h("button", {type: "button", class: "tab lang", onclick: () => setLanguage(S.lang === "vi" ? "en" : "vi").then(route)},
-      S.lang === "vi" ? "English" : "Tiếng Việt"));
+    tab("/app/posters", t("posters")), tab("/app/inbox", t("inbox")));
+  const lang = document.getElementById("lang");
+  lang.hidden = false;
+  lang.textContent = S.lang === "vi" ? "EN" : "VI";
+  lang.setAttribute("aria-label", S.lang === "vi" ? "EN: English" : "VI: Tiếng Việt");
 }
 
 export async function route() {
@@ -124,6 +127,7 @@ async function start() {
   S.config = await loadJson("/app/config.json");
   await setLanguage(localStorage.getItem(LANG_KEY) || "vi");
   window.addEventListener("popstate", route);
+  document.getElementById("lang").addEventListener("click", () => setLanguage(S.lang === "vi" ? "en" : "vi").then(route));
   window.addEventListener("online", () => { S.online = true; sync.sync().catch(() => {}).then(route); });
   window.addEventListener("offline", () => { S.online = false; renderChrome(); });
   sync.onChange(() => renderChrome());

@@ -308,6 +308,7 @@ screens.logHelp = async (saved) => {
       const body = {id: uuid(), unit: unit.code, consent: agreed, name: agreed && name.value.trim() ? name.value.trim() : null,
                     birth_year: year.value ? Number(year.value) : null, gender: gender.value || null};
       await sync.enqueue("resident", body);
+      people.unshift(body);
       record.resident = body.id;
       delete record.people;
       pickService();

@@ -101,7 +101,11 @@ async function freshToken() {
   return token;
 }
 
+export class Offline extends Error {}
+
 export async function api(method, path, body, etag) {
+  // With no network, do not even try: the caller falls back to the phone's copy.
+  if (!navigator.onLine) { throw new Offline("offline"); }
   const headers = {"Accept-Language": state.lang, "Accept": "application/json"};
   if (!path.startsWith("/public")) { headers.Authorization = "Bearer " + await freshToken(); }
   if (body !== undefined) { headers["Content-Type"] = "application/json"; }
