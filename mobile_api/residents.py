@@ -5,6 +5,7 @@ from flask_smorest import Blueprint
 from server.auth.scope import Ability
 from server.privacy import is_citizen_id_field
 from server.residents import services
+from server.residents.batch import MAX_BATCH, record_resident_batch
 from server.residents.access_log import ACTIONS, list_accesses
 from server.residents.export import export_resident
 from server.residents.models import GENDERS
@@ -62,6 +63,27 @@ class ResidentCreateSchema(ma.Schema):
             if fields:
                 raise ma.ValidationError({key: [_("ToSo never stores citizen ID numbers.")] for key in fields})
         return data
+
+
+class ResidentBatchSchema(ma.Schema):
+    items = ma.fields.List(
+        ma.fields.Raw(metadata={"description": "a ResidentCreate object; each item is checked on its own"}),
+        required=True, validate=ma.validate.Length(min=1, max=MAX_BATCH))
+
+
+class ResidentResultSchema(ma.Schema):
+    id = ma.fields.String(allow_none=True)
+    status = ma.fields.String(metadata={"enum": ["created", "duplicate", "rejected"]})
+    index = ma.fields.Integer(metadata={"description": "position in the batch (rejected items)"})
+    reason = ma.fields.String(metadata={"enum": ["invalid", "outside_area", "conflict"]})
+    errors = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.Raw())
+
+
+class ResidentBatchResultSchema(ma.Schema):
+    results = ma.fields.List(ma.fields.Nested(ResidentResultSchema))
+    created = ma.fields.Integer()
+    duplicate = ma.fields.Integer()
+    rejected = ma.fields.Integer()
 
 
 class ResidentListArgs(PageArgs):
@@ -169,6 +191,29 @@ def create_resident(data):
     resident, created = services.create_resident(current_scope(), data)
     resident.possible_duplicates = services.possible_duplicates(resident)
     return resident, 201 if created else 200
+
+
+@blp.route("/residents/batch", methods=["POST"])
+@access(Ability.WORK)
+@blp.arguments(ResidentBatchSchema)
+@blp.response(200, ResidentBatchResultSchema)
+def create_residents(data):
+    """Up to 500 residents made offline, answered one by one: created, duplicate (already stored,
+    nothing changes) or rejected with reasons. Send them before the records that name them."""
+    schema = ResidentCreateSchema()
+    parsed = []
+    for item in data["items"]:
+        raw_id = item.get("id") if isinstance(item, dict) else None
+        try:
+            parsed.append((str(raw_id) if raw_id is not None else None, schema.load(item), None))
+        except ma.ValidationError as error:
+            messages = error.messages if isinstance(error.messages, dict) else {"_schema": error.messages}
+            parsed.append((str(raw_id) if raw_id is not None else None, None, messages))
+    results = record_resident_batch(current_scope(), parsed)
+    counts = {"created": 0, "duplicate": 0, "rejected": 0}
+    for result in results:
+        counts[result["status"]] += 1
+    return {"results": results, **counts}
 
 
 @blp.route("/residents")

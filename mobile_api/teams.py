@@ -23,6 +23,13 @@ class TeamSchema(ma.Schema):
     name = ma.fields.String()
     unit = ma.fields.Nested(UnitRefSchema)
     member_count = ma.fields.Function(lambda team: len(team.members))
+    public_phone = ma.fields.String(allow_none=True, metadata={
+        "description": "the number villagers may call, shown on posters and in the field app"})
+
+
+class TeamUpdateSchema(ma.Schema):
+    public_phone = Phone(required=True, allow_none=True, metadata={
+        "description": "published for villagers who cannot sign in; null removes it"})
 
 
 class TeamCreateSchema(ma.Schema):
@@ -66,6 +73,15 @@ def create_team(data):
 @blp.response(200, TeamSchema)
 def get_team(team_id):
     return services.get_team(current_scope(), team_id)
+
+
+@blp.route("/teams/<int:team_id>", methods=["PATCH"])
+@access(Ability.MANAGE)
+@blp.arguments(TeamUpdateSchema)
+@blp.response(200, TeamSchema)
+def update_team(data, team_id):
+    """Leaders: publish (or withdraw) the team's public phone number."""
+    return services.set_public_phone(current_scope(), team_id, data["public_phone"])
 
 
 @blp.route("/teams/<int:team_id>/members")

@@ -109,10 +109,12 @@ def _register_dashboard(app: Flask) -> None:
     from .dashboard.views import blp
 
     from .content.web import blp as poster_pages
+    from .field_app.views import blp as field_app
 
     configure_session_cookie(app)
     app.register_blueprint(blp)
     app.register_blueprint(poster_pages)
+    app.register_blueprint(field_app)
     app.jinja_env.globals["current_locale"] = lambda: str(get_locale())
 
 

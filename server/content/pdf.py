@@ -82,11 +82,16 @@ def poster_font(name: str) -> str:
 
 def place_and_team(unit: Unit) -> tuple[str, str | None]:
     """"Thôn Lô Lô Chải, Xã Lũng Cú, Tuyên Quang" and the name of the team nearest to it."""
-    chain = [*ancestors_of(unit), unit]
-    units = [u for u in chain if u.level != "nation"]
-    team = db.session.scalar(select(Team).join(Unit).where(Team.unit_id.in_([u.id for u in chain]))
-                             .order_by(Unit.depth.desc(), Team.id).limit(1))
+    units = [u for u in ancestors_of(unit) if u.level != "nation"] + [unit]
+    team = nearest_team(unit)
     return ", ".join(u.name for u in reversed(units)), team.name if team else None
+
+
+def nearest_team(unit: Unit) -> Team | None:
+    """The team of the village, else of its commune (or any unit above)."""
+    chain = [*ancestors_of(unit), unit]
+    return db.session.scalar(select(Team).join(Unit).where(Team.unit_id.in_([u.id for u in chain]))
+                             .order_by(Unit.depth.desc(), Team.id).limit(1))
 
 
 class _PosterSheet:

@@ -3,12 +3,12 @@ to ask that village's team for help. Public, like the posters themselves."""
 
 from flask import Blueprint, render_template, request, url_for
 
+from ..teams.contact import public_contact
 from ..units.services import get_unit
 from .pdf import place_and_team
 from .services import get_poster
 
 blp = Blueprint("poster_pages", __name__, template_folder="templates")
-APP_HELP_LINK = "toso://help-requests/new?unit={code}"
 
 
 @blp.get("/p/<slug>")
@@ -19,5 +19,6 @@ def poster_page(slug):
     place, team = place_and_team(unit) if unit else (None, None)
     images = {step["image"].name: url_for("content.get_image", filename=f"{step['image'].sha256}.{step['image'].extension}")
               for step in poster.steps if step.get("image")}
+    help_link = url_for("field_app.shell", page="help/new", unit=unit.code, service=poster.poster.service.code) if unit else None
     return render_template("content/poster.html", poster=poster, unit=unit, place=place, team=team, images=images,
-                           app_link=APP_HELP_LINK.format(code=unit.code) if unit else None)
+                           app_link=help_link, contact=public_contact(unit) if unit else None)

@@ -15,6 +15,8 @@ class Team(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
     name: Mapped[str] = mapped_column(String(120))
+    # Published on posters and in the field app for villagers who cannot sign in; set by the leader.
+    public_phone: Mapped[str | None] = mapped_column(String(20))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     unit: Mapped[Unit] = relationship(lazy="joined")

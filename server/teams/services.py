@@ -50,6 +50,15 @@ def create_team(scope: Scope, unit_code: str, name: str) -> Team:
     return team
 
 
+def set_public_phone(scope: Scope, team_id: int, phone: str | None) -> Team:
+    """The number villagers may call; None takes it off posters and the app."""
+    team = get_team(scope, team_id)
+    scope.require(Ability.MANAGE, team.unit)
+    team.public_phone = phone
+    db.session.flush()
+    return team
+
+
 def add_member(scope: Scope, team_id: int, phone: str, display_name: str | None) -> TeamMember:
     team = get_team(scope, team_id)
     scope.require(Ability.MANAGE, team.unit)

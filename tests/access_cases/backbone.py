@@ -38,6 +38,8 @@ CASES = [
     Case("POST", "/api/v1/teams", lambda w: ("/teams", {"unit": w.village_a.code, "name": "Tổ mới"}), MANAGERS_OF_A),
     Case("GET", "/api/v1/teams/<int:team_id>", lambda w: (f"/teams/{w.team_a.id}", None),
          everyone(404, anonymous=401, member_a=OK, leader_a=OK, monitor_a=OK, admin=OK)),
+    Case("PATCH", "/api/v1/teams/<int:team_id>", lambda w: (f"/teams/{w.team_a.id}", {"public_phone": "0987654321"}),
+         MANAGERS_OF_A | {"leader_b": 404}),
     Case("GET", "/api/v1/teams/<int:team_id>/members", lambda w: (f"/teams/{w.team_a.id}/members", None),
          everyone(404, anonymous=401, member_a=OK, leader_a=OK, monitor_a=OK, admin=OK)),
     Case("POST", "/api/v1/teams/<int:team_id>/members",

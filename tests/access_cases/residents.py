@@ -23,6 +23,10 @@ def _two_residents(world):
 CASES = [
     Case("POST", "/api/v1/residents", lambda w: ("/residents", resident_body(w.village_a.code)),
          everyone(403, anonymous=401, member_a=OK, leader_a=OK, admin=OK)),
+    # Answered item by item: a worker of area B gets 200 with the item rejected as outside_area.
+    Case("POST", "/api/v1/residents/batch",
+         lambda w: ("/residents/batch", {"items": [resident_body(w.village_a.code)]}),
+         everyone(403, anonymous=401, member_a=OK, leader_a=OK, admin=OK, member_b=OK, leader_b=OK)),
     Case("GET", "/api/v1/residents", lambda w: (f"/residents?unit={_resident(w).unit.code}", None),
          everyone(EMPTY, anonymous=401, member_a=OK, leader_a=OK, monitor_a=OK, admin=OK)),
     Case("GET", "/api/v1/residents/access-log", lambda w: (f"/residents/access-log?resident={_resident(w).id}", None),

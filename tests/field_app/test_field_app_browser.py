@@ -1,0 +1,215 @@
+"""The field app in Debian's Chromium: a member's day with the network cut, a villager from a
+poster to a filed request, sign-out, accessibility and screenshots at 360×640."""
+
+import json
+import os
+import shutil
+import threading
+import uuid
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+from sqlalchemy import func, select
+from werkzeug.serving import make_server
+
+from server.activities.models import Activity
+from server.auth.models import User
+from server.demo.seed import seed_demo
+from server.extensions import db
+from server.requests.models import HelpRequest
+from server.units.models import Unit
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+AXE = Path(__file__).resolve().parent / "vendor" / "axe-core" / "axe.min.js"
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+MEMBER = "+84912000003"  # Lò Thị Hoa, team of Thôn Lô Lô Chải (demo)
+VILLAGE = "Thôn Lô Lô Chải"
+
+
+@pytest.fixture
+def live_server(app):
+    with app.app_context():
+        seed_demo()
+        db.session.commit()
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    server.server_close()
+
+
+class Phone:
+    """One browser profile on a 360×640 phone, collecting console errors."""
+
+    def __init__(self, context, base):
+        self.context, self.base = context, base
+        self.page = context.new_page()
+        self.errors = []
+        self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+
+    def open(self, path):
+        self.page.goto(self.base + path)
+        self.page.wait_for_selector("body[data-ready=true]")
+
+    def offline(self, cut: bool):
+        self.context.set_offline(cut)
+
+    def sign_in(self, name=None, phone=None):
+        if name:
+            self.page.get_by_role("button", name=name).click()
+        else:
+            self.page.get_by_label("Số điện thoại khác").fill(phone)
+            self.page.get_by_role("button", name="Đăng nhập").click()
+        self.page.wait_for_selector("#tabs:not([hidden])")
+
+    def wait_for_service_worker(self):
+        self.page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+        if not self.page.evaluate("!!navigator.serviceWorker.controller"):
+            self.page.reload()
+            self.page.wait_for_selector("body[data-ready=true]")
+        assert self.page.evaluate("!!navigator.serviceWorker.controller")
+
+    def screenshot(self, name):
+        ARTIFACTS.mkdir(exist_ok=True)
+        self.page.screenshot(path=str(ARTIFACTS / f"app-{name}.png"), full_page=False)
+
+    def check_accessibility(self, screen):
+        if not self.page.evaluate("typeof axe !== 'undefined'"):
+            self.page.evaluate(AXE.read_text(encoding="utf-8"))
+        result = self.page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+        serious = [(v["id"], v["help"], [n["target"] for n in v["nodes"]][:3]) for v in result["violations"]
+                   if v["impact"] in ("serious", "critical")]
+        assert not serious, f"{screen}: {serious}"
+
+    def outbox(self):
+        return self.page.evaluate("""async () => {
+            const store = await import('/static/app/store.js');
+            return (await store.all('outbox')).map((i) => ({id: i.id, kind: i.kind, state: i.state, reason: i.reason}));
+        }""")
+
+
+@pytest.fixture
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    assert os.path.exists(CHROMIUM), "install Debian's Chromium (apt-get install chromium) for the browser tests"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def phone(browser, live_server):
+    context = browser.new_context(viewport={"width": 360, "height": 640}, locale="vi-VN", is_mobile=True,
+                                  has_touch=True, device_scale_factor=1)
+    yield Phone(context, live_server)
+    context.close()
+
+
+def _count(model, *where):
+    db.session.rollback()
+    return db.session.scalar(select(func.count()).select_from(model).where(*where))
+
+
+def log_one(page, resident=None, outcome="Thành công", blocker=None):
+    if resident:
+        page.get_by_role("button", name=resident).first.click()
+    page.get_by_role("button", name="VNeID", exact=False).first.click()
+    page.get_by_role("button", name="Cài ứng dụng").click()
+    page.get_by_role("button", name=outcome, exact=True).click()
+    if blocker:
+        page.get_by_role("button", name=blocker).click()
+    page.get_by_role("heading", name="Bạn đã giúp ai?").wait_for()
+
+
+def test_a_member_logs_twenty_records_offline_and_they_arrive_exactly_once(phone, app_context):
+    page = phone.page
+    phone.open("/app/")
+    phone.check_accessibility("sign-in")
+    phone.screenshot("sign-in")
+    phone.sign_in("Lò Thị Hoa")
+    phone.wait_for_service_worker()
+    page.get_by_role("heading", name="Việc giao cho tôi").wait_for()
+    phone.check_accessibility("member home")
+    phone.screenshot("member-home")
+    page.get_by_role("link", name="Ghi nhận hỗ trợ").click()
+    page.get_by_role("heading", name="Bạn đã giúp ai?").wait_for()
+    phone.check_accessibility("who")
+
+    phone.offline(True)
+    page.get_by_role("button", name="Thêm người").click()
+    phone.check_accessibility("add person")
+    page.get_by_label("Người này đồng ý").check()
+    page.get_by_label("Họ tên", exact=True).fill("Giàng Thị Mỷ")
+    page.get_by_label("Năm sinh").fill("1958")
+    phone.screenshot("add-person")
+    page.get_by_role("button", name="Lưu").click()
+    page.get_by_role("heading", name="Dịch vụ nào?").wait_for()
+    phone.check_accessibility("service")
+    phone.screenshot("log-service")
+    page.get_by_role("button", name="VNeID", exact=False).first.click()
+    phone.check_accessibility("action")
+    page.get_by_role("button", name="Xác thực danh tính").click()
+    phone.check_accessibility("outcome")
+    page.get_by_role("button", name="Chưa được", exact=True).click()
+    phone.check_accessibility("blocker")
+    phone.screenshot("log-blocker")
+    page.get_by_role("button", name="Chưa có căn cước gắn chip").click()
+    page.get_by_role("heading", name="Bạn đã giúp ai?").wait_for()
+    for number in range(19):
+        log_one(page, resident="Giàng Thị Mỷ")
+    phone.screenshot("log-saved")
+
+    page.reload()  # still offline: the service worker opens the app from its cache
+    page.wait_for_selector("body[data-ready=true]")
+    page.get_by_role("link", name="Hộp gửi").click()
+    expect(page.locator('.outbox-item[data-state="waiting"]')).to_have_count(21)  # the person and 20 records
+    assert "Mất mạng" in page.locator("#net").inner_text()
+    phone.check_accessibility("outbox offline")
+    phone.screenshot("outbox-offline")
+    records = [item["id"] for item in phone.outbox() if item["kind"] == "activity"]
+    assert len(records) == 20 and _count(Activity, Activity.id.in_([uuid.UUID(r) for r in records])) == 0
+
+    phone.offline(False)
+    page.locator('.outbox-item[data-state="waiting"]').first.wait_for(state="detached", timeout=20000)
+    page.get_by_role("button", name="Gửi ngay").click()  # sending again changes nothing
+    page.get_by_role("button", name="Gửi ngay").click()
+    page.wait_for_timeout(500)
+    expect(page.locator('.outbox-item[data-state="sent"]')).to_have_count(21)
+    assert _count(Activity, Activity.id.in_([uuid.UUID(r) for r in records])) == 20
+    failed = db.session.scalars(select(Activity).where(Activity.id.in_([uuid.UUID(r) for r in records]),
+                                                       Activity.outcome == "failed")).all()
+    assert len(failed) == 1 and failed[0].blocker == "no_chip_id_card" and failed[0].resident_id is not None
+    phone.screenshot("outbox-sent")
+
+    # A record the server refuses (a village outside her area) shows why, to fix or delete.
+    with db.session.no_autoflush:
+        far = db.session.scalar(select(Unit.code).where(Unit.code.like("00769.%")))
+    page.evaluate("""async (unit) => {
+        const sync = await import('/static/app/sync.js');
+        await sync.enqueue('activity', {id: crypto.randomUUID(), unit, people: 3, service: 'vneid',
+            action: 'install_app', outcome: 'succeeded', occurred_at: new Date().toISOString()});
+    }""", far)
+    page.get_by_role("button", name="Gửi ngay").click()
+    rejected = page.locator('.outbox-item[data-state="rejected"]')
+    rejected.wait_for()
+    assert "outside_area" in rejected.inner_text() and "ngoài địa bàn" in rejected.inner_text()
+    phone.check_accessibility("outbox rejected")
+    phone.screenshot("outbox-rejected")
+
+    # Signing out with an unsent record asks first.
+    page.get_by_role("link", name="Trang chính").click()
+    page.goto(phone.base + "/app/sign-out")
+    page.get_by_role("button", name="Xóa và đăng xuất").wait_for()
+    phone.screenshot("sign-out-warning")
+    phone.check_accessibility("sign-out warning")
+    page.get_by_role("button", name="Xóa và đăng xuất").click()
+    page.get_by_role("heading", name="Đăng nhập").wait_for()
+    assert phone.outbox() == []
+    assert not phone.errors, phone.errors
