@@ -10,8 +10,9 @@ from flask_babel import gettext as _
 from flask_smorest.utils import deepupdate
 
 from server.auth.firebase import verify_token
-from server.auth.scope import Ability, Scope, load_scope
-from server.auth.users import user_from_claims
+from server.auth.scope import Ability, Scope
+from server.auth.scope_cache import scope_of
+from server.auth.users import sign_in
 from server.errors import Forbidden, Unauthenticated
 from server.extensions import db
 
@@ -50,9 +51,10 @@ def authenticate() -> Scope:
     if scheme.lower() != "bearer" or not token.strip():
         raise Unauthenticated(_("Sign in to continue."))
     claims = verify_token(token.strip())
-    user = user_from_claims(claims)
-    db.session.commit()  # the first sign-in is kept even if the request itself fails
-    return load_scope(user)
+    user, wrote = sign_in(claims)
+    if wrote:
+        db.session.commit()  # the first sign-in is kept even if the request itself fails
+    return scope_of(user)
 
 
 def current_scope() -> Scope:
