@@ -1,10 +1,11 @@
 """Conditional GET for cacheable reads: a strong ETag from the body, and 304 with no body on a match."""
 
 import hashlib
+from collections import OrderedDict
 from copy import deepcopy
 from functools import wraps
 
-from flask import request
+from flask import current_app, request
 from flask_smorest.utils import deepupdate
 
 REVALIDATE = "public, no-cache"  # phones may keep a copy but must ask (cheaply, with If-None-Match)
@@ -28,6 +29,66 @@ def not_modified(response, matched: str):
     response.set_data(b"")
     response.set_etag(matched)
     return response
+
+
+class _Built:
+    """A 200 response's bytes and headers, as the view built them."""
+
+    def __init__(self, response):
+        self.body = response.get_data()
+        self.content_type = response.content_type
+        self.headers = [(k, v) for k, v in response.headers.items()
+                        if k not in ("Content-Length", "Content-Type", "ETag")]
+
+
+BUILT_KEPT = 128  # a catalogue list is tens of KB: bounded, so a worker's memory stays flat
+
+
+def versioned(version_of, salt: bytes = b""):
+    """For public reads whose body depends only on the request and on stored data with a cheap version
+    (`version_of()`, one query): the ETag is derived from that version, so an unchanged sync is answered
+    304 before anything is built, and the worker keeps the bytes it built for that version.
+
+    The key is the path, the query string and Accept-Language (the response varies on it), with `salt`
+    naming the code that builds the body. Put between @access and @blp.arguments, in place of @conditional."""
+
+    def decorate(view):
+        @wraps(view)
+        def wrapper(*args, **kwargs):
+            key = repr((salt, request.path, request.query_string, request.headers.get("Accept-Language", ""),
+                        version_of())).encode()
+            tag = hashlib.blake2b(key, digest_size=16).hexdigest()
+            matched = client_has(tag)
+            built = current_app.extensions.setdefault("toso.built_responses", OrderedDict())
+            if matched:
+                response = current_app.response_class(status=304)
+                response.headers["Vary"] = "Accept-Language"
+                response.headers["Cache-Control"] = REVALIDATE
+                return not_modified(response, matched)
+            cached = built.get(tag)
+            if cached is None:
+                response = view(*args, **kwargs)
+                if response.status_code != 200:
+                    return response
+                cached = built[tag] = _Built(response)
+                while len(built) > BUILT_KEPT:
+                    built.popitem(last=False)
+            else:
+                built.move_to_end(tag)
+            response = current_app.response_class(cached.body, content_type=cached.content_type)
+            response.headers.extend(cached.headers)
+            response.set_etag(tag)
+            response.headers.setdefault("Cache-Control", REVALIDATE)
+            return response
+
+        wrapper._apidoc = deepcopy(getattr(wrapper, "_apidoc", {}))
+        wrapper._apidoc["manual_doc"] = deepupdate(deepcopy(wrapper._apidoc.get("manual_doc", {})), {
+            "responses": {"304": {"description": "Not modified: the If-None-Match header named the ETag of "
+                                                 "the current representation (no body)"}},
+        })
+        return wrapper
+
+    return decorate
 
 
 def conditional(view):

@@ -33,7 +33,8 @@ def from_environment() -> dict:
 
 
 DEFAULTS = {
-    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    # Not on every checkout (a round trip per request): server/connections.py pings idle connections.
+    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": False},
     "BABEL_DEFAULT_LOCALE": "vi",
     "BABEL_TRANSLATION_DIRECTORIES": "translations",
     "LANGUAGES": ("vi", "en"),

@@ -3,8 +3,10 @@
 With FIREBASE_AUTH_EMULATOR_HOST set, firebase-admin accepts the Auth emulator's unsigned
 tokens; create_app() refuses that mode in production."""
 
+import hashlib
 import os
 import time
+from collections import OrderedDict
 
 import firebase_admin
 from firebase_admin import auth, credentials
@@ -14,6 +16,7 @@ from flask_babel import gettext as _
 from ..errors import DomainError, Unauthenticated
 
 _APP_NAME_PREFIX = "toso-"
+VERIFIED_TOKENS_KEPT = 5_000  # a phone sends the same token for up to an hour; bounded memory
 
 
 class TokenServiceUnavailable(DomainError):
@@ -43,16 +46,33 @@ class _AnonymousCredential(credentials.Base):
 
 
 def verify_token(id_token: str) -> dict:
-    """Claims of a valid ID token; Unauthenticated for anything else."""
+    """Claims of a valid ID token; Unauthenticated for anything else.
+
+    A token verified once is remembered (by its hash) until it expires: its claims cannot change,
+    and phones send the same token with every call for up to an hour. Only successes are kept."""
+    verified = current_app.extensions.setdefault("toso.verified_tokens", OrderedDict())
+    key = (current_app.config["FIREBASE_PROJECT_ID"], bool(os.environ.get("FIREBASE_AUTH_EMULATOR_HOST")),
+           hashlib.sha256(id_token.encode()).digest())
+    claims = verified.get(key)
+    if claims is None:
+        claims = _verify(id_token)
+        verified[key] = claims
+        while len(verified) > VERIFIED_TOKENS_KEPT:
+            verified.popitem(last=False)
+    # The emulator path does not check expiry; a token past its time is refused either way, and a
+    # remembered one stops being accepted at the same moment.
+    if claims.get("exp", 0) + 30 < time.time():
+        verified.pop(key, None)
+        raise Unauthenticated(_("Your sign-in has expired. Sign in again."))
+    return dict(claims)
+
+
+def _verify(id_token: str) -> dict:
     try:
-        claims = auth.verify_id_token(id_token, app=firebase_app(), clock_skew_seconds=30)
+        return auth.verify_id_token(id_token, app=firebase_app(), clock_skew_seconds=30)
     except auth.ExpiredIdTokenError:
         raise Unauthenticated(_("Your sign-in has expired. Sign in again."))
     except (auth.InvalidIdTokenError, ValueError):
         raise Unauthenticated(_("The sign-in token is not valid."))
     except auth.CertificateFetchError:
         raise TokenServiceUnavailable(_("Sign-in cannot be checked right now. Try again shortly."))
-    # The emulator path does not check expiry; a token past its time is refused either way.
-    if claims.get("exp", 0) + 30 < time.time():
-        raise Unauthenticated(_("Your sign-in has expired. Sign in again."))
-    return claims

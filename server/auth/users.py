@@ -10,6 +10,13 @@ from .models import User
 
 
 def user_from_claims(claims: dict) -> User:
+    return sign_in(claims)[0]
+
+
+def sign_in(claims: dict) -> tuple[User, bool]:
+    """The user of these claims, and whether this wrote anything (a first sign-in, a new phone number).
+
+    An everyday call only reads: a GET never writes."""
     uid = claims["sub"]
     phone = _phone_from_claims(claims)
     user = db.session.scalar(select(User).where(User.firebase_uid == uid))
@@ -19,10 +26,11 @@ def user_from_claims(claims: dict) -> User:
                 firebase_uid=uid, phone=phone, created_at=utcnow(), last_seen_at=utcnow()
             )
         )
-        user = db.session.scalar(select(User).where(User.firebase_uid == uid))
-    elif phone and user.phone != phone:
+        return db.session.scalar(select(User).where(User.firebase_uid == uid)), True
+    if phone and user.phone != phone:
         user.phone = phone
-    return user
+        return user, True
+    return user, False
 
 
 def _phone_from_claims(claims: dict) -> str | None:

@@ -7,6 +7,7 @@ import hashlib
 import io
 import os
 import tempfile
+from collections import OrderedDict
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -45,19 +46,40 @@ BLUE, DARK, GREY = (29, 78, 216), (31, 41, 55), (75, 85, 99)
 LIGHT_BLUE, AMBER_BG, AMBER = (219, 234, 254), (254, 243, 199), (146, 64, 14)
 
 
+RENDERED_KEPT = 64  # a sheet is ~100 KB: bounded, so a worker's memory stays flat
+_rendered: OrderedDict[str, bytes] = OrderedDict()
+
+
 @dataclass
 class PosterPdf:
     data: bytes
     lang: str
+    tag: str  # names everything the bytes were made from: the same tag, the same bytes
 
 
 def render_poster_pdf(slug: str, unit_code: str, lang: str) -> PosterPdf:
-    """Raises NotFound for an unknown poster or unit."""
+    """Raises NotFound for an unknown poster or unit.
+
+    Rendering takes a few hundred milliseconds; the bytes are kept per worker, keyed by everything
+    drawn on the sheet (poster version and language, its pictures, the unit's place and team, the
+    link), which a few small queries read afresh on every call, so a change is never served stale."""
     poster = get_poster(slug, lang)
     unit = get_unit(unit_code)
-    with force_locale(poster.lang if poster.lang in ("vi", "en") else "vi"):
-        data = _PosterSheet(poster, unit).render(poster_link(slug, unit.code, lang))
-    return PosterPdf(bytes(data), poster.lang)
+    link = poster_link(slug, unit.code, lang)
+    drawn = (slug, poster.poster.version, poster.poster.updated_at, poster.lang, poster.text.title,
+             tuple(step["image"].sha256 if step.get("image") else None for step in poster.steps),
+             unit.code, place_and_team(unit), link)
+    tag = hashlib.blake2b(repr(drawn).encode(), digest_size=16).hexdigest()
+    data = _rendered.get(tag)
+    if data is None:
+        with force_locale(poster.lang if poster.lang in ("vi", "en") else "vi"):
+            data = bytes(_PosterSheet(poster, unit).render(link))
+        _rendered[tag] = data
+        while len(_rendered) > RENDERED_KEPT:
+            _rendered.popitem(last=False)
+    else:
+        _rendered.move_to_end(tag)
+    return PosterPdf(data, poster.lang, tag)
 
 
 @lru_cache(maxsize=4)

@@ -91,6 +91,16 @@ def get_poster(slug: str, lang: str) -> LocalisedPoster:
     return localised
 
 
+def content_version() -> tuple:
+    """Changes whenever a content load changes what the catalogue reads return: a load stamps every
+    poster, service and image it adds or changes with `updated_at`, removes posters and services by
+    stamping them, and only ever deletes images (which the counts see). One cheap query."""
+    models = (Poster, Service, Image)
+    latest = [select(func.max(model.updated_at)).scalar_subquery() for model in models]
+    counts = [select(func.count()).select_from(model).scalar_subquery() for model in models]
+    return tuple(db.session.execute(select(*latest, *counts)).one())
+
+
 def known_languages() -> list[str]:
     """Every language some poster is written in (a Tày or H'Mông file adds one)."""
     return list(db.session.scalars(select(PosterTranslation.lang).distinct().order_by(PosterTranslation.lang)))

@@ -8,7 +8,8 @@ from sqlalchemy import select
 
 from ..auth.firebase import verify_token
 from ..auth.models import User
-from ..auth.scope import Scope, load_scope
+from ..auth.scope import Scope
+from ..auth.scope_cache import scope_of
 from ..auth.users import user_from_claims
 from ..errors import Unauthenticated
 from ..extensions import db
@@ -45,7 +46,7 @@ def session_scope() -> Scope:
     user = db.session.scalar(select(User).where(User.id == user_id)) if user_id else None
     if user is None:
         raise Unauthenticated(_("Sign in to continue."))
-    return load_scope(user)
+    return scope_of(user)
 
 
 def emulator_mode() -> bool:
