@@ -5,6 +5,7 @@ from sqlalchemy import select
 from ..dbutil import insert_ignoring_conflicts
 from ..extensions import db
 from ..phones import InvalidPhone, normalise_phone
+from ..signals import phone_signed_in
 from ..types import utcnow
 from .models import User
 
@@ -20,8 +21,11 @@ def user_from_claims(claims: dict) -> User:
             )
         )
         user = db.session.scalar(select(User).where(User.firebase_uid == uid))
+        if user.phone:
+            phone_signed_in.send(__name__, user=user)
     elif phone and user.phone != phone:
         user.phone = phone
+        phone_signed_in.send(__name__, user=user)
     return user
 
 

@@ -1,0 +1,46 @@
+import click
+from flask.cli import AppGroup
+
+from ..errors import DomainError
+from ..extensions import db
+from .keys import UnknownKey, create_key, list_keys, revoke_key
+
+open311_cli = AppGroup("open311", help="Open311 GeoReport v2 for partner systems.")
+keys_cli = AppGroup("keys", help="Partner keys.")
+open311_cli.add_command(keys_cli)
+
+
+@keys_cli.command("create")
+@click.argument("name")
+@click.option("--unit", "unit_code", required=True, help="The unit whose subtree the key may file in.")
+def create_command(name: str, unit_code: str) -> None:
+    """Make a key for partner NAME; it is printed once and only its hash is stored."""
+    try:
+        key, plaintext = create_key(name, unit_code)
+    except DomainError as error:
+        raise click.ClickException(error.detail)
+    db.session.commit()
+    click.echo(f"Key {key.id} for {key.name} ({key.unit.code} {key.unit.name}):")
+    click.echo(plaintext)
+    click.echo("Store it now: it cannot be shown again.", err=True)
+
+
+@keys_cli.command("list")
+def list_command() -> None:
+    """Every key: id, prefix, unit, partner, when made, uses, and whether it is revoked."""
+    for key, uses in list_keys():
+        state = f"revoked {key.revoked_at:%Y-%m-%d}" if key.revoked_at else "active"
+        click.echo(f"{key.id}\t{key.key_prefix}…\t{key.unit.code}\t{key.name}\t"
+                   f"{key.created_at:%Y-%m-%d}\t{uses} use(s)\t{state}")
+
+
+@keys_cli.command("revoke")
+@click.argument("key_id", type=int)
+def revoke_command(key_id: int) -> None:
+    """Revoke key KEY_ID (see `keys list`): it files nothing more."""
+    try:
+        key = revoke_key(key_id)
+    except UnknownKey:
+        raise click.ClickException(f"No key has the id {key_id}.")
+    db.session.commit()
+    click.echo(f"Key {key.id} ({key.name}) revoked.")
