@@ -238,5 +238,7 @@ def register_open311(app: Flask) -> None:
         "OPEN311_KEY_SERVICE", "Keys are issued by the ToSo administrator of your province."))
     limiter = Limiter(get_remote_address, app=app, storage_uri=app.config["OPEN311_RATELIMIT_STORAGE_URI"],
                       default_limits=[])
-    limiter.limit(lambda: current_app.config["OPEN311_READ_LIMIT"], methods=["GET", "HEAD"])(blp)
+    # One count per address over all the reads, not one per endpoint.
+    limiter.shared_limit(lambda: current_app.config["OPEN311_READ_LIMIT"], scope="open311-reads",
+                         methods=["GET", "HEAD"])(blp)
     app.register_blueprint(blp)

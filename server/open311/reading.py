@@ -90,8 +90,12 @@ def list_public_requests(query: RequestQuery, lang: str) -> list[dict]:
     if query.service_request_ids:
         stmt = stmt.where(HelpRequest.reference.in_(query.service_request_ids))
     else:
-        end = query.end_date or utcnow()
-        start = query.start_date or end - MAX_RANGE
+        start, end = query.start_date, query.end_date
+        if start is None:
+            end = end or utcnow()
+            start = end - MAX_RANGE
+        elif end is None:
+            end = start + MAX_RANGE
         if start > end:
             raise InvalidInput(_("start_date must come before end_date."), {"start_date": [_("Invalid value.")]})
         if end - start > MAX_RANGE:
