@@ -21,7 +21,7 @@ from ..extensions import db
 from ..validation_messages import translate_errors
 from . import reading
 from .filing import Filing, file_for_partner
-from .keys import find_key, record_use
+from .keys import find_key, record_use, require_active
 from .reading import VIETNAM, RequestQuery
 from .render import errors, render
 from .schemas import FilingSchema, RequestQuerySchema
@@ -118,6 +118,7 @@ def create_request(fmt):
         raise Forbidden(_("api_key is missing or not valid."))
     key_id, address_id = key.id, data.get("address_id") if isinstance(data.get("address_id"), str) else None
     try:
+        require_active(key)
         fields = _load(FilingSchema(), data)
         fields.pop("api_key", None), fields.pop("jurisdiction_id", None)
         help_request = file_for_partner(key, Filing(**fields))

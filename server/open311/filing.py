@@ -16,6 +16,7 @@ from ..requests.models import OPEN_STATUSES, Comment, HelpRequest
 from ..requests.services import file_request
 from ..types import utcnow
 from ..units.models import Unit
+from .keys import require_active
 from .models import PartnerFiling, PartnerKey
 
 
@@ -34,8 +35,7 @@ class Filing:
 
 def file_for_partner(key: PartnerKey, filing: Filing) -> HelpRequest:
     """Files the request in the key's area; 403 outside the key's unit, 400 for what the team cannot act on."""
-    if key.revoked_at is not None:
-        raise Forbidden(_("This api_key has been revoked."))
+    require_active(key)
     if not filing.address_id:
         if filing.lat is not None or filing.long is not None:
             raise InvalidInput(_("ToSo places requests by unit, not by coordinates: send address_id, the code of "

@@ -4,9 +4,11 @@ import hashlib
 import hmac
 import secrets
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from ..auth.models import User
+from ..errors import Forbidden
 from ..extensions import db
 from ..types import utcnow
 from ..units.services import get_unit
@@ -45,6 +47,11 @@ def find_key(plaintext: str | None) -> PartnerKey | None:
     digest = hash_key(plaintext)
     key = db.session.scalar(select(PartnerKey).where(PartnerKey.key_hash == digest))
     return key if key is not None and hmac.compare_digest(key.key_hash, digest) else None
+
+
+def require_active(key: PartnerKey) -> None:
+    if key.revoked_at is not None:
+        raise Forbidden(_("This api_key has been revoked."))
 
 
 def list_keys() -> list[tuple[PartnerKey, int]]:
