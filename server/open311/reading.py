@@ -42,14 +42,17 @@ VIETNAM = timezone(timedelta(hours=7))  # no daylight saving
 
 
 def list_services(lang: str) -> list[dict]:
-    services = db.session.scalars(select(Service).where(Service.removed_at.is_(None)).order_by(Service.position))
-    return [_service(service, lang) for service in services]
+    services = list(db.session.scalars(select(Service).where(Service.removed_at.is_(None))
+                                       .order_by(Service.position)))
+    tags = {}
+    for service_id, poster_tags in db.session.execute(select(Poster.service_id, Poster.tags)
+                                                      .where(Poster.removed_at.is_(None))):
+        tags.setdefault(service_id, set()).update(poster_tags or ())
+    return [_service(service, sorted(tags.get(service.id, ()))[:MAX_KEYWORDS], lang) for service in services]
 
 
-def _service(service: Service, lang: str) -> dict:
-    tags = db.session.scalars(select(Poster.tags).where(Poster.service_id == service.id,
-                                                         Poster.removed_at.is_(None)).order_by(Poster.id))
-    keywords = sorted({tag for poster_tags in tags for tag in poster_tags or ()})[:MAX_KEYWORDS]
+def _service(service: Service, keywords: list[str], lang: str) -> dict:
+    """`keywords` are the tags of the service's posters, what a villager would call the problem."""
     return {
         "service_code": service.code,
         "service_name": service.localised("names", lang),
