@@ -214,11 +214,16 @@ def _http_error(error: HTTPException):
     return errors(_fmt(), error.code, [description], headers)
 
 
-@blp.errorhandler(Exception)
-def _unexpected(error: Exception):
-    if isinstance(error, DBAPIError) and (isinstance(error, OperationalError) or error.connection_invalidated):
+@blp.errorhandler(DBAPIError)  # registered here, or the application's problem+json handler would answer
+def _database_error(error: DBAPIError):
+    if isinstance(error, OperationalError) or error.connection_invalidated:
         log.exception("database error")
         return errors(_fmt(), 503, [_("The database is unavailable. Try again shortly.")], {"Retry-After": "30"})
+    return _unexpected(error)
+
+
+@blp.errorhandler(Exception)
+def _unexpected(error: Exception):
     if current_app.config.get("TESTING") and not current_app.config.get("PROBLEMS_FOR_UNEXPECTED"):
         raise error
     log.exception("unexpected error on %s %s", request.method, request.path)

@@ -153,3 +153,22 @@ def test_public_reads_are_rate_limited_per_client_address(make_app):
     # Filing is keyed and audited, not limited by address; the rest of ToSo is not limited at all.
     assert client.post("/open311/v2/requests.json", data={}).status_code == 403
     assert client.get("/api/v1/health").status_code == 200
+
+
+def test_an_unreachable_database_is_a_503_in_the_standards_format():
+    from tests.conftest import make_test_app
+
+    app = make_test_app("postgresql+psycopg://postgres@127.0.0.1:1/toso")
+    response = app.test_client().get("/open311/v2/services.xml")
+    assert response.status_code == 503 and response.headers["Retry-After"] == "30"
+    assert ET.fromstring(response.data).find("error/code").text == "503"
+
+
+def test_an_unexpected_error_is_a_500_in_the_standards_format(make_app, monkeypatch):
+    from server.open311 import reading
+
+    app = make_app(PROBLEMS_FOR_UNEXPECTED=True)
+    monkeypatch.setattr(reading, "list_services", lambda lang: 1 / 0)
+    response = app.test_client().get("/open311/v2/services.json")
+    assert response.status_code == 500 and response.get_json()[0]["code"] == 500
+    assert "ZeroDivision" not in response.get_data(as_text=True)
