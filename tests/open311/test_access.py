@@ -18,8 +18,7 @@ READ = {caller: OK for caller in CALLERS}
 def _filed(partners):
     from server.open311.filing import Filing, file_for_partner
 
-    request = file_for_partner(partners.key_a_row, Filing(**{k: v for k, v in filing(
-        partners.world.village_a.code).items()}))
+    request = file_for_partner(partners.key_a_row, Filing(**filing(partners.world.village_a.code)))
     db.session.commit()
     return request.reference
 

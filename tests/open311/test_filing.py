@@ -1,13 +1,18 @@
 """Filing through Open311: routed, notified and worked like any other request; keys limited to their area."""
 
+import uuid
 import xml.etree.ElementTree as ET
 
 from sqlalchemy import select
 
+from server.auth.emulator import uid_for_phone
+from server.auth.scope import load_scope
+from server.auth.users import user_from_claims
 from server.extensions import db
 from server.notifications.models import Notification
 from server.open311.models import PartnerFiling, PartnerKeyUse
 from server.requests.models import HelpRequest
+from server.residents.services import create_resident, erase_resident
 from tests.factories import MEMBER_A, RESIDENT
 from tests.open311.conftest import filing
 from tests.requests.helpers import sign_in
@@ -132,13 +137,6 @@ def test_a_person_already_signed_in_owns_the_request_at_once(client, as_phone, p
 
 
 def test_erasing_the_person_erases_what_the_partner_sent(client, as_phone, partners):
-    from server.auth.scope import load_scope
-    from server.auth.users import user_from_claims
-    from server.auth.emulator import uid_for_phone
-    import uuid
-
-    from server.residents.services import create_resident, erase_resident
-
     _post(client, filing(partners.world.village_a.code, api_key=partners.key_a))
     member = load_scope(user_from_claims({"sub": uid_for_phone(MEMBER_A), "phone_number": MEMBER_A}))
     resident, _created = create_resident(member, {"id": uuid.uuid4(), "unit": partners.world.village_a.code,
