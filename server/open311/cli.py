@@ -3,7 +3,7 @@ from flask.cli import AppGroup
 
 from ..errors import DomainError
 from ..extensions import db
-from .keys import UnknownKey, create_key, list_keys, revoke_key
+from .keys import UnknownKey, create_key, key_uses, list_keys, revoke_key
 
 open311_cli = AppGroup("open311", help="Open311 GeoReport v2 for partner systems.")
 keys_cli = AppGroup("keys", help="Partner keys.")
@@ -32,6 +32,20 @@ def list_command() -> None:
         state = f"revoked {key.revoked_at:%Y-%m-%d}" if key.revoked_at else "active"
         click.echo(f"{key.id}\t{key.key_prefix}…\t{key.unit.code}\t{key.name}\t"
                    f"{key.created_at:%Y-%m-%d}\t{uses} use(s)\t{state}")
+
+
+@keys_cli.command("uses")
+@click.argument("key_id", type=int)
+@click.option("--limit", default=100, show_default=True)
+def uses_command(key_id: int, limit: int) -> None:
+    """The audit trail of key KEY_ID, newest first: when, from where, what, the answer's status, the request."""
+    try:
+        uses = key_uses(key_id, limit)
+    except UnknownKey:
+        raise click.ClickException(f"No key has the id {key_id}.")
+    for use in uses:
+        click.echo(f"{use.at:%Y-%m-%d %H:%M:%S}Z\t{use.remote_addr or '-'}\t{use.action}\t{use.status}\t"
+                   f"{use.address_id or '-'}\t{use.request_id or '-'}")
 
 
 @keys_cli.command("revoke")

@@ -62,6 +62,14 @@ def list_keys() -> list[tuple[PartnerKey, int]]:
     return [(key, count) for key, count in rows]
 
 
+def key_uses(key_id: int, limit: int = 100) -> list[PartnerKeyUse]:
+    """The key's latest uses, newest first."""
+    if db.session.get(PartnerKey, key_id) is None:
+        raise UnknownKey(key_id)
+    return list(db.session.scalars(select(PartnerKeyUse).where(PartnerKeyUse.key_id == key_id)
+                                   .order_by(PartnerKeyUse.id.desc()).limit(limit)))
+
+
 def revoke_key(key_id: int) -> PartnerKey:
     key = db.session.get(PartnerKey, key_id)
     if key is None:

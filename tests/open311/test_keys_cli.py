@@ -26,6 +26,11 @@ def test_create_list_and_revoke(app, client):
     assert "Tổng đài 1022" in listed.output and COMMUNE_A in listed.output and "active" in listed.output
     assert plaintext not in listed.output
 
+    response = client.post("/open311/v2/requests.json", data={"api_key": plaintext, "service_code": "vneid"})
+    assert response.status_code == 400
+    uses = runner.invoke(args=["open311", "keys", "uses", str(stored.id)])
+    assert uses.exit_code == 0 and "\tfile\t400\t" in uses.output and "127.0.0.1" in uses.output
+
     assert runner.invoke(args=["open311", "keys", "revoke", str(stored.id)]).exit_code == 0
     assert "revoked" in runner.invoke(args=["open311", "keys", "list"]).output
     response = client.post("/open311/v2/requests.json", data={"api_key": plaintext, "service_code": "vneid"})
@@ -37,5 +42,6 @@ def test_mistakes_are_reported_without_a_traceback(app):
     unknown_unit = runner.invoke(args=["open311", "keys", "create", "X", "--unit", "no-such-unit"])
     assert unknown_unit.exit_code != 0 and "no-such-unit" in unknown_unit.output
     assert runner.invoke(args=["open311", "keys", "create", "X"]).exit_code != 0
-    unknown_key = runner.invoke(args=["open311", "keys", "revoke", "999"])
-    assert unknown_key.exit_code != 0 and "999" in unknown_key.output
+    for command in ("revoke", "uses"):
+        unknown_key = runner.invoke(args=["open311", "keys", command, "999"])
+        assert unknown_key.exit_code != 0 and "999" in unknown_key.output
