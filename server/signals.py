@@ -20,3 +20,6 @@ phone_signed_in = _signals.signal("phone-signed-in")
 
 #: A person's personal data was erased; `phones` were theirs. Other features erase what they keep for them.
 person_erased = _signals.signal("person-erased")
+
+#: A person's data is exported; `phones` are theirs. Receivers return {section name: JSON-ready data} to add.
+person_exported = _signals.signal("person-exported")

@@ -112,3 +112,20 @@ def erase_filed_personal_data(phones: list[str]) -> None:
     db.session.execute(update(PartnerFiling).where(PartnerFiling.request_id.in_(ids))
                        .values(phone=None, first_name=None, last_name=None, erased_at=utcnow()))
     db.session.execute(update(HelpRequest).where(HelpRequest.id.in_(ids)).values(preferred_contact=None))
+
+
+def export_filed_personal_data(phones: list[str]) -> dict:
+    """What partners sent about the person (their right of access), by request."""
+    phones = [phone for phone in phones if phone]
+    if not phones:
+        return {}
+    rows = db.session.execute(
+        select(PartnerFiling, HelpRequest.reference, PartnerKey.name)
+        .join(HelpRequest, HelpRequest.id == PartnerFiling.request_id)
+        .join(PartnerKey, PartnerKey.id == PartnerFiling.key_id)
+        .where(PartnerFiling.phone.in_(phones)).order_by(HelpRequest.created_at))
+    return {"open311_filings": [{
+        "request": reference, "partner": partner, "phone": filing.phone, "first_name": filing.first_name,
+        "last_name": filing.last_name, "media_url": filing.media_url,
+        "claimed_at": filing.claimed_at and filing.claimed_at.isoformat(),
+    } for filing, reference, partner in rows]}

@@ -6,6 +6,7 @@ from sqlalchemy import or_, select
 
 from ..auth.scope import Scope
 from ..extensions import db
+from ..signals import person_exported
 from ..types import utcnow
 from .access_log import log_access
 from .models import PersonalDataAccess, Resident
@@ -25,6 +26,9 @@ def export_resident(scope: Scope, resident_id: uuid.UUID) -> dict:
                                          .order_by(Activity.occurred_at, Activity.id)))
     accesses = db.session.scalars(select(PersonalDataAccess).where(PersonalDataAccess.resident_id.in_(ids))
                                   .order_by(PersonalDataAccess.id))
+    phones = [person.phone for person in group if person.phone]
+    sections = {name: data for _receiver, added in person_exported.send(__name__, phones=phones)
+                for name, data in added.items()}
     return {
         "exported_at": utcnow().isoformat(),
         "resident": _profile(resident),
@@ -33,6 +37,7 @@ def export_resident(scope: Scope, resident_id: uuid.UUID) -> dict:
         "help_requests": [_request(r) for r in _help_requests(group, activities)],
         "access_log": [{"at": e.at.isoformat(), "action": e.action, "by": e.user.display_name or e.user.phone}
                        for e in accesses],
+        **sections,
     }
 
 

@@ -12,6 +12,7 @@ from server.extensions import db
 from server.notifications.models import Notification
 from server.open311.models import PartnerFiling, PartnerKeyUse
 from server.requests.models import HelpRequest
+from server.residents.export import export_resident
 from server.residents.services import create_resident, erase_resident
 from tests.factories import MEMBER_A, RESIDENT
 from tests.open311.conftest import filing
@@ -136,11 +137,14 @@ def test_a_person_already_signed_in_owns_the_request_at_once(client, as_phone, p
     assert by_reference[other.get_json()[0]["service_request_id"]].likely_duplicate_of_id is None
 
 
-def test_erasing_the_person_erases_what_the_partner_sent(client, as_phone, partners):
+def test_the_person_exports_and_erases_what_the_partner_sent(client, as_phone, partners):
     _post(client, filing(partners.world.village_a.code, api_key=partners.key_a))
     member = load_scope(user_from_claims({"sub": uid_for_phone(MEMBER_A), "phone_number": MEMBER_A}))
     resident, _created = create_resident(member, {"id": uuid.uuid4(), "unit": partners.world.village_a.code,
                                                   "name": "Nguyễn Thị Mai", "phone": PERSON, "consent": True})
+    [exported] = export_resident(member, resident.id)["open311_filings"]
+    assert (exported["partner"], exported["phone"], exported["first_name"], exported["last_name"]) == \
+        ("Tổng đài 1022 Tuyên Quang", PERSON, "Thị Mai", "Nguyễn")
     erase_resident(member, resident.id)
     db.session.commit()
     stored = db.session.scalar(select(PartnerFiling))
