@@ -188,9 +188,13 @@ def _status(status: int) -> int:
     return 400 if status == 422 else status
 
 
+# The help-request service names its fields as /api/v1 does; a partner knows the standard's names.
+STANDARD_FIELD_NAMES = {"unit": "address_id", "service": "service_code"}
+
+
 @blp.errorhandler(DomainError)
 def _domain_error(error: DomainError):
-    descriptions = [error.detail] + [f"{field}: {' '.join(messages)}"
+    descriptions = [error.detail] + [f"{STANDARD_FIELD_NAMES.get(field, field)}: {' '.join(messages)}"
                                      for field, messages in (error.errors or {}).items()]
     return errors(_fmt(), _status(error.status), descriptions)
 
