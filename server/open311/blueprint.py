@@ -22,6 +22,7 @@ from ..validation_messages import translate_errors
 from . import reading
 from .filing import Filing, file_for_partner
 from .keys import find_key, record_use, require_active
+from .models import PartnerKey
 from .reading import VIETNAM, RequestQuery
 from .render import errors, render
 from .schemas import FilingSchema, RequestQuerySchema
@@ -120,11 +121,12 @@ def create_request(fmt):
     try:
         require_active(key)
         fields = _load(FilingSchema(), data)
-        fields.pop("api_key", None), fields.pop("jurisdiction_id", None)
+        for ignored in ("api_key", "jurisdiction_id"):
+            fields.pop(ignored, None)
         help_request = file_for_partner(key, Filing(**fields))
     except DomainError as error:
         db.session.rollback()
-        record_use(db.session.get(type(key), key_id), "file", _status(error.status), address_id=address_id,
+        record_use(db.session.get(PartnerKey, key_id), "file", _status(error.status), address_id=address_id,
                    remote_addr=request.remote_addr)
         db.session.commit()
         raise
