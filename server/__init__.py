@@ -46,6 +46,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     register_api(app)
     _register_dashboard(app)
+    _register_open311(app)
     _register_cli(app)
     # The locale is chosen afresh for every request, even when a caller keeps an app context open.
     app.before_request(flask_babel.refresh)
@@ -118,6 +119,12 @@ def _register_dashboard(app: Flask) -> None:
     app.jinja_env.globals["current_locale"] = lambda: str(get_locale())
 
 
+def _register_open311(app: Flask) -> None:
+    from .open311.blueprint import register_open311
+
+    register_open311(app)
+
+
 @event.listens_for(Engine, "connect")
 def _sqlite_pragmas(dbapi_connection, _record):
     """SQLite: enforce foreign keys, let readers run beside the writer, wait instead of failing."""
@@ -137,6 +144,7 @@ def _register_models() -> None:
     from .content import models as _content  # noqa: F401
     from .coverage import models as _coverage  # noqa: F401
     from .notifications import models as _notifications  # noqa: F401
+    from .open311 import models as _open311  # noqa: F401
     from .requests import models as _requests  # noqa: F401
     from .residents import models as _residents  # noqa: F401
     from .roles import models as _roles  # noqa: F401
@@ -146,8 +154,10 @@ def _register_models() -> None:
 
 def _connect_signals() -> None:
     from .coverage.denominators import connect_signals
+    from .open311.people import connect_signals as connect_open311_signals
 
     connect_signals()
+    connect_open311_signals()
 
 
 def _register_cli(app: Flask) -> None:
@@ -156,10 +166,11 @@ def _register_cli(app: Flask) -> None:
     from .coverage.cli import coverage_cli
     from .demo.cli import demo_cli
     from .notifications.cli import notifications_cli
+    from .open311.cli import open311_cli
     from .requests.cli import requests_cli
     from .roles.cli import roles_cli
     from .units.cli import units_cli
 
     for group in (units_cli, roles_cli, content_cli, requests_cli, notifications_cli, coverage_cli, demo_cli,
-                  dev_cli):
+                  dev_cli, open311_cli):
         app.cli.add_command(group)

@@ -13,3 +13,13 @@ units_changed = _signals.signal("units-changed")
 
 #: A team member or team leader with `phone` was added (`added=True`) or removed at the unit at `path`.
 member_changed = _signals.signal("member-changed")
+
+#: A person signed in with `user.phone` for the first time (or with a new number): what was kept for
+#: that number may become theirs.
+phone_signed_in = _signals.signal("phone-signed-in")
+
+#: A person's personal data was erased; `phones` were theirs. Other features erase what they keep for them.
+person_erased = _signals.signal("person-erased")
+
+#: A person's data is exported; `phones` are theirs. Receivers return {section name: JSON-ready data} to add.
+person_exported = _signals.signal("person-exported")

@@ -4,7 +4,7 @@ Web workers keep a verified caller's scope in memory and reuse it while the stam
 user's row is unchanged (server/auth/scope_cache.py).
 
 Revision ID: a7c3e51f9b20
-Revises: 540ddf01d315
+Revises: a11f1e1d0a99
 Create Date: 2026-12-01 04:30:00
 
 """
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'a7c3e51f9b20'
-down_revision = '540ddf01d315'
+down_revision = 'a11f1e1d0a99'
 branch_labels = None
 depends_on = None
 

@@ -5,6 +5,7 @@ from sqlalchemy import select
 from ..dbutil import insert_ignoring_conflicts
 from ..extensions import db
 from ..phones import InvalidPhone, normalise_phone
+from ..signals import phone_signed_in
 from ..types import utcnow
 from .models import User
 
@@ -26,9 +27,13 @@ def sign_in(claims: dict) -> tuple[User, bool]:
                 firebase_uid=uid, phone=phone, created_at=utcnow(), last_seen_at=utcnow()
             )
         )
-        return db.session.scalar(select(User).where(User.firebase_uid == uid)), True
+        user = db.session.scalar(select(User).where(User.firebase_uid == uid))
+        if user.phone:
+            phone_signed_in.send(__name__, user=user)
+        return user, True
     if phone and user.phone != phone:
         user.phone = phone
+        phone_signed_in.send(__name__, user=user)
         return user, True
     return user, False
 

@@ -10,6 +10,7 @@ from sqlalchemy import or_, select
 
 from ..auth.scope import Scope
 from ..extensions import db
+from ..signals import person_exported
 from ..types import utcnow
 from .access_log import is_self, log_access
 from .models import PersonalDataAccess, Resident
@@ -33,6 +34,9 @@ def export_resident(scope: Scope, resident_id: uuid.UUID) -> dict:
     activities = list(db.session.scalars(activities.order_by(Activity.occurred_at, Activity.id)))
     accesses = db.session.scalars(select(PersonalDataAccess).where(PersonalDataAccess.resident_id.in_(ids))
                                   .order_by(PersonalDataAccess.id))
+    phones = [person.phone for person in group if person.phone]
+    sections = {name: data for _receiver, added in person_exported.send(__name__, phones=phones, scope=None if own else scope)
+                for name, data in added.items()}
     return {
         "exported_at": utcnow(),
         "resident": resident,
@@ -40,6 +44,7 @@ def export_resident(scope: Scope, resident_id: uuid.UUID) -> dict:
         "activities": activities,
         "help_requests": requests_of(scope, own, group, activities),
         "access_log": list(accesses),
+        **sections,
     }
 
 

@@ -17,6 +17,7 @@ from ..errors import Conflict, Forbidden, InvalidInput, NotFound
 from ..extensions import db
 from ..pagination import DEFAULT_LIMIT, MAX_LIMIT, decode_cursor, encode_cursor
 from ..privacy import looks_like_citizen_id
+from ..signals import person_erased
 from ..text import fold
 from ..types import utcnow
 from ..units.models import Unit
@@ -200,6 +201,7 @@ def erase_resident(scope: Scope, resident_id: uuid.UUID, reason: str = "erase") 
     group = [resident, *merged_records(resident)]
     erase_linked_data(scope, is_self(scope, resident), group, {p.phone for p in group if p.phone})
     now = utcnow()
+    person_erased.send(__name__, phones=[person.phone for person in group if person.phone])
     for person in group:
         person.name = person.search_name = person.phone = person.household = None
         person.consent = False
