@@ -57,6 +57,8 @@ class HelpRequestSchema(ma.Schema):
     preferred_contact = ma.fields.String(allow_none=True)
     status = ma.fields.String(metadata={"enum": [s.value for s in Status]})
     team = ma.fields.Nested(TeamRefSchema, allow_none=True)
+    follow_up = ma.fields.Method("_follow_up", allow_none=True, metadata={
+        "description": "when no team serves the village yet (team is null): who will pass the request on"})
     requester = ma.fields.Nested(PersonSchema)
     assignee = ma.fields.Nested(PersonSchema, allow_none=True)
     on_behalf_of = ma.fields.Nested(OnBehalfOfSchema, allow_none=True)
@@ -71,6 +73,9 @@ class HelpRequestSchema(ma.Schema):
     resolved_at = ma.fields.AwareDateTime(allow_none=True)
     created_at = ma.fields.AwareDateTime()
     updated_at = ma.fields.AwareDateTime()
+
+    def _follow_up(self, help_request):
+        return getattr(help_request, "follow_up", None)
 
 
 class EventSchema(ma.Schema):
@@ -125,7 +130,16 @@ class ActionSchema(ma.Schema):
 
 
 class AssignSchema(ActionSchema):
-    assignee = Phone(required=True, metadata={"description": "phone number of a member serving the village"})
+    assignee = Phone(load_default=None, metadata={
+        "description": "phone number of a member serving the village (or of the `team`'s members)"})
+    team = ma.fields.Integer(load_default=None, validate=ma.validate.Range(min=1, max=2**31 - 1), metadata={
+        "description": "hand the request to this team of your area (dispatch of a request no team serves); "
+                       "without `assignee` it goes into the team's queue"})
+
+    @ma.validates_schema
+    def _someone(self, data, **kwargs):
+        if data.get("assignee") is None and data.get("team") is None:
+            raise ma.ValidationError(_("Say who should take the request."), "assignee")
 
 
 class RequestMergeSchema(ActionSchema):
@@ -209,7 +223,7 @@ def _action_view(action: str, rule, schema, doc: str):
     def view(data, request_id):
         help_request = transitions.apply_action(
             current_scope(), request_id, action, _expected_version(data["version"]), note=data["note"],
-            assignee_phone=data.get("assignee"), into=data.get("into"))
+            assignee_phone=data.get("assignee"), into=data.get("into"), team_id=data.get("team"))
         return _detail(help_request)
 
     view.__doc__ = doc
@@ -219,8 +233,10 @@ def _action_view(action: str, rule, schema, doc: str):
 claim_request = _action_view("claim", Ability.WORK, ActionSchema,
                              "Take a new request from your team's queue; of simultaneous claims one wins, "
                              "the others get 409.")
-assign_request = _action_view("assign", Ability.MANAGE, AssignSchema,
-                              "Give the request to a member serving the village (team leaders).")
+assign_request = _action_view("assign", Ability.DISPATCH, AssignSchema,
+                              "Give the request to a member serving the village (team leaders), or hand a "
+                              "request no team serves to a team of your area (`team`; the commune's leaders, "
+                              "the area's monitors and admins).")
 start_request = _action_view("start", Ability.WORK, ActionSchema, "Start working on an assigned request.")
 wait_request = _action_view("wait", Ability.WORK, ActionSchema,
                             "Wait on the resident (their due times stop running).")

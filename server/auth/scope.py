@@ -22,12 +22,15 @@ class Ability(StrEnum):
     WORK = "work"  # do a team member's work in the area (members, leaders, admins)
     MANAGE = "manage"  # change units, teams and members
     GRANT = "grant"  # grant roles
+    # Hand a request no team serves (unrouted) to a team of the area: the commune's leaders, and
+    # the area's monitors and admins. Monitors can do nothing else; the rule is in requests/dispatch.py.
+    DISPATCH = "dispatch"
 
 
 ROLE_ABILITIES = {
     Role.ADMIN: frozenset(Ability),
     Role.TEAM_LEADER: frozenset(Ability),
-    Role.MONITOR: frozenset({Ability.VIEW}),
+    Role.MONITOR: frozenset({Ability.VIEW, Ability.DISPATCH}),
 }
 MEMBER_ABILITIES = frozenset({Ability.WORK})
 

@@ -21,7 +21,7 @@ from ..content.catalogue import known_service_codes
 from .models import FINISHED_STATUSES, OPEN_STATUSES, Comment, HelpRequest, Rating, ReferenceCounter, RequestEvent, \
     Status
 from .sla import due_times, overdue_condition
-from .states import present
+from .states import present, works_on
 
 REQUEST_LEVELS = ("village", "group", "commune")
 REFERENCE_PREFIX = "HT"
@@ -44,12 +44,15 @@ def _visible(scope: Scope):
     # only when every term is indexable.
     area = scope.paths(Ability.WORK) + scope.paths(Ability.VIEW)
     mine = HelpRequest.requester_id == scope.user.id
-    return or_(mine, any_subtree_condition(HelpRequest.unit_path, area)) if area else mine
+    # A request handed to a team that serves elsewhere (dispatch) is that team's, and its assignee's.
+    teams = [m.team.id for m in scope.memberships]
+    handed = [HelpRequest.team_id.in_(teams), HelpRequest.assignee_id == scope.user.id] if teams else []
+    return or_(mine, *handed, any_subtree_condition(HelpRequest.unit_path, area)) if area else or_(mine, *handed)
 
 
 def is_staff(scope: Scope, request: HelpRequest) -> bool:
     """Team members, leaders and monitors over the request's village see internal notes."""
-    return scope.allows(Ability.WORK, request.unit) or scope.allows(Ability.VIEW, request.unit)
+    return works_on(scope, request) or scope.allows(Ability.VIEW, request.unit)
 
 
 def get_request(scope: Scope, request_id: uuid.UUID) -> HelpRequest:
@@ -246,7 +249,7 @@ def add_comment(scope: Scope, request_id: uuid.UUID, body: str, internal: bool,
     """A public reply (requester or team) or an internal note (team and monitors); returns (comment, created)."""
     request = get_request(scope, request_id)
     staff = is_staff(scope, request)
-    working = scope.allows(Ability.WORK, request.unit)
+    working = works_on(scope, request)
     if internal and not staff:
         raise Forbidden(_("Only the team and monitors can write internal notes."))
     if not internal and not (working or request.requester_id == scope.user.id):
@@ -264,7 +267,12 @@ def add_comment(scope: Scope, request_id: uuid.UUID, body: str, internal: bool,
         if inserted:
             first_response = (not internal and request.first_responded_at is None
                               and scope.user.id != request.requester_id and working)
-            touch(request, now, **({"first_responded_at": now} if first_response else {}))
+            if not internal and scope.user.id == request.requester_id and request.status == Status.WAITING_ON_RESIDENT:
+                from .transitions import resume_after_reply
+
+                resume_after_reply(request, scope.user, now)  # the answer the team was waiting for
+            else:
+                touch(request, now, **({"first_responded_at": now} if first_response else {}))
             if not internal:
                 notify.reply(request, scope.user, body)
             db.session.flush()

@@ -59,6 +59,19 @@ def _assign(world):
     return _path(world, "/assign", body={"assignee": MEMBER_A})
 
 
+def _dispatch(world):
+    """An unrouted request (another commune of province A, no team) handed to team A."""
+    from server.units.models import Unit
+    from tests.factories import COMMUNE_A, make_unit
+
+    commune = db.session.scalar(select(Unit).where(Unit.level == "commune", Unit.path.startswith("/VN/08/"),
+                                                   Unit.code != COMMUNE_A).order_by(Unit.code))
+    village = make_unit(commune.code, "Thôn chưa có tổ")
+    request, _created = services.file_request(_scope(RESIDENT), uuid.uuid4(), village.code, "vneid", "Quên mật khẩu")
+    db.session.commit()
+    return f"/help-requests/{request.id}/assign", {"team": world.team_a.id}
+
+
 def _notification(world):
     _scope(MEMBER_A)
     _request(world)
@@ -80,7 +93,12 @@ CASES = [
     Case("GET", R, lambda w: _path(w), VISIBLE),
     Case("POST", R + "/claim", lambda w: _path(w, "/claim", body={}),
          everyone(403, anonymous=401, member_a=OK, leader_a=OK, admin=OK, member_b=404, leader_b=404)),
-    Case("POST", R + "/assign", _assign, everyone(403, anonymous=401, leader_a=OK, admin=OK, leader_b=404)),
+    Case("POST", R + "/assign", _assign,
+         everyone(403, anonymous=401, leader_a=OK, admin=OK, leader_b=404, monitor_b=404)),
+    # Dispatch: the area's monitors and admins hand a request no team serves to a team (the other
+    # commune's leader does not see it).
+    Case("POST", R + "/assign", _dispatch,
+         everyone(403, anonymous=401, monitor_a=OK, admin=OK, leader_a=404, leader_b=404, monitor_b=404)),
     Case("POST", R + "/start", lambda w: _path(w, "/start", "assigned", {}), ASSIGNEE_WORK),
     Case("POST", R + "/wait", lambda w: _path(w, "/wait", "in_progress", {}), ASSIGNEE_WORK),
     Case("POST", R + "/resume", lambda w: _path(w, "/resume", "waiting_on_resident", {}), ASSIGNEE_WORK),
