@@ -200,7 +200,9 @@ def _denominator(area: CoverageDenominator, kind: str | None) -> int | None:
 def _figure(indicator, numerator: int, denominator: int | None, target: dict | None = None) -> Figure:
     if indicator.denominator is None:
         denominator = None
-    rate = round(numerator / denominator, 4) if denominator else None
+    # Never above 100 %: a numerator may outgrow its denominator when the data behind it changed
+    # since it was counted (a member who left, a population revised down); the figures show both.
+    rate = min(1.0, round(numerator / denominator, 4)) if denominator else None
     return Figure(indicator.code, numerator, denominator, rate, target)
 
 

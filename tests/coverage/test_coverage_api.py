@@ -7,7 +7,7 @@ from server.coverage.periods import InvalidPeriod, parse_period, period_keys
 from server.extensions import db
 from server.units.services import get_unit
 from tests.activity_factories import activity_item, count_coverage, make_resident
-from tests.factories import ADMIN, COMMUNE_A, LEADER_A, MEMBER_A, MONITOR_A, build_world, make_unit
+from tests.factories import ADMIN, COMMUNE_A, LEADER_A, MEMBER_A, MONITOR_A, build_world, make_team, make_unit
 
 import pytest
 
@@ -181,3 +181,60 @@ def test_active_members_are_compared_with_team_members_and_leaders(as_phone, app
     assert (figure["numerator"], figure["denominator"]) == (1, 2)  # the member and the commune's leader
     children = leader.get(f"/coverage/{COMMUNE_A}/children?indicator=active_members").get_json()["items"]
     assert [(c["unit"]["code"], c["numerator"], c["denominator"]) for c in children] == [(world.village_a.code, 1, 1)]
+
+
+def _active(api, code):
+    figure = _figures(api, code)["active_members"]
+    return figure["numerator"], figure["denominator"], figure["rate"]
+
+
+def test_a_commune_leader_helping_in_a_village_is_active_in_the_commune_not_the_village(as_phone, app_context):
+    world = build_world()
+    as_phone(LEADER_A).post("/activities/batch", json={"items": [activity_item(world.village_a.code)]})
+    count_coverage()
+    monitor = as_phone(MONITOR_A)
+    assert _active(monitor, world.village_a.code) == (0, 1, 0.0)  # its one member did nothing
+    assert _active(monitor, COMMUNE_A) == (1, 2, 0.5)
+    assert _active(monitor, "08") == (1, 2, 0.5)
+
+
+def test_a_member_of_another_team_counts_in_their_own_area(as_phone, app_context):
+    """A member of the commune's team helps in village A: active in the commune, not in the village."""
+    world = build_world()
+    make_team(COMMUNE_A, "Tổ CNS xã Lũng Cú", ("+84900000031",))
+    db.session.commit()
+    for phone in ("+84900000031", MEMBER_A):
+        response = as_phone(phone).post("/activities/batch", json={"items": [activity_item(world.village_a.code)]})
+        assert response.get_json()["created"] == 1
+    count_coverage()
+    monitor = as_phone(MONITOR_A)
+    assert _active(monitor, world.village_a.code) == (1, 1, 1.0)  # was 2/1, drawn as 200 %
+    assert _active(monitor, COMMUNE_A) == (2, 3, 0.6667)  # both members and the (idle) commune leader
+    children = monitor.get(f"/coverage/{COMMUNE_A}/children?indicator=active_members").get_json()["items"]
+    assert [(c["numerator"], c["denominator"]) for c in children] == [(1, 1)]
+
+
+def test_a_village_without_its_own_team_has_no_active_members_rate(as_phone, app_context):
+    world = build_world()
+    teamless = make_unit(COMMUNE_A, "Thôn Séo Lủng")
+    db.session.commit()
+    response = as_phone(LEADER_A).post("/activities/batch", json={"items": [activity_item(teamless.code)]})
+    assert response.get_json()["created"] == 1
+    count_coverage()
+    assert _active(as_phone(MONITOR_A), teamless.code) == (0, 0, None)  # was 1/0
+    assert _active(as_phone(MONITOR_A), COMMUNE_A) == (1, 2, 0.5)
+
+
+def test_a_rate_never_exceeds_100_percent(as_phone, app_context):
+    """A member who leaves after recording stays counted for the period; the rate stops at 100 %."""
+    world = build_world()
+    as_phone(MEMBER_A).post("/activities/batch", json={"items": [activity_item(world.village_a.code)]})
+    count_coverage()
+    leader = as_phone(LEADER_A)
+    member = leader.get(f"/teams/{world.team_a.id}/members").get_json()[0]
+    assert leader.delete(f"/teams/{world.team_a.id}/members/{member['id']}").status_code == 204
+    make_team(world.village_a.code, "Tổ mới", ("+84900000032",))
+    db.session.commit()
+    assert _active(as_phone(MONITOR_A), world.village_a.code) == (1, 1, 1.0)
+    leader.delete(f"/teams/{world.team_a.id}/members/999999")
+    db.session.commit()
