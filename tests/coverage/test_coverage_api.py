@@ -7,6 +7,7 @@ from server.coverage.periods import InvalidPeriod, parse_period, period_keys
 from server.extensions import db
 from server.units.services import get_unit
 from tests.activity_factories import activity_item, count_coverage, make_resident
+from tests.clock import frozen_at, vietnam_time
 from tests.factories import ADMIN, COMMUNE_A, LEADER_A, MEMBER_A, MONITOR_A, build_world, make_team, make_unit
 
 import pytest
@@ -142,7 +143,42 @@ def test_series_by_month(as_phone, app_context):
     as_phone(MEMBER_A).post("/activities/batch", json={"items": [activity_item(world.village_a.code)]})
     count_coverage()
     series = as_phone(LEADER_A).get(f"/coverage/{COMMUNE_A}/series?indicator=active_members&months=3").get_json()
-    assert len(series) == 3 and series[-1]["numerator"] == 1
+    assert [(p["period"], p["numerator"]) for p in series] == [("2026-09", 0), ("2026-10", 0), ("2026-11", 1)]
+
+
+def test_series_in_the_first_hours_of_a_month_in_vietnam(as_phone, app_context):
+    """At 00:30 on 1 December in Vietnam (still 30 November in UTC) the series ends with December;
+    help given three hours earlier, at 21:30 on 30 November, is November's."""
+    world = build_world()
+    with frozen_at(vietnam_time(2026, 12, 1, 0, 30)):
+        as_phone(MEMBER_A).post("/activities/batch", json={"items": [activity_item(world.village_a.code)]})
+        count_coverage()
+        api = as_phone(LEADER_A)
+        series = api.get(f"/coverage/{COMMUNE_A}/series?indicator=active_members&months=2").get_json()
+        assert [(p["period"], p["numerator"]) for p in series] == [("2026-11", 1), ("2026-12", 0)]
+        api.post("/activities/batch", json={"items": [activity_item(
+            world.village_a.code, occurred_at=vietnam_time(2026, 12, 1, 0, 10).isoformat())]})
+        count_coverage()
+        series = api.get(f"/coverage/{COMMUNE_A}/series?indicator=active_members&months=2").get_json()
+        assert [(p["period"], p["numerator"]) for p in series] == [("2026-11", 1), ("2026-12", 1)]
+
+
+def test_months_quarters_and_years_end_at_midnight_in_vietnam(as_phone, app_context):
+    world = build_world()
+    moments = [vietnam_time(2026, 9, 30, 23, 59), vietnam_time(2026, 10, 1, 0, 30),  # Q3 | Q4
+               vietnam_time(2026, 12, 31, 23, 59), vietnam_time(2027, 1, 1, 0, 30)]  # 2026 | 2027
+    with frozen_at(vietnam_time(2027, 1, 1, 2, 0)):
+        response = as_phone(MEMBER_A).post("/activities/batch", json={"items": [
+            activity_item(world.village_a.code, action="submit_public_service", service="dichvucong",
+                          occurred_at=moment.isoformat()) for moment in moments]})
+        assert response.get_json()["created"] == 4
+        count_coverage()
+        api = as_phone(LEADER_A)
+        expected = {"2026-09": 1, "2026-10": 1, "2026-11": 0, "2026-12": 1, "2027-01": 1, "2026-Q3": 1,
+                    "2026-Q4": 2, "2027-Q1": 1, "2026": 3, "2027": 1, "all": 4}
+        counted = {period: _figures(api, COMMUNE_A, period)["public_services_submitted"]["numerator"]
+                   for period in expected}
+        assert counted == expected
 
 
 def test_requests_on_time_and_median_resolution(as_phone, app_context):
