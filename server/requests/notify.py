@@ -130,8 +130,13 @@ def status_changed(request: HelpRequest, actor: User, kind: str) -> None:
 
 
 def overdue(request: HelpRequest) -> None:
-    """Escalation: the team's leaders, the commune's monitors and the assignee."""
+    """Escalation: the team's leaders, the commune's monitors and the assignee (and, for a request
+    no team serves, its dispatchers)."""
+    from .dispatch import dispatchers
+
     recipients = local_users(request.unit, (Role.TEAM_LEADER, Role.MONITOR)) + [request.assignee]
+    if request.team_id is None:  # nobody works it yet: those who hand it to a team must hear
+        recipients += dispatchers(request.unit)
     enqueue(recipients, "request_overdue", lambda: (
         _("Request %(reference)s is overdue", reference=request.reference),
         _("%(service)s in %(unit)s has waited since %(date)s.", service=_service(request),

@@ -110,8 +110,9 @@ def list_requests(scope: Scope, filters: RequestFilters, cursor: str | None, lim
     if filters.updated_since:
         stmt = stmt.where(HelpRequest.updated_at >= filters.updated_since)
     page = paginate(stmt, (HelpRequest.year, HelpRequest.number), cursor, limit)
+    follow_ups: dict = {}
     for request in page.items:
-        present(scope, request)
+        present(scope, request, follow_ups)
     return page
 
 

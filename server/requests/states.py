@@ -78,12 +78,18 @@ def allowed_actions(scope: Scope, request: HelpRequest) -> list[str]:
             if request.status in rule.sources and roles & set(rule.actors)]
 
 
-def present(scope: Scope, request: HelpRequest) -> HelpRequest:
+def present(scope: Scope, request: HelpRequest, follow_ups: dict | None = None) -> HelpRequest:
     """Attach what depends on the caller and the clock: allowed actions, overdue, and for a request
     no team serves, who follows it up."""
     from .dispatch import follow_up, is_unrouted
 
     request.allowed_actions = allowed_actions(scope, request)
     request.overdue = request.is_overdue(utcnow())
-    request.follow_up = follow_up(request.unit).message(request.unit) if is_unrouted(request) else None
+    request.follow_up = None
+    if is_unrouted(request):
+        # A page of a province's unrouted requests asks once per village, not once per request.
+        known = {} if follow_ups is None else follow_ups
+        if request.unit_id not in known:
+            known[request.unit_id] = follow_up(request.unit).message(request.unit)
+        request.follow_up = known[request.unit_id]
     return request

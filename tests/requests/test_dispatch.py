@@ -168,3 +168,15 @@ def test_the_requester_is_told_in_their_own_language(as_phone, world):
     assert told[0][1].endswith("has been taken") and told[0][2] == "Lò Thị Hoa will help you with it."
     assert told[1][2] == "Lò Thị Hoa is working on it now."
     assert _notifications(MEMBER_A)[0][1].startswith("Yêu cầu hỗ trợ mới")  # the member reads Vietnamese
+
+
+def test_an_overdue_unrouted_request_reaches_the_provinces_monitor(as_phone, world):
+    from datetime import timedelta
+
+    from server.requests.escalation import escalate_overdue
+    from server.types import utcnow
+
+    sign_in(as_phone, RESIDENT, MONITOR_A)
+    _file_far(as_phone, world)
+    assert [r.unit_id for r in escalate_overdue(utcnow() + timedelta(days=4))] == [world.far_village.id]
+    assert _kinds(MONITOR_A) == ["request_unrouted_new", "request_overdue"]
