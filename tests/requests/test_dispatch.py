@@ -179,4 +179,5 @@ def test_an_overdue_unrouted_request_reaches_the_provinces_monitor(as_phone, wor
     sign_in(as_phone, RESIDENT, MONITOR_A)
     _file_far(as_phone, world)
     assert [r.unit_id for r in escalate_overdue(utcnow() + timedelta(days=4))] == [world.far_village.id]
+    db.session.commit()
     assert _kinds(MONITOR_A) == ["request_unrouted_new", "request_overdue"]
