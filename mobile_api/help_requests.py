@@ -4,6 +4,7 @@ from flask_babel import gettext as _
 from flask_smorest import Blueprint
 from webargs.fields import DelimitedList
 
+from server import select_locale
 from server.auth.scope import Ability
 from server.errors import PreconditionFailed
 from server.requests import services, transitions
@@ -186,7 +187,7 @@ def file_request(data):
     on_behalf = services.OnBehalfOf(**data["on_behalf_of"]) if data["on_behalf_of"] else None
     help_request, created = services.file_request(
         current_scope(), data["id"], data["unit"], data["service"], data["description"],
-        data["preferred_contact"], on_behalf)
+        data["preferred_contact"], on_behalf, locale=select_locale())
     return _detail(help_request, 201 if created else 200)
 
 

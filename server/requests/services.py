@@ -128,12 +128,12 @@ def _unit_for_filter(code: str) -> Unit:
 
 
 def file_request(scope: Scope, request_id: uuid.UUID, unit_code: str, service: str, description: str,
-                 preferred_contact: str | None = None, on_behalf_of: OnBehalfOf | None = None
-                 ) -> tuple[HelpRequest, bool]:
+                 preferred_contact: str | None = None, on_behalf_of: OnBehalfOf | None = None,
+                 locale: str | None = None) -> tuple[HelpRequest, bool]:
     """File a request (or recognise a re-sent one); returns (request, created).
 
     The client's id makes re-sending safe: the same content answers with the stored request,
-    different content is a conflict."""
+    different content is a conflict. `locale` is the requester's language if none is known yet."""
     if service not in known_service_codes():
         raise InvalidInput(_("Unknown service %(code)s.", code=service),
                            {"service": [_("Choose a service from the catalogue.")]})
@@ -156,6 +156,8 @@ def file_request(scope: Scope, request_id: uuid.UUID, unit_code: str, service: s
 
     from .routing import route
 
+    if locale and scope.user.locale is None:
+        scope.user.locale = locale  # what they are told about it later is in the language they asked in
     now = utcnow()
     team = route(unit)
     year = now.year

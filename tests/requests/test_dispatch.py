@@ -157,10 +157,9 @@ def test_a_requesters_reply_resumes_a_request_waiting_on_them(as_phone, world):
 
 def test_the_requester_is_told_in_their_own_language(as_phone, world):
     sign_in(as_phone, MEMBER_A, RESIDENT)
-    db.session.scalar(select(User).where(User.phone == RESIDENT)).locale = "en"
     db.session.scalar(select(User).where(User.phone == MEMBER_A)).display_name = "Lò Thị Hoa"
     db.session.commit()
-    request_id = file_request(as_phone, world)["id"]
+    request_id = file_request(as_phone, world, lang="en")["id"]  # the language they asked in
     for action in ("claim", "start", "resolve"):
         assert act(as_phone, MEMBER_A, request_id, action).status_code == 200
     told = _notifications(RESIDENT)
