@@ -113,7 +113,8 @@ class GapsSchema(ma.Schema):
     unrouted_requests = ma.fields.List(ma.fields.Nested(UnroutedRequestSchema), metadata={
         "description": "open requests no team serves: the area's leaders, monitors and admins assign them to a team"})
     units_without_team = ma.fields.List(ma.fields.Nested(UnitRefSchema), metadata={
-        "description": "communes with no team at all, and villages no team serves (neither theirs nor their commune's)"})
+        "description": "communes with no team at all, and villages no team serves "
+                       "(neither their own nor their commune's)"})
     blockers_since = ma.fields.String(metadata={"description": "the first month the blockers are counted from"})
     blockers = ma.fields.List(ma.fields.Nested(BlockerSchema),
                               metadata={"description": "what stopped help this month and the two before, most common first"})

@@ -127,8 +127,9 @@ def series_of(unit: Unit, indicator, months: int = 12) -> list[dict]:
 
 def gaps_of(unit: Unit) -> dict:
     """Villages with no assistance and teams with no member active in 30 days, overdue requests,
-    requests no team serves and the communes and villages without a team, and what blocked people in the last three months: the database picks them, so a province's
-    2,000 villages and 6,000 members never travel to Python."""
+    requests no team serves and the communes and villages without a team, and what blocked people
+    in the last three months: the database picks them, so a province's 2,000 villages and 6,000
+    members never travel to Python (the units without a team are two indexed reads, see dispatch.py)."""
     since = utcnow() - timedelta(days=GAP_DAYS)
     last = LastActivity.occurred_at
     quiet = db.session.execute(
