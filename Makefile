@@ -11,13 +11,19 @@ FLASK := $(DEV_ENV) $(BIN)/flask --app wsgi
 
 .PHONY: demo test install browser translations messages check-python clean
 
-demo: install
+# The web app, the coverage worker, the notification worker and the SLA check run together
+# (Procfile, with honcho); Ctrl-C stops them all.
+demo: install $(VENV)/.demo-installed
 	$(FLASK) db upgrade
 	$(FLASK) units import
 	$(FLASK) content load
 	$(FLASK) demo seed
 	@echo "ToSo runs on http://127.0.0.1:5000 — API docs: http://127.0.0.1:5000/api/v1/docs"
-	$(FLASK) run --host 127.0.0.1 --port 5000
+	$(DEV_ENV) PATH="$(abspath $(BIN)):$$PATH" $(BIN)/honcho start
+
+$(VENV)/.demo-installed: $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet -e '.[test,demo]'
+	touch $@
 
 test: install browser
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -7,7 +7,7 @@ from server.activities.models import ACTIONS, BLOCKERS, OUTCOMES
 from server.auth.scope import Ability
 
 from .access import SIGNED_IN, access, current_scope
-from .fields import PageArgs, PageSchema, UnitCode
+from .fields import DayOrTime, PageArgs, PageSchema, UnitCode
 
 blp = Blueprint("activities", __name__, description="Assistance records: every help given, synced exactly once")
 
@@ -89,8 +89,9 @@ class ActivityListArgs(PageArgs):
     service = ma.fields.String(load_default=None, validate=ma.validate.Length(max=40))
     action = ma.fields.String(load_default=None, validate=ma.validate.OneOf(ACTIONS))
     outcome = ma.fields.String(load_default=None, validate=ma.validate.OneOf(OUTCOMES))
-    occurred_from = ma.fields.AwareDateTime(load_default=None, data_key="from")
-    occurred_to = ma.fields.AwareDateTime(load_default=None, data_key="to")
+    occurred_from = DayOrTime(load_default=None, data_key="from")
+    occurred_to = DayOrTime(end_of_day=True, load_default=None, data_key="to",
+                            metadata={"description": "before this time; a date takes the whole day (in Vietnam)"})
     since = ma.fields.AwareDateTime(load_default=None, metadata={"description": "arrived after this time"})
 
 

@@ -95,12 +95,26 @@ class OverdueRequestSchema(ma.Schema):
     resolution_due_at = ma.fields.AwareDateTime()
 
 
+class UnroutedRequestSchema(ma.Schema):
+    id = ma.fields.UUID()
+    reference = ma.fields.String()
+    status = ma.fields.String()
+    service = ma.fields.String()
+    unit = ma.fields.Nested(UnitRefSchema)
+    created_at = ma.fields.AwareDateTime()
+
+
 class GapsSchema(ma.Schema):
     unit = ma.fields.Nested(UnitRefSchema)
     since = ma.fields.AwareDateTime()
     quiet_villages = ma.fields.List(ma.fields.Nested(GapVillageSchema))
     idle_teams = ma.fields.List(ma.fields.Nested(GapTeamSchema))
     overdue_requests = ma.fields.List(ma.fields.Nested(OverdueRequestSchema))
+    unrouted_requests = ma.fields.List(ma.fields.Nested(UnroutedRequestSchema), metadata={
+        "description": "open requests no team serves: the area's leaders, monitors and admins assign them to a team"})
+    units_without_team = ma.fields.List(ma.fields.Nested(UnitRefSchema), metadata={
+        "description": "communes with no team at all, and villages no team serves "
+                       "(neither their own nor their commune's)"})
     blockers_since = ma.fields.String(metadata={"description": "the first month the blockers are counted from"})
     blockers = ma.fields.List(ma.fields.Nested(BlockerSchema),
                               metadata={"description": "what stopped help this month and the two before, most common first"})

@@ -1,8 +1,12 @@
 """Reusable marshmallow fields and base schemas for the API."""
 
+import re
+from datetime import date, datetime, time, timedelta
+
 import marshmallow as ma
 from flask_babel import gettext as _
 
+from server.coverage.periods import VIETNAM
 from server.pagination import DEFAULT_LIMIT, MAX_LIMIT
 from server.phones import InvalidPhone, normalise_phone
 
@@ -18,6 +22,27 @@ class Phone(ma.fields.String):
             return normalise_phone(raw)
         except InvalidPhone:
             raise ma.ValidationError(_("Not a valid phone number."))
+
+
+class DayOrTime(ma.fields.AwareDateTime):
+    """A time with its offset, or a date (2026-11-30): the start of that day in Vietnam, or with
+    `end_of_day` the start of the next one (an exclusive upper bound that takes the whole day)."""
+
+    DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+    def __init__(self, end_of_day: bool = False, **kwargs):
+        super().__init__(**kwargs)
+        self.end_of_day = end_of_day
+        self.metadata.setdefault("description", "a time with its offset, or a date: that day in Vietnam")
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, str) and self.DATE.fullmatch(value):
+            try:
+                day = date.fromisoformat(value) + timedelta(days=1 if self.end_of_day else 0)
+            except (ValueError, OverflowError):
+                raise ma.ValidationError(_("Not a valid date."))
+            return datetime.combine(day, time(), tzinfo=VIETNAM)
+        return super()._deserialize(value, attr, data, **kwargs)
 
 
 def Count(**kwargs):

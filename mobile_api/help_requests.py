@@ -4,6 +4,7 @@ from flask_babel import gettext as _
 from flask_smorest import Blueprint
 from webargs.fields import DelimitedList
 
+from server import select_locale
 from server.auth.scope import Ability
 from server.errors import PreconditionFailed
 from server.requests import services, transitions
@@ -57,6 +58,8 @@ class HelpRequestSchema(ma.Schema):
     preferred_contact = ma.fields.String(allow_none=True)
     status = ma.fields.String(metadata={"enum": [s.value for s in Status]})
     team = ma.fields.Nested(TeamRefSchema, allow_none=True)
+    follow_up = ma.fields.Method("_follow_up", allow_none=True, metadata={
+        "description": "when no team serves the village yet (team is null): who will pass the request on"})
     requester = ma.fields.Nested(PersonSchema)
     assignee = ma.fields.Nested(PersonSchema, allow_none=True)
     on_behalf_of = ma.fields.Nested(OnBehalfOfSchema, allow_none=True)
@@ -71,6 +74,9 @@ class HelpRequestSchema(ma.Schema):
     resolved_at = ma.fields.AwareDateTime(allow_none=True)
     created_at = ma.fields.AwareDateTime()
     updated_at = ma.fields.AwareDateTime()
+
+    def _follow_up(self, help_request):
+        return getattr(help_request, "follow_up", None)
 
 
 class EventSchema(ma.Schema):
@@ -128,6 +134,12 @@ class AssignSchema(ActionSchema):
     assignee = Phone(required=True, metadata={"description": "phone number of a member serving the village"})
 
 
+class DispatchSchema(ActionSchema):
+    team = ma.fields.Integer(required=True, validate=ma.validate.Range(min=1, max=2**31 - 1), metadata={
+        "description": "the team of your area that takes the request; without `assignee` it goes into its queue"})
+    assignee = Phone(load_default=None, metadata={"description": "phone number of one of the team's members"})
+
+
 class RequestMergeSchema(ActionSchema):
     into = ma.fields.UUID(required=True, metadata={"description": "the request this one duplicates"})
 
@@ -172,7 +184,7 @@ def file_request(data):
     on_behalf = services.OnBehalfOf(**data["on_behalf_of"]) if data["on_behalf_of"] else None
     help_request, created = services.file_request(
         current_scope(), data["id"], data["unit"], data["service"], data["description"],
-        data["preferred_contact"], on_behalf)
+        data["preferred_contact"], on_behalf, locale=select_locale())
     return _detail(help_request, 201 if created else 200)
 
 
@@ -201,15 +213,16 @@ def get_request(request_id):
     return _detail(help_request)
 
 
-def _action_view(action: str, rule, schema, doc: str):
-    @blp.route(f"/help-requests/<uuid:request_id>/{action}", methods=["POST"], endpoint=f"{action}_request")
+def _action_view(action: str, rule, schema, doc: str, path: str | None = None):
+    @blp.route(f"/help-requests/<uuid:request_id>/{path or action}", methods=["POST"],
+               endpoint=f"{path or action}_request")
     @access(rule)
     @blp.arguments(schema)
     @blp.response(200, HelpRequestDetailSchema)
     def view(data, request_id):
         help_request = transitions.apply_action(
             current_scope(), request_id, action, _expected_version(data["version"]), note=data["note"],
-            assignee_phone=data.get("assignee"), into=data.get("into"))
+            assignee_phone=data.get("assignee"), into=data.get("into"), team_id=data.get("team"))
         return _detail(help_request)
 
     view.__doc__ = doc
@@ -221,6 +234,9 @@ claim_request = _action_view("claim", Ability.WORK, ActionSchema,
                              "the others get 409.")
 assign_request = _action_view("assign", Ability.MANAGE, AssignSchema,
                               "Give the request to a member serving the village (team leaders).")
+dispatch_request = _action_view("assign", Ability.DISPATCH, DispatchSchema,
+                                "Hand a request no team serves (unrouted) to a team of your area: the commune's "
+                                "leaders, the area's monitors and admins.", path="dispatch")
 start_request = _action_view("start", Ability.WORK, ActionSchema, "Start working on an assigned request.")
 wait_request = _action_view("wait", Ability.WORK, ActionSchema,
                             "Wait on the resident (their due times stop running).")

@@ -1,7 +1,10 @@
 import marshmallow as ma
 from flask_smorest import Blueprint
 
+from server.auth.users import set_display_name
+
 from .access import SIGNED_IN, access, current_scope
+from .fields import Name
 from .schemas_common import UnitRefSchema
 
 blp = Blueprint("me", __name__, description="The signed-in user")
@@ -22,8 +25,14 @@ class MyTeamSchema(ma.Schema):
 class MeSchema(ma.Schema):
     id = ma.fields.Integer()
     phone = ma.fields.String(allow_none=True)
+    display_name = ma.fields.String(allow_none=True, metadata={"description": "the name your team sees"})
     roles = ma.fields.List(ma.fields.Nested(RoleSchema))
     teams = ma.fields.List(ma.fields.Nested(MyTeamSchema))
+
+
+class MeUpdateSchema(ma.Schema):
+    display_name = Name(max_length=120, required=True, allow_none=True,
+                        metadata={"description": "the name your team and the people you help see; null clears it"})
 
 
 @blp.route("/me")
@@ -31,10 +40,25 @@ class MeSchema(ma.Schema):
 @blp.response(200, MeSchema)
 def me():
     """The caller, their roles (each on a unit) and their teams. Everyone signed in is a resident."""
+    return _me()
+
+
+@blp.route("/me", methods=["PATCH"])
+@access(SIGNED_IN)
+@blp.arguments(MeUpdateSchema)
+@blp.response(200, MeSchema)
+def update_me(data):
+    """Set the name your team sees (in its member list and on the requests you take)."""
+    set_display_name(current_scope().user, data["display_name"])
+    return _me()
+
+
+def _me():
     scope = current_scope()
     return {
         "id": scope.user.id,
         "phone": scope.user.phone,
+        "display_name": scope.user.display_name,
         "roles": [{"id": g.id, "role": g.role.value, "unit": g.unit} for g in scope.grants]
         + [{"id": None, "role": "member", "unit": m.team.unit} for m in scope.memberships]
         + [{"id": None, "role": "resident", "unit": None}],

@@ -14,7 +14,9 @@ blp = Blueprint("teams", __name__, description="Community digital technology tea
 class MemberSchema(ma.Schema):
     id = ma.fields.Integer()
     phone = ma.fields.String()
-    display_name = ma.fields.String(allow_none=True)
+    display_name = ma.fields.String(allow_none=True, metadata={"description": "as the leader typed it"})
+    name = ma.fields.String(allow_none=True, metadata={
+        "description": "the name the member chose (PATCH /me), else the leader's display_name"})
     created_at = ma.fields.AwareDateTime()
 
 

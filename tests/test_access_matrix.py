@@ -11,7 +11,7 @@ from server.auth.scope import Ability, load_scope
 from server.auth.emulator import uid_for_phone
 from server.auth.users import user_from_claims
 from server.units.services import get_unit
-from tests.access_cases import COMMUNE, EMPTY, OK, REJECTED, all_cases
+from tests.access_cases import COMMUNE, EMPTY, OK, PROVINCE_ONLY, REJECTED, all_cases, commune_elsewhere_in_province_a
 from tests.conftest import ApiClient
 from tests.factories import ACTORS, COMMUNE_A, build_world
 
@@ -52,7 +52,7 @@ def test_declared_access_is_what_the_service_enforces(app):
     401 everywhere but on PUBLIC routes, and every signed-in caller passes a SIGNED_IN route's declaration."""
     with app.app_context():
         world = build_world()
-        units = {COMMUNE: get_unit(COMMUNE_A)}
+        units = {COMMUNE: get_unit(COMMUNE_A), PROVINCE_ONLY: commune_elsewhere_in_province_a()}
         scopes = {actor: load_scope(user_from_claims({"sub": uid_for_phone(phone), "phone_number": phone}))
                   for actor, phone in ACTORS.items() if phone}
         mismatches = []

@@ -32,12 +32,16 @@ class Ability(StrEnum):
     GRANT = "grant"  # grant roles
     SET_TARGETS = "set_targets"  # set coverage targets (monitors and admins, not leaders)
     READ_AUDIT_LOG = "read_audit_log"  # read who accessed personal data (admins)
+    # Hand a request no team serves (unrouted) to a team of the area: the commune's leaders, and
+    # the area's monitors and admins. Monitors can do nothing else; the rule is in requests/dispatch.py.
+    DISPATCH = "dispatch"
 
 
 ROLE_ABILITIES = {
     Role.ADMIN: frozenset(Ability),
-    Role.TEAM_LEADER: frozenset({Ability.VIEW, Ability.WORK, Ability.READ, Ability.MANAGE, Ability.GRANT}),
-    Role.MONITOR: frozenset({Ability.VIEW, Ability.READ, Ability.SET_TARGETS}),
+    Role.TEAM_LEADER: frozenset({Ability.VIEW, Ability.WORK, Ability.READ, Ability.MANAGE, Ability.GRANT,
+                                 Ability.DISPATCH}),
+    Role.MONITOR: frozenset({Ability.VIEW, Ability.READ, Ability.SET_TARGETS, Ability.DISPATCH}),
 }
 MEMBER_ABILITIES = frozenset({Ability.WORK, Ability.READ})
 # READ is exactly "VIEW or WORK": checked at import so the two can never drift apart.

@@ -5,6 +5,7 @@ from sqlalchemy import select
 from ..dbutil import insert_ignoring_conflicts
 from ..extensions import db
 from ..phones import InvalidPhone, normalise_phone
+from ..privacy import mask_citizen_ids
 from ..signals import phone_signed_in
 from ..types import utcnow
 from .models import User
@@ -46,3 +47,11 @@ def _phone_from_claims(claims: dict) -> str | None:
         return normalise_phone(raw)
     except InvalidPhone:
         return None
+
+
+def set_display_name(user: User, name: str | None) -> User:
+    """The name a person chooses for themselves; their team sees it (blank clears it)."""
+    name = mask_citizen_ids(name.strip()) if name else None
+    user.display_name = name or None
+    db.session.flush()
+    return user

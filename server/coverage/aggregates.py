@@ -59,6 +59,7 @@ def _apply(rows: list[dict], sign: int) -> None:
     if not rows:
         return
     places = _places(rows)
+    homes = member_homes({row["member_id"] for row in rows})
     marks: dict[tuple[str, str, str], list] = {}
     amounts: dict[tuple[str, str, str], int] = defaultdict(int)
     for row in rows:
@@ -68,7 +69,7 @@ def _apply(rows: list[dict], sign: int) -> None:
             if not indicator.matches(row):
                 continue
             for period in periods:
-                _contribute(indicator, period, row, place, sign, marks, amounts)
+                _contribute(indicator, period, row, place, sign, marks, amounts, homes)
         blocker = blocker_counter(row)
         if blocker:
             for period in periods:
@@ -81,7 +82,7 @@ def _apply(rows: list[dict], sign: int) -> None:
         _touch_last_activity(rows, places)
 
 
-def _contribute(indicator, period, row, place, sign, marks, amounts) -> None:
+def _contribute(indicator, period, row, place, sign, marks, amounts, homes) -> None:
     def mark(subject, path):
         entry = marks.setdefault((indicator.code, period, subject), [path, 0])
         entry[1] += sign
@@ -97,9 +98,13 @@ def _contribute(indicator, period, row, place, sign, marks, amounts) -> None:
     elif indicator.counts == VILLAGES and place.village:
         mark(f"u:{place.village}", place.village_path)
     elif indicator.counts == MEMBERS:
-        # A member may work in several places: counted once in each unit above where they worked.
-        for code, path in path_prefixes(row["unit_path"]):
-            mark(f"m:{row['member_id']}@{code}", path)
+        # The denominator's "member of this area" (denominators.member_phones): someone on a team of
+        # the area, or its team leader. Active members are those of them who recorded something,
+        # wherever they helped, so a rate never exceeds 100 %: a commune leader who helps in a
+        # village is active in the commune, not in the village, which does not count them either.
+        for home in homes.get(row["member_id"], ()):
+            for code, path in path_prefixes(home):
+                mark(f"m:{row['member_id']}@{code}", path)
 
 
 def _change_marks(marks: dict) -> dict:
@@ -156,14 +161,34 @@ def _still_supported(keys: set) -> set:
             stmt = stmt.where(Activity.resident_id.in_(people))
         elif kind == "u":
             stmt = stmt.where(subtree_condition(Activity.unit_path, _path_of(rest)))
-        else:
-            member, _at, code = rest.partition("@")
-            stmt = stmt.where(Activity.member_id == int(member), subtree_condition(Activity.unit_path, _path_of(code)))
+        else:  # a member is active in their areas whatever they recorded, wherever
+            member, _at, _code = rest.partition("@")
+            stmt = stmt.where(Activity.member_id == int(member))
         rows = [dict(row) for row in db.session.execute(stmt).mappings()]
         for indicator in indicators:
             if any(BY_CODE[indicator].matches(row) for row in rows):
                 supported.add((indicator, period_key, subject))
     return supported
+
+
+def member_homes(member_ids) -> dict[int, list[str]]:
+    """The unit paths each user counts as a member of: their teams' units and their team leader grants."""
+    from ..auth.models import User
+    from .denominators import member_phones
+
+    ids = [i for i in member_ids if i is not None]
+    users = db.session.execute(select(User.id, User.phone).where(in_values(User.id, ids), User.phone.is_not(None))
+                               ).all() if ids else []
+    by_phone = defaultdict(list)
+    for user_id, phone in users:
+        by_phone[phone].append(user_id)
+    found: dict[int, list[str]] = defaultdict(list)
+    if by_phone:
+        homes = member_phones(phones=list(by_phone))
+        for phone, path in db.session.execute(select(homes.c.phone, homes.c.path)).all():
+            for user_id in by_phone[phone]:
+                found[user_id].append(path)
+    return found
 
 
 def _path_of(code: str) -> str:

@@ -143,8 +143,9 @@ def _own_or_sum(own: int | None, children: list[int | None]) -> int | None:
     return None
 
 
-def member_phones(phone: str | None = None):
-    """(phone, unit path) of every team member and team leader (leaders record help too), or of one phone."""
+def member_phones(phone: str | None = None, phones: list[str] | None = None):
+    """(phone, unit path) of every team member and team leader (leaders record help too), or of some
+    phones: who is a "member of an area" for active_members, numerator and denominator alike."""
     members = (select(TeamMember.phone.label("phone"), Unit.path.label("path"))
                .join(Team, TeamMember.team_id == Team.id).join(Unit, Team.unit_id == Unit.id))
     leaders = (select(RoleGrant.phone.label("phone"), Unit.path.label("path"))
@@ -152,6 +153,9 @@ def member_phones(phone: str | None = None):
     if phone is not None:
         members = members.where(TeamMember.phone == phone)
         leaders = leaders.where(RoleGrant.phone == phone)
+    if phones is not None:
+        members = members.where(in_values(TeamMember.phone, phones))
+        leaders = leaders.where(in_values(RoleGrant.phone, phones))
     return members.union_all(leaders).subquery()
 
 

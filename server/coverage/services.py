@@ -17,6 +17,7 @@ from ..types import utcnow
 from ..units.models import Unit
 from ..units.paths import subtree_condition
 from ..units.services import get_unit
+from ..requests import dispatch
 from .aggregates import codes_of
 from . import requests_figures
 from .indicators import ALL_MEMBERS, ALL_VILLAGES, BLOCKER_PREFIX, BY_CODE, INDICATORS, POPULATION, REQUEST_INDICATORS
@@ -124,8 +125,9 @@ def series_of(unit: Unit, indicator, months: int = 12) -> list[dict]:
 
 def gaps_of(unit: Unit) -> dict:
     """Villages with no assistance and teams with no member active in 30 days, overdue requests,
-    and what blocked people in the last three months: the database picks them, so a province's
-    2,000 villages and 6,000 members never travel to Python."""
+    requests no team serves and the communes and villages without a team, and what blocked people
+    in the last three months: the database picks them, so a province's 2,000 villages and 6,000
+    members never travel to Python (the units without a team are two indexed reads, see dispatch.py)."""
     since = utcnow() - timedelta(days=GAP_DAYS)
     last = LastActivity.occurred_at
     quiet = db.session.execute(
@@ -149,6 +151,8 @@ def gaps_of(unit: Unit) -> dict:
         "idle_teams": [{"id": id_, "name": name, "unit": _unit_ref(code, unit_name, level)}
                        for id_, name, code, unit_name, level in idle],
         "overdue_requests": requests_figures.overdue_requests(unit.path),
+        "unrouted_requests": dispatch.unrouted_requests(unit),
+        "units_without_team": dispatch.units_without_team(unit),
         "blockers_since": months[0], "blockers": _blockers(_counters([unit.code], months)),
     }
 
@@ -195,7 +199,9 @@ def _denominator(area: CoverageDenominator, kind: str | None) -> int | None:
 def _figure(indicator, numerator: int, denominator: int | None, target: dict | None = None) -> Figure:
     if indicator.denominator is None:
         denominator = None
-    rate = round(numerator / denominator, 4) if denominator else None
+    # Never above 100 %: a numerator may outgrow its denominator when the data behind it changed
+    # since it was counted (a member who left, a population revised down); the figures show both.
+    rate = min(1.0, round(numerator / denominator, 4)) if denominator else None
     return Figure(indicator.code, numerator, denominator, rate, target)
 
 

@@ -1,4 +1,5 @@
-"""Demo help requests in the villages of Lũng Cú and Mèo Vạc, in every state of their life."""
+"""Demo help requests in the villages of Lũng Cú and Mèo Vạc, in every state of their life, and one
+from Xã Đồng Văn, which no team serves yet."""
 
 import uuid
 from dataclasses import dataclass, field
@@ -71,6 +72,10 @@ DEMO_REQUESTS = (
     DemoRequest("birth-registration", LY, "00769.2", "dichvucong",
                 "Nộp hồ sơ đăng ký khai sinh cho cháu trên Cổng Dịch vụ công.", 8,
                 [(LEADER_MEO_VAC, "assign", {"assignee_phone": DO})]),
+    # Xã Đồng Văn has no team yet: the request is unrouted, waiting for the province's monitor
+    # (Nguyễn Thị Lan) to hand it to a team (dispatch).
+    DemoRequest("vneid-dong-van", LY, "00721", "vneid",
+                "Mẹ tôi ở xã Đồng Văn cần kích hoạt tài khoản định danh điện tử mức 2 nhưng không biết làm.", 5),
 )
 
 

@@ -26,14 +26,44 @@ def _service(request: HelpRequest) -> str:
 
 
 def new_request(request: HelpRequest, actor: User) -> None:
-    """The team's queue has a new request; with no team, the local leaders hear about it."""
+    """The team's queue has a new request; with no team (unrouted) its dispatchers hear about it,
+    and the requester is told honestly that no team serves their village yet, and who follows up."""
+    from .dispatch import dispatchers, follow_up
+
     recipients = team_users(request.team_id) if request.team_id else []
-    recipients = recipients or local_users(request.unit, (Role.TEAM_LEADER,))
-    enqueue(recipients, "request_new", lambda: (
-        _("New help request %(reference)s", reference=request.reference),
+    if not recipients and request.team_id:
+        recipients = local_users(request.unit, (Role.TEAM_LEADER,))
+    if request.team_id is None:
+        recipients = dispatchers(request.unit)
+        who = follow_up(request.unit)
+        enqueue([request.requester], "request_unrouted", lambda: (
+            _("Request %(reference)s is waiting for a team", reference=request.reference),
+            who.message(request.unit),
+        ), request.id)
+    enqueue(recipients, "request_new" if request.team_id else "request_unrouted_new", lambda: (
+        _("New help request %(reference)s", reference=request.reference) if request.team_id
+        else _("Request %(reference)s needs a team", reference=request.reference),
         _("%(service)s in %(unit)s: %(text)s", service=_service(request), unit=request.unit.name,
           text=_excerpt(request.description)),
     ), request.id, skip=actor)
+
+
+def _helper(request: HelpRequest) -> str:
+    """How the requester is told who helps them: the name they chose, else their team's name."""
+    if request.assignee and request.assignee.display_name:
+        return request.assignee.display_name
+    return request.team.name if request.team else _("A team member")
+
+
+def _tell_requester(request: HelpRequest, actor: User, kind: str, render) -> None:
+    enqueue([request.requester], kind, render, request.id, skip=actor)
+
+
+def claimed(request: HelpRequest, actor: User) -> None:
+    _tell_requester(request, actor, "request_taken", lambda: (
+        _("Request %(reference)s has been taken", reference=request.reference),
+        _("%(who)s will help you with it.", who=_helper(request)),
+    ))
 
 
 def assigned(request: HelpRequest, actor: User) -> None:
@@ -42,6 +72,27 @@ def assigned(request: HelpRequest, actor: User) -> None:
         _("%(service)s in %(unit)s: %(text)s", service=_service(request), unit=request.unit.name,
           text=_excerpt(request.description)),
     ), request.id, skip=actor)
+    claimed(request, actor)
+
+
+def started(request: HelpRequest, actor: User) -> None:
+    _tell_requester(request, actor, "request_started", lambda: (
+        _("Work on request %(reference)s has started", reference=request.reference),
+        _("%(who)s is working on it now.", who=_helper(request)),
+    ))
+
+
+def dispatched(request: HelpRequest, actor: User) -> None:
+    """An unrouted request was handed to a team: its members, and the requester, hear about it."""
+    enqueue(team_users(request.team_id), "request_new", lambda: (
+        _("New help request %(reference)s", reference=request.reference),
+        _("%(service)s in %(unit)s: %(text)s", service=_service(request), unit=request.unit.name,
+          text=_excerpt(request.description)),
+    ), request.id, skip=actor)
+    _tell_requester(request, actor, "request_dispatched", lambda: (
+        _("Request %(reference)s was passed to a team", reference=request.reference),
+        _("%(team)s will help you with it.", team=request.team.name),
+    ))
 
 
 def reply(request: HelpRequest, actor: User, body: str) -> None:
@@ -79,8 +130,13 @@ def status_changed(request: HelpRequest, actor: User, kind: str) -> None:
 
 
 def overdue(request: HelpRequest) -> None:
-    """Escalation: the team's leaders, the commune's monitors and the assignee."""
+    """Escalation: the team's leaders, the commune's monitors and the assignee (and, for a request
+    no team serves, its dispatchers)."""
+    from .dispatch import dispatchers
+
     recipients = local_users(request.unit, (Role.TEAM_LEADER, Role.MONITOR)) + [request.assignee]
+    if request.team_id is None:  # nobody works it yet: those who hand it to a team must hear
+        recipients += dispatchers(request.unit)
     enqueue(recipients, "request_overdue", lambda: (
         _("Request %(reference)s is overdue", reference=request.reference),
         _("%(service)s in %(unit)s has waited since %(date)s.", service=_service(request),

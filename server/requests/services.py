@@ -21,7 +21,7 @@ from ..content.catalogue import known_service_codes
 from .models import FINISHED_STATUSES, OPEN_STATUSES, Comment, HelpRequest, Rating, ReferenceCounter, RequestEvent, \
     Status
 from .sla import due_times, overdue_condition
-from .states import present
+from .states import present, works_on
 
 REQUEST_LEVELS = ("village", "group", "commune")
 REFERENCE_PREFIX = "HT"
@@ -44,12 +44,15 @@ def visible_condition(scope: Scope):
     # only when every term is indexable.
     area = scope.paths(Ability.READ)
     mine = HelpRequest.requester_id == scope.user.id
-    return or_(mine, any_subtree_condition(HelpRequest.unit_path, area)) if area else mine
+    # A request handed to a team that serves elsewhere (dispatch) is that team's, and its assignee's.
+    teams = [m.team.id for m in scope.memberships]
+    handed = [HelpRequest.team_id.in_(teams), HelpRequest.assignee_id == scope.user.id] if teams else []
+    return or_(mine, *handed, any_subtree_condition(HelpRequest.unit_path, area)) if area else or_(mine, *handed)
 
 
 def is_staff(scope: Scope, request: HelpRequest) -> bool:
     """Team members, leaders and monitors over the request's village see internal notes."""
-    return scope.readable(request.unit)
+    return works_on(scope, request) or scope.readable(request.unit)
 
 
 def get_request(scope: Scope, request_id: uuid.UUID) -> HelpRequest:
@@ -107,8 +110,9 @@ def list_requests(scope: Scope, filters: RequestFilters, cursor: str | None, lim
     if filters.updated_since:
         stmt = stmt.where(HelpRequest.updated_at >= filters.updated_since)
     page = paginate(stmt, (HelpRequest.year, HelpRequest.number), cursor, limit)
+    follow_ups: dict = {}
     for request in page.items:
-        present(scope, request)
+        present(scope, request, follow_ups)
     return page
 
 
@@ -124,12 +128,12 @@ def _unit_for_filter(code: str) -> Unit:
 
 
 def file_request(scope: Scope, request_id: uuid.UUID, unit_code: str, service: str, description: str,
-                 preferred_contact: str | None = None, on_behalf_of: OnBehalfOf | None = None
-                 ) -> tuple[HelpRequest, bool]:
+                 preferred_contact: str | None = None, on_behalf_of: OnBehalfOf | None = None,
+                 locale: str | None = None) -> tuple[HelpRequest, bool]:
     """File a request (or recognise a re-sent one); returns (request, created).
 
     The client's id makes re-sending safe: the same content answers with the stored request,
-    different content is a conflict."""
+    different content is a conflict. `locale` is the requester's language if none is known yet."""
     if service not in known_service_codes():
         raise InvalidInput(_("Unknown service %(code)s.", code=shown(service)),
                            {"service": [_("Choose a service from the catalogue.")]})
@@ -152,6 +156,8 @@ def file_request(scope: Scope, request_id: uuid.UUID, unit_code: str, service: s
 
     from .routing import route
 
+    if locale and scope.user.locale is None:
+        scope.user.locale = locale  # what they are told about it later is in the language they asked in
     now = utcnow()
     team = route(unit)
     year = now.year
@@ -246,7 +252,7 @@ def add_comment(scope: Scope, request_id: uuid.UUID, body: str, internal: bool,
     """A public reply (requester or team) or an internal note (team and monitors); returns (comment, created)."""
     request = get_request(scope, request_id)
     staff = is_staff(scope, request)
-    working = scope.allows(Ability.WORK, request.unit)
+    working = works_on(scope, request)
     if internal and not staff:
         raise Forbidden(_("Only the team and monitors can write internal notes."))
     if not internal and not (working or request.requester_id == scope.user.id):
@@ -264,7 +270,12 @@ def add_comment(scope: Scope, request_id: uuid.UUID, body: str, internal: bool,
         if inserted:
             first_response = (not internal and request.first_responded_at is None
                               and scope.user.id != request.requester_id and working)
-            touch(request, now, **({"first_responded_at": now} if first_response else {}))
+            if not internal and scope.user.id == request.requester_id and request.status == Status.WAITING_ON_RESIDENT:
+                from .transitions import resume_after_reply
+
+                resume_after_reply(request, scope.user, now)  # the answer the team was waiting for
+            else:
+                touch(request, now, **({"first_responded_at": now} if first_response else {}))
             if not internal:
                 notify.reply(request, scope.user, body)
             db.session.flush()

@@ -12,6 +12,7 @@ from ..types import utcnow
 from .models import OPEN_STATUSES, HelpRequest, Status
 
 REQUESTER, WORKER, MANAGER, ASSIGNEE = "requester", "worker", "manager", "assignee"
+DISPATCHER = "dispatcher"  # may hand an unrouted request to a team (dispatch.py)
 WORKING = (Status.ASSIGNED, Status.IN_PROGRESS, Status.WAITING_ON_RESIDENT)
 
 
@@ -24,7 +25,7 @@ class Transition:
 
 TRANSITIONS = {
     "claim": Transition((Status.NEW,), Status.ASSIGNED, (WORKER,)),
-    "assign": Transition((Status.NEW, *WORKING), Status.ASSIGNED, (MANAGER,)),
+    "assign": Transition((Status.NEW, *WORKING), Status.ASSIGNED, (MANAGER, DISPATCHER)),
     "start": Transition((Status.ASSIGNED,), Status.IN_PROGRESS, (ASSIGNEE, MANAGER)),
     "wait": Transition((Status.IN_PROGRESS,), Status.WAITING_ON_RESIDENT, (ASSIGNEE, MANAGER)),
     "resume": Transition((Status.WAITING_ON_RESIDENT,), Status.IN_PROGRESS, (ASSIGNEE, MANAGER)),
@@ -47,14 +48,24 @@ ACTION_LABELS = {
 }
 
 
+def works_on(scope: Scope, request: HelpRequest) -> bool:
+    """Members serving the village, and the team a request was handed to (which may serve elsewhere)."""
+    return scope.allows(Ability.WORK, request.unit) or (
+        request.team_id is not None and request.team_id in {m.team.id for m in scope.memberships})
+
+
 def roles_of(scope: Scope, request: HelpRequest) -> set[str]:
+    from .dispatch import may_dispatch
+
     roles = set()
     if request.requester_id == scope.user.id:
         roles.add(REQUESTER)
-    if scope.allows(Ability.WORK, request.unit):
+    if works_on(scope, request):
         roles.add(WORKER)
     if scope.allows(Ability.MANAGE, request.unit):
         roles.add(MANAGER)
+    if may_dispatch(scope, request):
+        roles.add(DISPATCHER)
     if request.assignee_id is not None and request.assignee_id == scope.user.id:
         roles.add(ASSIGNEE)
     return roles
@@ -67,8 +78,18 @@ def allowed_actions(scope: Scope, request: HelpRequest) -> list[str]:
             if request.status in rule.sources and roles & set(rule.actors)]
 
 
-def present(scope: Scope, request: HelpRequest) -> HelpRequest:
-    """Attach what depends on the caller and the clock: allowed actions, overdue."""
+def present(scope: Scope, request: HelpRequest, follow_ups: dict | None = None) -> HelpRequest:
+    """Attach what depends on the caller and the clock: allowed actions, overdue, and for a request
+    no team serves, who follows it up."""
+    from .dispatch import follow_up, is_unrouted
+
     request.allowed_actions = allowed_actions(scope, request)
     request.overdue = request.is_overdue(utcnow())
+    request.follow_up = None
+    if is_unrouted(request):
+        # A page of a province's unrouted requests asks once per village, not once per request.
+        known = {} if follow_ups is None else follow_ups
+        if request.unit_id not in known:
+            known[request.unit_id] = follow_up(request.unit).message(request.unit)
+        request.follow_up = known[request.unit_id]
     return request

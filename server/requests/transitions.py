@@ -15,17 +15,18 @@ from ..auth.models import User
 from ..auth.scope import Ability, Scope, load_scope
 from ..errors import Conflict, Forbidden, InvalidInput, PreconditionFailed
 from ..extensions import db
+from ..teams.models import Team, TeamMember
 from ..types import utcnow
 from . import notify
 from .models import HelpRequest, Status
 from .routing import covering_team
 from .services import get_request, record_event
-from .states import ACTION_LABELS, STATUS_LABELS, TRANSITIONS, allowed_actions, roles_of
+from .states import ACTION_LABELS, DISPATCHER, MANAGER, STATUS_LABELS, TRANSITIONS, allowed_actions, roles_of, works_on
 
 
 def apply_action(scope: Scope, request_id: uuid.UUID, action: str, expected_version: int | None = None,
                  note: str | None = None, assignee_phone: str | None = None,
-                 into: uuid.UUID | None = None) -> HelpRequest:
+                 into: uuid.UUID | None = None, team_id: int | None = None) -> HelpRequest:
     """Run one action; 403 if the caller may not, 412 on a stale version, 409 from a wrong state."""
     request = get_request(scope, request_id)
     rule = TRANSITIONS[action]
@@ -37,7 +38,7 @@ def apply_action(scope: Scope, request_id: uuid.UUID, action: str, expected_vers
     if request.status not in rule.sources:
         raise Conflict(_wrong_state_message(scope, request, action))
     now = utcnow()
-    changes, after = _changes(scope, request, action, now, assignee_phone, into)
+    changes, after = _changes(scope, request, action, now, assignee_phone, into, team_id)
     before = request.status
     _conditional_update(request, rule.sources, changes | {"updated_at": now})
     record_event(request, scope.user.id, action, before, request.status, note=note, now=now)
@@ -75,20 +76,27 @@ def _nothing(request, actor):
     return None
 
 
-def _changes(scope: Scope, request: HelpRequest, action: str, now: datetime, assignee_phone, into):
+def _changes(scope: Scope, request: HelpRequest, action: str, now: datetime, assignee_phone, into, team_id=None):
     """The columns an action sets, and what to tell people afterwards."""
     first_response = {"first_responded_at": request.first_responded_at or now}
     if action == "claim":
         team = covering_team(scope, request.unit)
         return (first_response | {"status": Status.ASSIGNED, "assignee_id": scope.user.id}
-                | ({"team_id": team.id} if team else {})), _nothing
+                | ({"team_id": team.id} if team else {})), notify.claimed
+    if action == "assign" and team_id is not None:
+        return _dispatch(scope, request, team_id, assignee_phone, first_response)
     if action == "assign":
+        if MANAGER not in roles_of(scope, request):
+            raise InvalidInput(_("Say which team should take the request."),
+                               {"team": [_("Missing data for required field.")]})
         assignee, assignee_scope = _assignee(assignee_phone, request)
         team = covering_team(assignee_scope, request.unit)
         keep_team = team is None or request.team_id in {m.team.id for m in assignee_scope.memberships}
         return (first_response | {"status": Status.ASSIGNED, "assignee_id": assignee.id}
                 | ({} if keep_team else {"team_id": team.id})), notify.assigned
-    if action in ("start", "resume"):
+    if action == "start":
+        return first_response | {"status": Status.IN_PROGRESS} | _unpause(request, now), notify.started
+    if action == "resume":
         return first_response | {"status": Status.IN_PROGRESS} | _unpause(request, now), _nothing
     if action == "wait":
         return {"status": Status.WAITING_ON_RESIDENT, "paused_at": now}, _nothing
@@ -131,6 +139,35 @@ def _reopen(request: HelpRequest, now: datetime) -> dict:
             "resolution_due_at": now + timedelta(hours=sla_hours(request.service)[1])}
 
 
+def _dispatch(scope: Scope, request: HelpRequest, team_id: int, assignee_phone: str | None, first_response: dict):
+    """Hand the request to a team of the caller's area: into its queue, or to one of its members."""
+    from .dispatch import may_dispatch_to
+
+    team = db.session.get(Team, team_id)
+    manages = team is not None and scope.allows(Ability.MANAGE, team.unit) and MANAGER in roles_of(scope, request)
+    if team is None or not (manages or (DISPATCHER in roles_of(scope, request) and may_dispatch_to(scope, team))):
+        raise InvalidInput(_("Choose a team of your area."), {"team": [_("Not a team of your area.")]})
+    if assignee_phone is None:
+        return {"status": Status.NEW, "team_id": team.id, "assignee_id": None}, notify.dispatched
+    assignee = db.session.scalar(select(User).where(User.phone == assignee_phone))
+    if assignee is None or not db.session.scalar(select(TeamMember.id).where(
+            TeamMember.team_id == team.id, TeamMember.phone == assignee_phone)):
+        raise InvalidInput(_("%(phone)s is not a member of %(team)s.", phone=assignee_phone, team=team.name),
+                           {"assignee": [_("Not a member of this team.")]})
+    return (first_response | {"status": Status.ASSIGNED, "team_id": team.id, "assignee_id": assignee.id}), \
+        notify.assigned
+
+
+def resume_after_reply(request: HelpRequest, requester: User, now: datetime) -> None:
+    """The requester answered what the team was waiting for: the request is worked on again."""
+    try:
+        _conditional_update(request, (Status.WAITING_ON_RESIDENT,),
+                            {"status": Status.IN_PROGRESS, "updated_at": now} | _unpause(request, now))
+    except Conflict:
+        return  # someone moved it just now; the reply itself stands
+    record_event(request, requester.id, "resume", Status.WAITING_ON_RESIDENT, Status.IN_PROGRESS, now=now)
+
+
 def _assignee(phone: str | None, request: HelpRequest) -> tuple[User, Scope]:
     if not phone:
         raise InvalidInput(_("Say who should take the request."), {"assignee": [_("Missing data for required field.")]})
@@ -139,7 +176,7 @@ def _assignee(phone: str | None, request: HelpRequest) -> tuple[User, Scope]:
         raise InvalidInput(_("%(phone)s has not signed in to ToSo yet.", phone=phone),
                            {"assignee": [_("Not a ToSo user yet.")]})
     assignee_scope = load_scope(user)
-    if not assignee_scope.allows(Ability.WORK, request.unit):
+    if not works_on(assignee_scope, request):
         raise InvalidInput(_("%(phone)s is not on a team serving %(unit)s.", phone=phone, unit=request.unit.name),
                            {"assignee": [_("Not on a team serving this village.")]})
     return user, assignee_scope

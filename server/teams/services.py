@@ -3,6 +3,7 @@
 from flask_babel import gettext as _
 from sqlalchemy import or_, select
 
+from ..auth.models import User
 from ..auth.scope import Ability, Scope
 from ..errors import Conflict, InvalidInput, NotFound
 from ..extensions import db
@@ -68,7 +69,7 @@ def add_member(scope: Scope, team_id: int, phone: str, display_name: str | None)
     db.session.add(member)
     db.session.flush()
     member_changed.send(__name__, phone=phone, path=team.unit.path, added=True)
-    return member
+    return with_names([member])[0]
 
 
 def remove_member(scope: Scope, team_id: int, member_id: int) -> None:
@@ -83,4 +84,14 @@ def remove_member(scope: Scope, team_id: int, member_id: int) -> None:
 
 
 def list_members(scope: Scope, team_id: int) -> list[TeamMember]:
-    return list(get_team(scope, team_id).members)
+    return with_names(list(get_team(scope, team_id).members))
+
+
+def with_names(members: list[TeamMember]) -> list[TeamMember]:
+    """Each member's `name`: the one they chose themselves (PATCH /me), else the leader's."""
+    chosen = dict(db.session.execute(
+        select(User.phone, User.display_name).where(User.phone.in_([m.phone for m in members]),
+                                                    User.display_name.is_not(None))).all()) if members else {}
+    for member in members:
+        member.name = chosen.get(member.phone) or member.display_name
+    return members

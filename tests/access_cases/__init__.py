@@ -16,6 +16,19 @@ OK = "ok"  # any 2xx
 EMPTY = "empty"  # 200 with an empty `items` list: a list filtered down to nothing
 REJECTED = "rejected"  # 200 from a batch whose every item is rejected: answered item by item
 VILLAGE, COMMUNE = "village", "commune"  # where a case's object lives in area A
+# A commune of province A other than commune A: inside the province monitor's area, outside commune A's.
+PROVINCE_ONLY = "province_only"
+
+
+def commune_elsewhere_in_province_a():
+    from sqlalchemy import select
+
+    from server.extensions import db
+    from server.units.models import Unit
+    from tests.factories import COMMUNE_A
+
+    return db.session.scalar(select(Unit).where(Unit.level == "commune", Unit.path.startswith("/VN/08/"),
+                                                Unit.code != COMMUNE_A).order_by(Unit.code))
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ def _member_id(world):
 CASES = [
     Case("GET", "/api/v1/health", lambda w: ("/health", None), everyone(OK)),
     Case("GET", "/api/v1/me", lambda w: ("/me", None), SIGNED_IN),
+    Case("PATCH", "/api/v1/me", lambda w: ("/me", {"display_name": "Tên mới"}), SIGNED_IN),
     Case("GET", "/api/v1/units", lambda w: (f"/units?parent={COMMUNE_A}", None), SIGNED_IN),
     Case("GET", "/api/v1/units/<string:code>", lambda w: (f"/units/{w.village_a.code}", None), SIGNED_IN),
     Case("POST", "/api/v1/units", lambda w: ("/units", {"parent": COMMUNE_A, "name": "Thôn Mới"}), MANAGERS_OF_A,

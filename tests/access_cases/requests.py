@@ -10,7 +10,7 @@ from server.auth.users import user_from_claims
 from server.extensions import db
 from server.notifications.models import Device, Notification
 from server.requests import services, transitions
-from tests.access_cases import EMPTY, OK, Case, everyone
+from tests.access_cases import EMPTY, OK, PROVINCE_ONLY, Case, commune_elsewhere_in_province_a, everyone
 from tests.factories import MEMBER_A, RESIDENT
 
 SIGNED_IN = everyone(OK, anonymous=401)
@@ -59,6 +59,16 @@ def _assign(world):
     return _path(world, "/assign", body={"assignee": MEMBER_A})
 
 
+def _dispatch(world):
+    """An unrouted request (another commune of province A, no team) handed to team A."""
+    from tests.factories import make_unit
+
+    village = make_unit(commune_elsewhere_in_province_a().code, "Thôn chưa có tổ")
+    request, _created = services.file_request(_scope(RESIDENT), uuid.uuid4(), village.code, "vneid", "Quên mật khẩu")
+    db.session.commit()
+    return f"/help-requests/{request.id}/dispatch", {"team": world.team_a.id}
+
+
 def _notification(world):
     _scope(MEMBER_A)
     _request(world)
@@ -80,7 +90,13 @@ CASES = [
     Case("GET", R, lambda w: _path(w), VISIBLE),
     Case("POST", R + "/claim", lambda w: _path(w, "/claim", body={}),
          everyone(403, anonymous=401, member_a=OK, leader_a=OK, admin=OK, member_b=404, leader_b=404)),
-    Case("POST", R + "/assign", _assign, everyone(403, anonymous=401, leader_a=OK, admin=OK, leader_b=404)),
+    Case("POST", R + "/assign", _assign,
+         everyone(403, anonymous=401, leader_a=OK, admin=OK, leader_b=404)),
+    # Dispatch: the area's monitors and admins hand a request no team serves to a team (the other
+    # commune's leader does not see it).
+    Case("POST", R + "/dispatch", _dispatch,
+         everyone(403, anonymous=401, monitor_a=OK, admin=OK, leader_a=404, leader_b=404, monitor_b=404),
+         area=PROVINCE_ONLY),
     Case("POST", R + "/start", lambda w: _path(w, "/start", "assigned", {}), ASSIGNEE_WORK),
     Case("POST", R + "/wait", lambda w: _path(w, "/wait", "in_progress", {}), ASSIGNEE_WORK),
     Case("POST", R + "/resume", lambda w: _path(w, "/resume", "waiting_on_resident", {}), ASSIGNEE_WORK),

@@ -1,5 +1,5 @@
 from server.extensions import db
-from tests.access_cases import EMPTY, OK, Case, everyone
+from tests.access_cases import EMPTY, OK, REJECTED, Case, everyone
 from tests.activity_factories import make_resident, resident_body
 from tests.factories import MEMBER_A
 
@@ -26,7 +26,7 @@ CASES = [
     # Answered item by item: a worker of area B gets 200 with the item rejected as outside_area.
     Case("POST", "/api/v1/residents/batch",
          lambda w: ("/residents/batch", {"items": [resident_body(w.village_a.code)]}),
-         everyone(403, anonymous=401, member_a=OK, leader_a=OK, admin=OK, member_b=OK, leader_b=OK)),
+         everyone(403, anonymous=401, member_a=OK, leader_a=OK, admin=OK, member_b=REJECTED, leader_b=REJECTED)),
     Case("GET", "/api/v1/residents", lambda w: (f"/residents?unit={_resident(w).unit.code}", None),
          everyone(EMPTY, anonymous=401, member_a=OK, leader_a=OK, monitor_a=OK, admin=OK)),
     Case("GET", "/api/v1/residents/access-log", lambda w: (f"/residents/access-log?resident={_resident(w).id}", None),

@@ -3,6 +3,7 @@
 from datetime import UTC, datetime, timedelta
 
 import pytest
+import time_machine
 
 from tests.activity_factories import activity_item
 from tests.factories import COMMUNE_A, LEADER_A, MEMBER_A, MEMBER_B, MONITOR_A, MONITOR_B, RESIDENT, build_world
@@ -99,3 +100,25 @@ def test_single_record_endpoint(as_phone, world):
     assert api.post("/activities", json=activity_item(world.village_b.code)).status_code == 403
     invalid = api.post("/activities", json=activity_item(world.village_a.code, service="nope"))
     assert invalid.status_code == 422 and "service" in invalid.get_json()["errors"]
+
+
+def test_a_date_means_that_day_in_vietnam(as_phone, world):
+    """`from=2026-11-30` starts at 00:00 in Vietnam (17:00 UTC the day before); `to` takes the whole day."""
+    at = {"29th 23:30": "2026-11-29T16:30:00+00:00", "30th 00:30": "2026-11-29T17:30:00+00:00",
+          "30th 23:59": "2026-11-30T16:59:00+00:00", "1st 00:00": "2026-11-30T17:00:00+00:00"}
+    with time_machine.travel(datetime(2026, 12, 1, 3, 0, tzinfo=UTC), tick=True):
+        items = {name: activity_item(world.village_a.code, occurred_at=moment) for name, moment in at.items()}
+        send(as_phone(MEMBER_A), list(items.values()))
+        api = as_phone(LEADER_A)
+
+        def found(**query):
+            return sorted(name for name, item in items.items()
+                          if item["id"] in ids(api.get("/activities", query_string=query)))
+
+        assert found(**{"from": "2026-11-30"}) == ["1st 00:00", "30th 00:30", "30th 23:59"]
+        assert found(**{"from": "2026-11-30", "to": "2026-11-30"}) == ["30th 00:30", "30th 23:59"]
+        assert found(to="2026-11-29") == ["29th 23:30"]
+        assert found(**{"from": "2026-11-30T00:00:00+07:00"}) == ["1st 00:00", "30th 00:30", "30th 23:59"]
+        for bad in ("2026-02-30", "30/11/2026", "2026-11-30T10:00"):
+            response = api.get("/activities", query_string={"from": bad})
+            assert response.status_code == 422 and "from" in response.get_json()["errors"], bad

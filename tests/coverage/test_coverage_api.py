@@ -7,7 +7,8 @@ from server.coverage.periods import InvalidPeriod, parse_period, period_keys
 from server.extensions import db
 from server.units.services import get_unit
 from tests.activity_factories import activity_item, count_coverage, make_resident
-from tests.factories import ADMIN, COMMUNE_A, LEADER_A, MEMBER_A, MONITOR_A, build_world, make_unit
+from tests.clock import frozen_at, vietnam_time
+from tests.factories import ADMIN, COMMUNE_A, LEADER_A, MEMBER_A, MONITOR_A, build_world, make_team, make_unit
 
 import pytest
 
@@ -142,7 +143,42 @@ def test_series_by_month(as_phone, app_context):
     as_phone(MEMBER_A).post("/activities/batch", json={"items": [activity_item(world.village_a.code)]})
     count_coverage()
     series = as_phone(LEADER_A).get(f"/coverage/{COMMUNE_A}/series?indicator=active_members&months=3").get_json()
-    assert len(series) == 3 and series[-1]["numerator"] == 1
+    assert [(p["period"], p["numerator"]) for p in series] == [("2026-09", 0), ("2026-10", 0), ("2026-11", 1)]
+
+
+def test_series_in_the_first_hours_of_a_month_in_vietnam(as_phone, app_context):
+    """At 00:30 on 1 December in Vietnam (still 30 November in UTC) the series ends with December;
+    help given three hours earlier, at 21:30 on 30 November, is November's."""
+    world = build_world()
+    with frozen_at(vietnam_time(2026, 12, 1, 0, 30)):
+        as_phone(MEMBER_A).post("/activities/batch", json={"items": [activity_item(world.village_a.code)]})
+        count_coverage()
+        api = as_phone(LEADER_A)
+        series = api.get(f"/coverage/{COMMUNE_A}/series?indicator=active_members&months=2").get_json()
+        assert [(p["period"], p["numerator"]) for p in series] == [("2026-11", 1), ("2026-12", 0)]
+        api.post("/activities/batch", json={"items": [activity_item(
+            world.village_a.code, occurred_at=vietnam_time(2026, 12, 1, 0, 10).isoformat())]})
+        count_coverage()
+        series = api.get(f"/coverage/{COMMUNE_A}/series?indicator=active_members&months=2").get_json()
+        assert [(p["period"], p["numerator"]) for p in series] == [("2026-11", 1), ("2026-12", 1)]
+
+
+def test_months_quarters_and_years_end_at_midnight_in_vietnam(as_phone, app_context):
+    world = build_world()
+    moments = [vietnam_time(2026, 9, 30, 23, 59), vietnam_time(2026, 10, 1, 0, 30),  # Q3 | Q4
+               vietnam_time(2026, 12, 31, 23, 59), vietnam_time(2027, 1, 1, 0, 30)]  # 2026 | 2027
+    with frozen_at(vietnam_time(2027, 1, 1, 2, 0)):
+        response = as_phone(MEMBER_A).post("/activities/batch", json={"items": [
+            activity_item(world.village_a.code, action="submit_public_service", service="dichvucong",
+                          occurred_at=moment.isoformat()) for moment in moments]})
+        assert response.get_json()["created"] == 4
+        count_coverage()
+        api = as_phone(LEADER_A)
+        expected = {"2026-09": 1, "2026-10": 1, "2026-11": 0, "2026-12": 1, "2027-01": 1, "2026-Q3": 1,
+                    "2026-Q4": 2, "2027-Q1": 1, "2026": 3, "2027": 1, "all": 4}
+        counted = {period: _figures(api, COMMUNE_A, period)["public_services_submitted"]["numerator"]
+                   for period in expected}
+        assert counted == expected
 
 
 def test_requests_on_time_and_median_resolution(as_phone, app_context):
@@ -181,3 +217,60 @@ def test_active_members_are_compared_with_team_members_and_leaders(as_phone, app
     assert (figure["numerator"], figure["denominator"]) == (1, 2)  # the member and the commune's leader
     children = leader.get(f"/coverage/{COMMUNE_A}/children?indicator=active_members").get_json()["items"]
     assert [(c["unit"]["code"], c["numerator"], c["denominator"]) for c in children] == [(world.village_a.code, 1, 1)]
+
+
+def _active(api, code):
+    figure = _figures(api, code)["active_members"]
+    return figure["numerator"], figure["denominator"], figure["rate"]
+
+
+def test_a_commune_leader_helping_in_a_village_is_active_in_the_commune_not_the_village(as_phone, app_context):
+    world = build_world()
+    as_phone(LEADER_A).post("/activities/batch", json={"items": [activity_item(world.village_a.code)]})
+    count_coverage()
+    monitor = as_phone(MONITOR_A)
+    assert _active(monitor, world.village_a.code) == (0, 1, 0.0)  # its one member did nothing
+    assert _active(monitor, COMMUNE_A) == (1, 2, 0.5)
+    assert _active(monitor, "08") == (1, 2, 0.5)
+
+
+def test_a_member_of_another_team_counts_in_their_own_area(as_phone, app_context):
+    """A member of the commune's team helps in village A: active in the commune, not in the village."""
+    world = build_world()
+    make_team(COMMUNE_A, "Tổ CNS xã Lũng Cú", ("+84900000031",))
+    db.session.commit()
+    for phone in ("+84900000031", MEMBER_A):
+        response = as_phone(phone).post("/activities/batch", json={"items": [activity_item(world.village_a.code)]})
+        assert response.get_json()["created"] == 1
+    count_coverage()
+    monitor = as_phone(MONITOR_A)
+    assert _active(monitor, world.village_a.code) == (1, 1, 1.0)  # was 2/1, drawn as 200 %
+    assert _active(monitor, COMMUNE_A) == (2, 3, 0.6667)  # both members and the (idle) commune leader
+    children = monitor.get(f"/coverage/{COMMUNE_A}/children?indicator=active_members").get_json()["items"]
+    assert [(c["numerator"], c["denominator"]) for c in children] == [(1, 1)]
+
+
+def test_a_village_without_its_own_team_has_no_active_members_rate(as_phone, app_context):
+    world = build_world()
+    teamless = make_unit(COMMUNE_A, "Thôn Séo Lủng")
+    db.session.commit()
+    response = as_phone(LEADER_A).post("/activities/batch", json={"items": [activity_item(teamless.code)]})
+    assert response.get_json()["created"] == 1
+    count_coverage()
+    assert _active(as_phone(MONITOR_A), teamless.code) == (0, 0, None)  # was 1/0
+    assert _active(as_phone(MONITOR_A), COMMUNE_A) == (1, 2, 0.5)
+
+
+def test_a_rate_never_exceeds_100_percent(as_phone, app_context):
+    """A member who leaves after recording stays counted for the period; the rate stops at 100 %."""
+    world = build_world()
+    as_phone(MEMBER_A).post("/activities/batch", json={"items": [activity_item(world.village_a.code)]})
+    count_coverage()
+    leader = as_phone(LEADER_A)
+    member = leader.get(f"/teams/{world.team_a.id}/members").get_json()[0]
+    assert leader.delete(f"/teams/{world.team_a.id}/members/{member['id']}").status_code == 204
+    make_team(world.village_a.code, "Tổ mới", ("+84900000032",))
+    db.session.commit()
+    assert _active(as_phone(MONITOR_A), world.village_a.code) == (1, 1, 1.0)
+    leader.delete(f"/teams/{world.team_a.id}/members/999999")
+    db.session.commit()

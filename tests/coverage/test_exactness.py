@@ -10,6 +10,8 @@ import pytest
 from sqlalchemy import select
 
 from server.activities.models import ACTIONS, BLOCKERS, Activity
+from server.auth.models import User
+from server.coverage.denominators import member_phones
 from server.coverage.indicators import (INDICATORS, MEMBERS, PEOPLE, RECORDS, RESIDENTS, VILLAGES,
                                         blocker_counter)
 from server.coverage.periods import parse_period, period_keys
@@ -101,6 +103,10 @@ def _recount(unit: Unit, period_key: str) -> dict:
     residents = {r.id: r for r in db.session.scalars(select(Resident))}
     levels = dict(db.session.execute(select(Unit.code, Unit.level)).all())
     homes = {rid: residents[r.merged_into_id or rid].unit.path for rid, r in residents.items()}
+    # A member belongs to the areas of their teams and team leader grants, wherever they helped.
+    member_areas, areas = {}, member_phones()
+    for user_id, path in db.session.execute(select(User.id, areas.c.path).join(areas, areas.c.phone == User.phone)):
+        member_areas.setdefault(user_id, []).append(path)
     figures = {indicator.code: set() if indicator.counts not in (RECORDS,) else 0 for indicator in INDICATORS}
     people_amount = {i.code: 0 for i in INDICATORS}
     blockers = {}
@@ -126,7 +132,8 @@ def _recount(unit: Unit, period_key: str) -> dict:
                 villages = [c for c in codes if levels[c] == "village"]
                 if villages:
                     figures[indicator.code].add(villages[-1])
-            elif indicator.counts == MEMBERS and inside:
+            elif indicator.counts == MEMBERS and any(area.startswith(unit.path)
+                                                     for area in member_areas.get(record.member_id, [])):
                 figures[indicator.code].add(record.member_id)
         name = blocker_counter(row)
         if name and inside:

@@ -122,3 +122,20 @@ def test_the_send_command_without_credentials_says_what_to_set(app, monkeypatch,
     monkeypatch.setitem(app.config, "FCM_CREDENTIALS_FILE", str(tmp_path / "missing.json"))
     result = app.test_cli_runner().invoke(args=["notifications", "send"])
     assert result.exit_code != 0 and "FCM_CREDENTIALS_FILE" in result.output
+
+
+def test_the_demo_worker_without_credentials_keeps_running_and_says_why(app, monkeypatch, tmp_path):
+    """honcho stops every process of `make demo` when one exits: the worker must wait, not stop."""
+    monkeypatch.setitem(app.config, "FCM_CREDENTIALS_FILE", str(tmp_path / "missing.json"))
+    naps = []
+
+    def sleep(seconds):
+        naps.append(seconds)
+        if len(naps) == 3:
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr("server.notifications.cli.time.sleep", sleep)
+    result = app.test_cli_runner().invoke(
+        args=["notifications", "send", "--loop", "--interval", "2", "--wait-for-credentials"])
+    assert naps == [2, 2, 2]
+    assert result.output.count("FCM_CREDENTIALS_FILE") == 1 and "inbox" in result.output

@@ -41,7 +41,8 @@ def test_the_whole_lifecycle(as_phone, app_context):
     assert body["history"][1]["actor"]["phone"] == MEMBER_A and body["history"][1]["note"] == "bước claim"
     assert body["rating"]["score"] == 5
     assert body["assignee"]["phone"] == MEMBER_A
-    assert _kinds(RESIDENT) == ["request_resolved"]
+    # The requester hears when it is taken, started and resolved (not of the team's own steps).
+    assert _kinds(RESIDENT) == ["request_taken", "request_started", "request_resolved"]
 
 
 def test_history_cannot_be_rewritten(app_context, as_phone):

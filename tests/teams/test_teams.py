@@ -46,3 +46,25 @@ def test_duplicate_team_name_in_a_unit_is_a_conflict(as_phone, app_context):
     world = build_world()
     response = as_phone(LEADER_A).post("/teams", json={"unit": world.village_a.code, "name": world.team_a.name})
     assert response.status_code == 409
+
+
+def test_a_member_sets_their_own_name_and_the_team_sees_it(as_phone, app_context):
+    world = build_world()
+    member = as_phone(MEMBER_A)
+    assert member.get("/me").get_json()["display_name"] is None
+    response = member.patch("/me", json={"display_name": "  Lò Thị Hoa "})
+    assert response.status_code == 200 and response.get_json()["display_name"] == "Lò Thị Hoa"
+    assert member.get("/me").get_json()["display_name"] == "Lò Thị Hoa"
+    roster = {m["phone"]: m for m in as_phone(LEADER_A).get(f"/teams/{world.team_a.id}/members").get_json()}
+    assert roster[MEMBER_A]["name"] == "Lò Thị Hoa"
+    assert member.patch("/me", json={"display_name": None}).get_json()["display_name"] is None
+    roster = {m["phone"]: m for m in as_phone(LEADER_A).get(f"/teams/{world.team_a.id}/members").get_json()}
+    assert roster[MEMBER_A]["name"] == roster[MEMBER_A]["display_name"]  # the leader's name for them, if any
+
+
+def test_a_display_name_is_validated(as_phone, app_context):
+    build_world()
+    for body in ({}, {"display_name": ""}, {"display_name": "x" * 121}, {"display_name": 5}):
+        response = as_phone(MEMBER_A, lang="en").patch("/me", json=body)
+        assert response.status_code == 422 and "display_name" in response.get_json()["errors"], body
+        assert response.mimetype == "application/problem+json"
