@@ -113,7 +113,7 @@ def teams_in_area(scope: Scope, unit: Unit) -> list[TeamOverview]:
     users = {u.phone: u for u in db.session.scalars(select(User).where(User.phone.in_(phones)))} if phones else {}
     subjects = [f"member:{u.id}" for u in users.values()]
     last = dict(db.session.execute(select(LastActivity.subject, LastActivity.occurred_at)
-                                   .where(LastActivity.subject.in_(subjects)))) if subjects else {}
+                                   .where(LastActivity.subject.in_(subjects))).all()) if subjects else {}
     codes = {code for team in teams for code in team.unit.path.strip(SEPARATOR).split(SEPARATOR)}
     grants = db.session.execute(select(RoleGrant.phone, Unit.code).join(Unit, RoleGrant.unit_id == Unit.id).where(
         RoleGrant.role == Role.TEAM_LEADER, Unit.code.in_(codes))).all() if codes else []

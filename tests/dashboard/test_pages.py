@@ -7,6 +7,7 @@ import time_machine
 
 from server.extensions import db
 from server.teams.models import TeamMember
+from tests.activity_factories import activity_item, count_coverage
 from tests.conftest import token_for
 from tests.factories import COMMUNE_A, LEADER_A, MEMBER_A, MONITOR_A, MONITOR_B, PROVINCE_A, RESIDENT, build_world
 from tests.requests.helpers import file_request, sign_in
@@ -138,6 +139,20 @@ def test_pages_outside_the_callers_area_are_not_found(client, app_context, as_ph
     assert response.status_code == 404
     client.post("/auth/session", json={"id_token": token_for(RESIDENT)})
     assert client.get(f"/dashboard/units/{COMMUNE_A}/teams").status_code == 404
+
+
+@time_machine.travel(NOW, tick=False)
+def test_teams_page_shows_members_leaders_and_last_activity(client, app_context, as_phone):
+    world = build_world()
+    as_phone(MEMBER_A).post("/activities/batch", json={"items": [activity_item(world.village_a.code)]})
+    count_coverage()
+    _sign_in(client, LEADER_A)
+    page = _html(client.get(f"/dashboard/units/{COMMUNE_A}/teams"))
+    team = page[page.index(f'id="team-{world.team_a.id}"'):]
+    assert f"Tổ trưởng: {LEADER_A}" in team  # the leader has not set a name yet
+    assert "Hoạt động gần nhất: 20/11/2026" in team
+    member_row = team[team.index(MEMBER_A) - 200:team.index(MEMBER_A) + 200]
+    assert "20/11/2026" in member_row
 
 
 def test_leader_adds_and_removes_members_by_phone(client, app_context):
