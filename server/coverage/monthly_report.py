@@ -87,7 +87,7 @@ class _ReportSheet:
         pdf = self.pdf
         pdf.set_font(FONT, style, size)
         pdf.set_text_color(*color)
-        pdf.multi_cell(CONTENT_W, height or size * 0.45, text, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.multi_cell(CONTENT_W, height or size * 0.45, text, align=Align.L, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
     def _section(self, title: str):
         self.pdf.ln(4)
@@ -96,13 +96,21 @@ class _ReportSheet:
         self._write(title, 13, "B", BLUE)
         self.pdf.ln(1)
 
+    def _subheading(self, title: str):
+        """A gap list's title, never left alone at the foot of a page."""
+        self.pdf.ln(3)
+        if self.pdf.will_page_break(22):
+            self.pdf.add_page()
+        self._write(title, 10, "B")
+
     def _table(self, header: list[str], rows: list[list[str]], widths: tuple, numeric_from: int = 1):
         pdf = self.pdf
         pdf.set_font(FONT, "", 9)
         pdf.set_text_color(*DARK)
         pdf.set_draw_color(229, 231, 235)
+        pdf.set_fill_color(243, 244, 246)  # the alternate rows' shade
         with pdf.table(col_widths=widths, width=CONTENT_W, headings_style=HEADINGS, line_height=5, padding=1,
-                       cell_fill_color=(248, 250, 252), cell_fill_mode=TableCellFillMode.ROWS,
+                       cell_fill_color=(243, 244, 246), cell_fill_mode=TableCellFillMode.ROWS,
                        text_align=tuple("LEFT" if i < numeric_from else "RIGHT" for i in range(len(widths)))) as table:
             table.row(header)
             for values in rows:
@@ -142,7 +150,7 @@ class _ReportSheet:
                          percent(figure.rate),
                          f"{percent(target['rate'])} · {local_date(target['deadline'])}" if target else "—", state])
         self._table([_("Indicator"), _("Reached"), _("Out of"), _("Rate"), _("Target"), ""], rows,
-                    (62, 22, 24, 20, 36, 18))
+                    (56, 18, 22, 18, 42, 26))
 
     def _chart(self, series: list[dict]):
         self._section(_("By month: %(indicator)s", indicator=indicator_label(DRILL_INDICATOR)))
@@ -171,38 +179,36 @@ class _ReportSheet:
         pdf.set_xy(MARGIN, top + height + label_h + 2)
 
     def _drill_down(self, rows: list[dict]):
+        """Every unit below, the most helped first (a stable sort keeps the names' order among equals)."""
         if not rows:
             return
         self._section(_("%(indicator)s in the units of %(unit)s", indicator=indicator_label(DRILL_INDICATOR),
                         unit=self.unit.name))
         self._table([_("Unit"), _("Reached"), _("Out of"), _("Rate")],
                     [[r["unit"].name, number(r["numerator"]), number(r["denominator"]), percent(r["rate"])]
-                     for r in rows], (94, 30, 32, 26))
+                     for r in sorted(rows, key=lambda r: -r["numerator"])], (94, 30, 32, 26))
 
     def _gaps(self, gaps: dict, blockers: list[dict]):
         self._section(_("Gaps"))
         quiet, idle, overdue = gaps["quiet_villages"], gaps["idle_teams"], gaps["overdue_requests"]
-        self._write(_("Villages with no assistance in the last 30 days") + f" ({number(len(quiet))})", 10, "B")
+        self._subheading(_("Villages with no assistance in the last 30 days") + f" ({number(len(quiet))})")
         if quiet:
             self._table([_("Village"), _("Last assistance")],
                         [[v["unit"]["name"], local_date(v["last_activity"]) if v["last_activity"] else _("never")]
                          for v in quiet[:LISTED]], (132, 50), numeric_from=2)
             self._more(len(quiet))
-        self.pdf.ln(2)
-        self._write(_("Teams with no active member in the last 30 days") + f" ({number(len(idle))})", 10, "B")
+        self._subheading(_("Teams with no active member in the last 30 days") + f" ({number(len(idle))})")
         if idle:
             self._table([_("Team"), _("Unit")], [[t["name"], t["unit"]["name"]] for t in idle[:LISTED]], (91, 91),
                         numeric_from=2)
             self._more(len(idle))
-        self.pdf.ln(2)
-        self._write(_("Overdue help requests") + f" ({number(len(overdue))})", 10, "B")
+        self._subheading(_("Overdue help requests") + f" ({number(len(overdue))})")
         if overdue:
             names = service_names(self.lang)
             self._table([_("Reference"), _("Village"), _("Service"), _("Due")],
                         [[r.reference, r.unit.name, names.get(r.service, r.service), local_datetime(r.resolution_due_at)]
                          for r in overdue[:LISTED]], (34, 56, 56, 36), numeric_from=4)
-        self.pdf.ln(2)
-        self._write(_("What blocked people"), 10, "B")
+        self._subheading(_("What blocked people"))
         if blockers:
             self._table([_("Blocker"), _("Records")], [[blocker_label(b["blocker"]), number(b["count"])] for b in blockers],
                         (140, 42))

@@ -3,13 +3,14 @@
 import re
 
 import pypdfium2 as pdfium
+import pytest
 import time_machine
 
 from server.extensions import db
 from server.teams.models import TeamMember
 from tests.activity_factories import activity_item, count_coverage
 from tests.conftest import token_for
-from tests.factories import COMMUNE_A, LEADER_A, MEMBER_A, MONITOR_A, MONITOR_B, PROVINCE_A, RESIDENT, build_world
+from tests.factories import ACTORS, COMMUNE_A, LEADER_A, MEMBER_A, MONITOR_A, MONITOR_B, PROVINCE_A, RESIDENT, build_world
 from tests.requests.helpers import file_request, sign_in
 
 NOW = "2026-11-20T10:00:00+07:00"
@@ -203,3 +204,22 @@ def _pdf_text(data: bytes) -> str:
         return "\n".join(page.get_textpage().get_text_range() for page in document)
     finally:
         document.close()
+
+
+PAGES_OF_COMMUNE_A = ["", "/requests", "/teams", "/report.pdf?period=2026-11", "/export.csv", "/export.xlsx?indicator=people_helped"]
+READERS = {"leader_a", "monitor_a", "admin"}
+
+
+@pytest.mark.parametrize("actor", ACTORS)
+def test_every_dashboard_page_of_a_commune_is_for_its_readers_only(actor, client, app_context):
+    build_world()
+    if ACTORS[actor]:
+        _sign_in(client, ACTORS[actor])
+    for path in PAGES_OF_COMMUNE_A:
+        response = client.get(f"/dashboard/units/{COMMUNE_A}{path}")
+        if actor == "anonymous":
+            assert response.status_code == 302 and "/dashboard/sign-in" in response.headers["Location"], path
+        elif actor in READERS:
+            assert response.status_code == 200, (path, response.status_code)
+        else:
+            assert response.status_code == 404, (path, response.status_code)

@@ -3,6 +3,7 @@
 (function () {
   "use strict";
   var PAGE = 50;
+  var SEARCH_FROM = 8;  // a search box over a handful of rows is clutter
   var lang = document.documentElement.lang || "vi";
   var text = {
     vi: {search: "Tìm trong bảng", prev: "‹ Trước", next: "Sau ›", page: "Trang {p}/{n} · {r} dòng"},
@@ -43,6 +44,7 @@
     search.setAttribute("aria-label", text.search);
     tools.appendChild(search);
     table.parentNode.insertBefore(tools, table);
+    tools.hidden = rows.length < SEARCH_FROM;
 
     var pager = document.createElement("div");
     pager.className = "pager";
