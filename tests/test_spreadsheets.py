@@ -63,3 +63,14 @@ def test_a_village_named_like_a_formula_exports_as_text(as_phone, app_context):
     names = [row[1] for row in sheet.iter_rows(min_row=6) if row[0].value == village.code]
     assert names[0].value == village.name and names[0].data_type == "s"
     assert world.village_a.name in [row[1].value for row in sheet.iter_rows(min_row=6)]
+
+
+def test_no_export_writes_spreadsheets_by_itself():
+    """Later exports must go through server.spreadsheets too: nothing else may write CSV or XLSX."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    writers = [path.relative_to(root).as_posix() for folder in ("server", "mobile_api")
+               for path in (root / folder).rglob("*.py")
+               if any(marker in path.read_text(encoding="utf-8") for marker in ("csv.writer", "csv.DictWriter", "openpyxl"))]
+    assert writers == ["server/spreadsheets.py"]
