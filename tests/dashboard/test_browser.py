@@ -6,6 +6,7 @@ import threading
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 from werkzeug.serving import make_server
 
 from server.demo.seed import seed_demo
@@ -93,7 +94,7 @@ def test_province_table_sorts_searches_pages_and_the_period_picker_goes_back(liv
     assert page.locator("#children tbody tr:visible").count() == 50
     assert "Trang 1/" in page.locator("#children .pager").inner_text()
     page.locator("#children").get_by_role("button", name="Sau ›").click()
-    assert "Trang 2/" in page.locator("#children .pager").inner_text()
+    expect(page.locator("#children .pager")).to_contain_text("Trang 2/")
 
     page.locator("#children").get_by_role("button", name="Đạt được").click()  # ascending
     page.locator("#children").get_by_role("button", name="Đạt được").click()  # descending
@@ -128,8 +129,7 @@ def test_leader_works_requests_and_teams_in_the_browser(live_server, page):
     claimable = table.locator("tbody tr", has=page.get_by_role("button", name="nhận", exact=True)).first
     reference = claimable.get_attribute("id")
     claimable.get_by_role("button", name="nhận", exact=True).click()
-    page.wait_for_load_state()
-    assert f"{reference} hiện ở trạng thái: đã giao." in page.locator(".flash").inner_text()
+    expect(page.locator(".flash")).to_have_text(f"{reference} hiện ở trạng thái: đã giao.")
     row = page.locator(f"tr[id='{reference}']")
     row.locator("summary").click()
     assert "Sùng Mí Páo" in row.locator(".history").inner_text()
@@ -137,6 +137,10 @@ def test_leader_works_requests_and_teams_in_the_browser(live_server, page):
     page.get_by_label("Trạng thái").select_option("assigned")
     page.wait_for_url("**status=assigned*")
     assert page.locator(f"tr[id='{reference}']").is_visible()
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.locator(f"tr[id='{reference}'] summary").click()
+    _screenshot(page, "dashboard-requests-assigned-phone")
+    page.set_viewport_size({"width": 1280, "height": 800})
 
     page.get_by_role("link", name="Tổ công nghệ số").click()
     page.wait_for_url("**/dashboard/units/00715/teams")
@@ -144,15 +148,13 @@ def test_leader_works_requests_and_teams_in_the_browser(live_server, page):
     team.get_by_label("Số điện thoại").fill("0987 654 321")
     team.get_by_label("Họ tên").fill("Giàng Thị Mỷ")
     team.get_by_role("button", name="Thêm tổ viên").click()
-    page.wait_for_load_state()
-    assert "Đã thêm +84987654321 vào tổ." in page.locator(".flash").inner_text()
+    expect(page.locator(".flash")).to_have_text("Đã thêm +84987654321 vào tổ.")
     assert "Giàng Thị Mỷ" in page.locator("section.team").first.inner_text()
     page.set_viewport_size({"width": 390, "height": 844})
     _screenshot(page, "dashboard-teams-phone")
     page.once("dialog", lambda dialog: dialog.accept())
     page.locator("section.team").first.locator("tr", has_text="Giàng Thị Mỷ").get_by_role("button", name="Xoá").click()
-    page.wait_for_load_state()
-    assert "Đã xoá tổ viên khỏi tổ." in page.locator(".flash").inner_text()
+    expect(page.locator(".flash")).to_have_text("Đã xoá tổ viên khỏi tổ.")  # waits for the new page
     assert "Giàng Thị Mỷ" not in page.locator("section.team").first.inner_text()
 
 
