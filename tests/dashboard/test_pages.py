@@ -223,3 +223,23 @@ def test_every_dashboard_page_of_a_commune_is_for_its_readers_only(actor, client
             assert response.status_code == 200, (path, response.status_code)
         else:
             assert response.status_code == 404, (path, response.status_code)
+
+
+def test_a_unit_of_ones_own_in_the_address_does_not_open_another_areas_objects(client, app_context, as_phone):
+    from tests.factories import COMMUNE_B, LEADER_B
+
+    world = build_world()
+    sign_in(as_phone, MEMBER_A)
+    filed = file_request(as_phone, world)
+    _sign_in(client, LEADER_B)
+    page = _html(client.get(f"/dashboard/units/{COMMUNE_B}/teams"))
+    token = _csrf(page)
+    assert client.post(f"/dashboard/units/{COMMUNE_B}/requests/{filed['id']}",
+                       data={"csrf_token": token, "action": "claim"}).status_code == 404
+    assert client.post(f"/dashboard/units/{COMMUNE_B}/teams/{world.team_a.id}/members",
+                       data={"csrf_token": token, "phone": "0912345678"}).status_code == 404
+    member = db.session.query(TeamMember).filter_by(team_id=world.team_a.id, phone=MEMBER_A).one()
+    assert client.post(f"/dashboard/units/{COMMUNE_B}/teams/{world.team_a.id}/members/{member.id}/remove",
+                       data={"csrf_token": token}).status_code == 404
+    db.session.expire_all()
+    assert db.session.query(TeamMember).filter_by(team_id=world.team_a.id).count() == 1

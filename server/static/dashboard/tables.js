@@ -18,11 +18,10 @@
     return cell.hasAttribute("data-sort") ? cell.getAttribute("data-sort") : cell.textContent.trim();
   }
 
+  // Numbers (data-sort holds raw ones) compare as numbers; anything else, ISO dates included, as text.
   function compare(a, b) {
-    var x = parseFloat(a), y = parseFloat(b);
-    if (a !== "" && b !== "" && !isNaN(x) && !isNaN(y) && String(x) === a.trim() && String(y) === b.trim()) {
-      return x - y;
-    }
+    var x = a === "" ? NaN : Number(a), y = b === "" ? NaN : Number(b);
+    if (!isNaN(x) && !isNaN(y)) { return x - y; }
     return collator.compare(a, b);
   }
 
