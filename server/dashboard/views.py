@@ -18,6 +18,7 @@ from ..coverage.indicators import BY_CODE, INDICATORS
 from ..coverage.services import READ_ABILITIES
 from ..coverage.labels import blocker_label, indicator_label, period_label
 from ..coverage.periods import ALL
+from ..types import utcnow
 from ..units.models import Unit
 from ..units.services import ancestors_of
 from .chart import bar_chart
@@ -120,7 +121,7 @@ def unit_page(code):
         children=coverage_services.children_of(unit, chosen, chosen_period), indicator=indicator, period=period,
         periods=period_choices(period), trend=trend, trend_indicator=trend_indicator.code, chart=bar_chart(trend),
         gaps=coverage_services.gaps_of(unit), services=service_names(str(get_locale())),
-        report_period=report_month(chosen_period), scope=scope)
+        report_period=report_month(chosen_period), now=utcnow(), scope=scope)
 
 
 @blp.get("/dashboard/units/<code>/export.<kind>")

@@ -243,3 +243,20 @@ def test_a_unit_of_ones_own_in_the_address_does_not_open_another_areas_objects(c
                        data={"csrf_token": token}).status_code == 404
     db.session.expire_all()
     assert db.session.query(TeamMember).filter_by(team_id=world.team_a.id).count() == 1
+
+
+def test_new_pages_speak_english_when_chosen(client, app_context, as_phone):
+    world = build_world()
+    sign_in(as_phone, MEMBER_A)
+    file_request(as_phone, world, service="scam_safety")
+    _sign_in(client, LEADER_A)
+    client.get("/dashboard/lang/en")
+    requests_page = _html(client.get(f"/dashboard/units/{COMMUNE_A}/requests"))
+    assert "Sign out" in requests_page and "Help requests" in requests_page and ">new" in requests_page
+    assert "Online safety and avoiding scams" in requests_page
+    teams_page = _html(client.get(f"/dashboard/units/{COMMUNE_A}/teams"))
+    assert "Add member" in teams_page and "Leaders:" in teams_page
+    with time_machine.travel(NOW, tick=False):
+        _sign_in(client, LEADER_A)
+        report = client.get(f"/dashboard/units/{COMMUNE_A}/report.pdf?period=2026-11")
+    assert "Monthly report of Xã Lũng Cú, Month 11/2026" in _pdf_text(report.data)
