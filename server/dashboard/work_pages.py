@@ -4,6 +4,7 @@ Every action goes through the same services as the app's API (requests.transitio
 teams.services): the page shows exactly the actions those rules allow the caller, and a new
 rule there (dispatching unrouted requests, say) appears here without a change."""
 
+import inspect
 import uuid
 
 from flask import flash, redirect, render_template, request, url_for
@@ -31,6 +32,9 @@ PAGE_SIZE = 50
 OVERDUE_CHOICES = {"yes": True, "no": False}
 # What an action needs besides the request: the form shows these inputs next to its button.
 ACTION_INPUTS = {"assign": ("assignee",), "merge": ("into",)}
+# Dispatch (apply_action(…, team_id=…), from the unrouted-requests work) hands a request no team serves to
+# a team of the dispatcher's area; until that rule is merged the page offers no team choice.
+DISPATCH_BY_TEAM = "team_id" in inspect.signature(apply_action).parameters
 # A request's history also holds what happens outside the transitions.
 EVENT_LABELS = {**ACTION_LABELS, "file": _l("filed"), "rate": _l("rated"), "escalate": _l("escalated (overdue)")}
 
@@ -56,6 +60,7 @@ def unit_requests(code):
     filters = _filters(code)
     page = list_requests(scope, filters, request.args.get("cursor") or None, PAGE_SIZE)
     history = _histories([r.id for r in page.items])
+    dispatchable = DISPATCH_BY_TEAM and any(r.team_id is None and "assign" in r.allowed_actions for r in page.items)
     return render_template(
         "dashboard/requests.html", unit=unit, ancestors=_visible_ancestors(scope, unit), page=page,
         history=history, people=_people(page.items, history),
@@ -63,6 +68,7 @@ def unit_requests(code):
         action_inputs=ACTION_INPUTS, chosen={"status": request.args.get("status", ""),
                                               "service": request.args.get("service", ""),
                                               "overdue": request.args.get("overdue", "")},
+        dispatch_teams=team_services.list_teams(scope, None, None, 500).items if dispatchable else [],
         period="all")
 
 
@@ -90,7 +96,12 @@ def action_arguments(action: str, form) -> dict:
     """The keyword arguments of apply_action that the form carries for `action` (the hook where a new
     action's inputs are read)."""
     arguments = {"note": (form.get("note") or "").strip()[:500] or None}
-    if action == "assign":
+    if action == "assign" and DISPATCH_BY_TEAM and form.get("team"):
+        if not form["team"].isdigit():
+            raise InvalidInput(_("Choose a team of your area."), {"team": [_("Choose a team of your area.")]})
+        arguments["team_id"] = int(form["team"])  # into the team's queue, or to one of its members
+        arguments["assignee_phone"] = _phone(form["assignee"], "assignee") if form.get("assignee") else None
+    elif action == "assign":
         arguments["assignee_phone"] = _phone(form.get("assignee", ""), "assignee")
     if action == "merge":
         reference = (form.get("into") or "").strip().upper()
