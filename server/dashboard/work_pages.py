@@ -24,6 +24,7 @@ from ..requests.services import RequestFilters, list_requests
 from ..requests.states import ACTION_LABELS, STATUS_LABELS
 from ..requests.transitions import apply_action
 from ..teams import services as team_services
+from ..teams.roster import teams_in_area
 from .forms import check_csrf
 from .session import session_scope
 from .views import _visible_ancestors, blp
@@ -151,7 +152,7 @@ def unit_teams(code):
     scope = session_scope()
     unit = readable_unit(scope, code)
     return render_template("dashboard/teams.html", unit=unit, ancestors=_visible_ancestors(scope, unit),
-                           teams=team_services.teams_in_area(scope, unit), period="all")
+                           teams=teams_in_area(scope, unit), period="all")
 
 
 @blp.post("/dashboard/units/<code>/teams/<int:team_id>/members")
