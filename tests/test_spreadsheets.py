@@ -72,5 +72,6 @@ def test_no_export_writes_spreadsheets_by_itself():
     root = Path(__file__).resolve().parents[1]
     writers = [path.relative_to(root).as_posix() for folder in ("server", "mobile_api")
                for path in (root / folder).rglob("*.py")
-               if any(marker in path.read_text(encoding="utf-8") for marker in ("csv.writer", "csv.DictWriter", "openpyxl"))]
+               if any(marker in path.read_text(encoding="utf-8")
+                      for marker in ("csv.writer", "csv.DictWriter", "openpyxl"))]
     assert writers == ["server/spreadsheets.py"]

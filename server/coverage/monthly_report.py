@@ -206,12 +206,13 @@ class _ReportSheet:
         if overdue:
             names = service_names(self.lang)
             self._table([_("Reference"), _("Village"), _("Service"), _("Due")],
-                        [[r.reference, r.unit.name, names.get(r.service, r.service), local_datetime(r.resolution_due_at)]
-                         for r in overdue[:LISTED]], (34, 56, 56, 36), numeric_from=4)
+                        [[r.reference, r.unit.name, names.get(r.service, r.service),
+                          local_datetime(r.resolution_due_at)] for r in overdue[:LISTED]],
+                        (34, 56, 56, 36), numeric_from=4)
         self._subheading(_("What blocked people"))
         if blockers:
-            self._table([_("Blocker"), _("Records")], [[blocker_label(b["blocker"]), number(b["count"])] for b in blockers],
-                        (140, 42))
+            self._table([_("Blocker"), _("Records")],
+                        [[blocker_label(b["blocker"]), number(b["count"])] for b in blockers], (140, 42))
         else:
             self._write(_("None."), 9)
 

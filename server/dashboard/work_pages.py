@@ -64,11 +64,10 @@ def unit_requests(code):
     dispatchable = DISPATCH_BY_TEAM and any(r.team_id is None and "assign" in r.allowed_actions for r in page.items)
     return render_template(
         "dashboard/requests.html", unit=unit, ancestors=_visible_ancestors(scope, unit), page=page,
-        history=history, people=_people(page.items, history),
-        services=service_names(str(get_locale())), status_labels=STATUS_LABELS, action_labels=ACTION_LABELS, event_labels=EVENT_LABELS,
-        action_inputs=ACTION_INPUTS, chosen={"status": request.args.get("status", ""),
-                                              "service": request.args.get("service", ""),
-                                              "overdue": request.args.get("overdue", "")},
+        history=history, people=_people(page.items, history), services=service_names(str(get_locale())),
+        status_labels=STATUS_LABELS, action_labels=ACTION_LABELS, event_labels=EVENT_LABELS,
+        action_inputs=ACTION_INPUTS,
+        chosen={key: request.args.get(key, "") for key in ("status", "service", "overdue")},
         dispatch_teams=team_services.list_teams(scope, None, None, 500).items if dispatchable else [],
         period="all")
 

@@ -10,7 +10,8 @@ from server.extensions import db
 from server.teams.models import TeamMember
 from tests.activity_factories import activity_item, count_coverage
 from tests.conftest import token_for
-from tests.factories import ACTORS, COMMUNE_A, LEADER_A, MEMBER_A, MONITOR_A, MONITOR_B, PROVINCE_A, RESIDENT, build_world
+from tests.factories import (ACTORS, COMMUNE_A, LEADER_A, MEMBER_A, MONITOR_A, MONITOR_B, PROVINCE_A, RESIDENT,
+                             build_world)
 from tests.requests.helpers import file_request, sign_in
 
 NOW = "2026-11-20T10:00:00+07:00"
@@ -206,7 +207,8 @@ def _pdf_text(data: bytes) -> str:
         document.close()
 
 
-PAGES_OF_COMMUNE_A = ["", "/requests", "/teams", "/report.pdf?period=2026-11", "/export.csv", "/export.xlsx?indicator=people_helped"]
+PAGES_OF_COMMUNE_A = ["", "/requests", "/teams", "/report.pdf?period=2026-11", "/export.csv",
+                      "/export.xlsx?indicator=people_helped"]
 READERS = {"leader_a", "monitor_a", "admin"}
 
 
