@@ -1,6 +1,7 @@
 import marshmallow as ma
 from flask_smorest import Blueprint
 
+from server import spreadsheets
 from server.auth.scope import Ability
 from server.coverage import export, services
 from server.coverage.indicators import BY_CODE, INDICATORS
@@ -11,7 +12,7 @@ from .schemas_common import UnitRefSchema
 
 blp = Blueprint("coverage", __name__, description="How far each unit's people are reached, against targets")
 
-FORMATS = ("json",) + export.FORMATS
+FORMATS = ("json",) + spreadsheets.FORMATS
 
 
 class TargetSchema(ma.Schema):
@@ -142,7 +143,7 @@ def unit_coverage(args, code):
     """Indicators for the unit's whole subtree in a period, with targets and blockers (`format=csv|xlsx` to export)."""
     coverage = services.unit_coverage(current_scope(), code, args["period"])
     if args["format"] != "json":
-        return export.download(args["format"], f"coverage-{code}-{args['period']}", *export.unit_table(coverage))
+        return spreadsheets.download(args["format"], f"coverage-{code}-{args['period']}", export.unit_table(coverage))
     return coverage
 
 
@@ -155,7 +156,8 @@ def children_coverage(args, code):
     unit, rows = services.children_coverage(current_scope(), code, args["indicator"], args["period"])
     if args["format"] != "json":
         name = f"coverage-{code}-{args['indicator']}-{args['period']}"
-        return export.download(args["format"], name, *export.children_table(rows))
+        return spreadsheets.download(args["format"], name,
+                                     export.children_table(unit, args["indicator"], args["period"], rows))
     return {"unit": unit, "indicator": args["indicator"], "period": args["period"], "items": rows}
 
 

@@ -22,3 +22,8 @@ def service_name(code: str, lang: str = "vi") -> str:
     """The service's name in `lang` (Vietnamese when that language is missing), or the code itself."""
     service = db.session.scalar(select(Service).where(Service.code == code))
     return service.localised("names", lang) if service else code
+
+
+def service_names(lang: str = "vi") -> dict[str, str]:
+    """Every service's name in `lang`, for pages and exports that show many (one query)."""
+    return {service.code: service.localised("names", lang) for service in db.session.scalars(select(Service))}

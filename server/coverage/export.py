@@ -1,44 +1,44 @@
-"""Coverage tables as CSV (UTF-8 with a byte-order mark, so Excel reads Vietnamese) or XLSX."""
+"""Coverage tables for people (CSV or XLSX through server.spreadsheets): a title block, labels
+instead of codes, rates as percentages."""
 
-import csv
-import io
-
-from flask import Response
 from flask_babel import gettext as _
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-FORMATS = ("csv", "xlsx")
+from ..formatting import local_datetime
+from ..spreadsheets import DATE, DECIMAL, INTEGER, PERCENT, TEXT, Column, Table
+from ..types import utcnow
+from .labels import blocker_label, indicator_label, period_label
+
+MEDIAN = "median_resolution_hours"
 
 
-def unit_table(coverage) -> tuple[list, list]:
-    header = [_("Indicator"), _("Numerator"), _("Denominator"), _("Rate"), _("Target"), _("Deadline")]
-    rows = [[f.indicator, f.numerator, f.denominator, f.rate, (f.target or {}).get("rate"),
-             (f.target or {}).get("deadline")] for f in coverage.items]
-    rows += [[f"blocker:{b['blocker']}", b["count"], None, None, None, None] for b in coverage.blockers]
-    return header, rows
+def _details(unit, period_key: str) -> list[tuple[str, str]]:
+    return [(_("Unit"), f"{unit.name} ({unit.code})"), (_("Period"), period_label(period_key)),
+            (_("Generated at"), local_datetime(utcnow()))]
 
 
-def children_table(rows: list[dict]) -> tuple[list, list]:
-    header = [_("Code"), _("Unit"), _("Numerator"), _("Denominator"), _("Rate")]
-    return header, [[r["unit"].code, r["unit"].name, r["numerator"], r["denominator"], r["rate"]] for r in rows]
+def unit_table(coverage) -> Table:
+    columns = [Column(_("Indicator"), TEXT, 42), Column(_("Reached"), DECIMAL, 12), Column(_("Out of"), INTEGER, 12),
+               Column(_("Rate"), PERCENT, 10), Column(_("Target"), PERCENT, 10), Column(_("Target deadline"), DATE, 14)]
+    rows = []
+    for figure in coverage.items:
+        target = figure.target or {}
+        if figure.indicator == MEDIAN:  # a median of hours, not a rate: the hours go where a count would
+            rows.append([indicator_label(figure.indicator), figure.rate, None, None, None, None])
+            continue
+        rows.append([indicator_label(figure.indicator), figure.numerator, figure.denominator, figure.rate,
+                     target.get("rate"), target.get("deadline")])
+    rows += [[f"{_('What blocked people')}: {blocker_label(b['blocker'])}", b["count"], None, None, None, None]
+             for b in coverage.blockers]
+    return Table(_("Coverage of %(unit)s", unit=coverage.unit.name), columns, rows,
+                 _details(coverage.unit, coverage.period.key), sheet=coverage.unit.code)
 
 
-def download(kind: str, name: str, header: list, rows: list) -> Response:
-    if kind == "csv":
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        writer.writerow(header)
-        writer.writerows(rows)
-        body, mimetype = "\ufeff" + buffer.getvalue(), "text/csv; charset=utf-8"
-    else:
-        from openpyxl import Workbook
-
-        book = Workbook(write_only=True)
-        sheet = book.create_sheet(name[:31])
-        sheet.append(header)
-        for row in rows:
-            sheet.append(row)
-        stream = io.BytesIO()
-        book.save(stream)
-        body, mimetype = stream.getvalue(), XLSX
-    return Response(body, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{name}.{kind}"'})
+def children_table(unit, indicator_code: str, period_key: str, rows: list[dict]) -> Table:
+    median = indicator_code == MEDIAN
+    columns = [Column(_("Code"), TEXT, 10), Column(_("Unit"), TEXT, 32), Column(_("Reached"), INTEGER, 12),
+               Column(_("Out of"), INTEGER, 12),
+               Column(_("Median hours") if median else _("Rate"), DECIMAL if median else PERCENT, 12)]
+    title = _("%(indicator)s in the units of %(unit)s", indicator=indicator_label(indicator_code), unit=unit.name)
+    return Table(title, columns,
+                 [[r["unit"].code, r["unit"].name, r["numerator"], r["denominator"], r["rate"]] for r in rows],
+                 _details(unit, period_key), sheet=unit.code)

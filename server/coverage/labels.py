@@ -26,3 +26,32 @@ BLOCKER_LABELS = {
     "other": N_("Other"),
     "unknown": N_("Not given"),
 }
+
+
+def indicator_label(code: str) -> str:
+    from flask_babel import gettext
+
+    return gettext(INDICATOR_LABELS[code]) if code in INDICATOR_LABELS else code
+
+
+def blocker_label(code: str) -> str:
+    from flask_babel import gettext
+
+    return gettext(BLOCKER_LABELS.get(code, BLOCKER_LABELS["other"]))
+
+
+def period_label(key: str) -> str:
+    """"Tháng 11/2026", "Quý 4/2026", "Năm 2026", "Mọi thời gian" for the keys of periods.py."""
+    from flask_babel import gettext
+
+    from .periods import ALL
+
+    if key == ALL:
+        return gettext("All time")
+    if "-Q" in key:
+        year, quarter = key.split("-Q")
+        return gettext("Quarter %(quarter)s/%(year)s", quarter=quarter, year=year)
+    if "-" in key:
+        year, month = key.split("-")
+        return gettext("Month %(month)s/%(year)s", month=int(month), year=year)
+    return gettext("Year %(year)s", year=key)

@@ -3,7 +3,7 @@ the unit or its nearest ancestor. Nothing here reads assistance records."""
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from flask_babel import gettext as _
 from sqlalchemy import String, cast, literal, or_, select
@@ -117,8 +117,9 @@ def children_of(unit: Unit, indicator, period: Period) -> list[dict]:
     return rows
 
 
-def series_of(unit: Unit, indicator, months: int = 12) -> list[dict]:
-    keys = months_back(months, utcnow())
+def series_of(unit: Unit, indicator, months: int = 12, until: datetime | None = None) -> list[dict]:
+    """The `months` months ending with the month of `until` (now by default)."""
+    keys = months_back(months, until or utcnow())
     counters = _counters([unit.code], keys, indicator.code)
     return [{"period": key, "numerator": counters.get((unit.code, key, indicator.code), 0)} for key in keys]
 

@@ -1,28 +1,44 @@
 """Monitors' pages: sign-in, their areas, and one page per unit with drill-down."""
 
-from flask import Blueprint, current_app, jsonify, make_response, redirect, render_template, request, url_for
+from flask import Blueprint, Response, current_app, jsonify, make_response, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from marshmallow import Schema, ValidationError, fields, validate
 
+from .. import formatting, spreadsheets
 from ..auth.emulator import mint_emulator_token
 from ..auth.scope import Scope
+from ..content.catalogue import service_names
 from ..errors import DomainError, InvalidInput, NotFound, Unauthenticated
 from ..extensions import db
 from ..coverage import export
 from ..coverage import services as coverage_services
+from ..coverage.monthly_report import monthly_report as build_monthly_report
 from ..coverage.indicators import BY_CODE, INDICATORS
-from ..coverage.labels import BLOCKER_LABELS, INDICATOR_LABELS
-from ..coverage.periods import ALL, period_keys
+from ..coverage.labels import blocker_label, indicator_label, period_label
+from ..coverage.periods import ALL
 from ..types import utcnow
 from ..units.models import Unit
 from ..units.services import ancestors_of
 from .chart import bar_chart
 from .redirects import firebase_sign_in_policy, safe_next
 from .session import emulator_mode, end_session, session_scope, start_session
+from .forms import check_csrf, csrf_token
+from .periods import chart_end, period_choices, report_month
+from .session import emulator_mode, end_session, session_scope, signed_in, start_session
 
 blp = Blueprint("dashboard", __name__, template_folder="templates")
 ACTIVITY_CODES = {indicator.code for indicator in INDICATORS}
 LANG_COOKIE = "lang"
+
+
+@blp.app_context_processor
+def _page_helpers():
+    """Formatting and labels every dashboard template uses: Babel numbers, never raw codes."""
+    return {"number": formatting.number, "percent": formatting.percent, "local_date": formatting.local_date,
+            "local_datetime": formatting.local_datetime, "indicator_label": indicator_label,
+            "blocker_label": blocker_label, "period_label": period_label, "csrf_token": csrf_token,
+            "signed_in": signed_in}
 
 
 class SessionRequest(Schema):
@@ -45,6 +61,14 @@ def create_session():
 def delete_session():
     end_session()
     return "", 204
+
+
+@blp.post("/dashboard/sign-out")
+def sign_out():
+    """The header's sign-out button: a plain form, so it works without JavaScript."""
+    check_csrf()
+    end_session()
+    return redirect(url_for("dashboard.sign_in"))
 
 
 @blp.get("/dashboard/sign-in")
@@ -95,33 +119,40 @@ def unit_page(code):
     chosen_period = coverage_services.period_or_error(period)
     chosen = coverage_services.indicator_or_error(indicator)
     # Request indicators have no monthly counters: the chart then shows people helped.
-    trend = coverage_services.series_of(unit, chosen if chosen.code in ACTIVITY_CODES else BY_CODE["people_helped"])
+    trend_indicator = chosen if chosen.code in ACTIVITY_CODES else BY_CODE["people_helped"]
+    trend = coverage_services.series_of(unit, trend_indicator, until=chart_end(chosen_period))
     return render_template(
         "dashboard/unit.html", unit=unit, ancestors=_visible_ancestors(scope, unit),
         coverage=coverage_services.coverage_of(unit, chosen_period),
         children=coverage_services.children_of(unit, chosen, chosen_period), indicator=indicator, period=period,
-        periods=_period_choices(), trend=trend, chart=bar_chart(trend), gaps=coverage_services.gaps_of(unit),
-        labels=INDICATOR_LABELS, blocker_labels=BLOCKER_LABELS, scope=scope)
+        periods=period_choices(period), trend=trend, trend_indicator=trend_indicator.code, chart=bar_chart(trend),
+        gaps=coverage_services.gaps_of(unit), services=service_names(str(get_locale())),
+        report_period=report_month(chosen_period), now=utcnow(), scope=scope)
 
 
 @blp.get("/dashboard/units/<code>/export.<kind>")
 def export_unit(code, kind):
     """The same tables as the API's format=csv|xlsx, for staff signed in to the dashboard."""
     scope = session_scope()
-    if kind not in export.FORMATS:
+    if kind not in spreadsheets.FORMATS:
         raise NotFound(_("Nothing exists at this address."))
     period = request.args.get("period", ALL)
     indicator = request.args.get("indicator")
     if indicator:
-        _unit, rows = coverage_services.children_coverage(scope, code, indicator, period)
-        return export.download(kind, f"coverage-{code}-{indicator}-{period}", *export.children_table(rows))
+        unit, rows = coverage_services.children_coverage(scope, code, indicator, period)
+        return spreadsheets.download(kind, f"coverage-{code}-{indicator}-{period}",
+                                     export.children_table(unit, indicator, period, rows))
     coverage = coverage_services.unit_coverage(scope, code, period)
-    return export.download(kind, f"coverage-{code}-{period}", *export.unit_table(coverage))
+    return spreadsheets.download(kind, f"coverage-{code}-{period}", export.unit_table(coverage))
 
 
-def _period_choices() -> list[tuple[str, str]]:
-    month, quarter, year, _all = period_keys(utcnow())
-    return [(month, _("This month")), (quarter, _("This quarter")), (year, _("This year")), (ALL, _("All time"))]
+@blp.get("/dashboard/units/<code>/report.pdf")
+def monthly_report(code):
+    """The month's report as one printable PDF, in the page's language (Vietnamese by default)."""
+    scope = session_scope()
+    report = build_monthly_report(scope, code, request.args.get("period", ""), str(get_locale()))
+    return Response(report.data, mimetype="application/pdf",
+                    headers={"Content-Disposition": f'inline; filename="{report.filename}"'})
 
 
 @blp.get("/dashboard/lang/<lang>")
@@ -152,3 +183,6 @@ def _top_units(scope: Scope) -> list[Unit]:
     units.update({m.team.unit.code: m.team.unit for m in scope.memberships})
     outermost = [u for u in units.values() if not any(o is not u and u.path.startswith(o.path) for o in units.values())]
     return sorted(outermost, key=lambda u: (u.depth, u.search_name))
+
+
+from . import work_pages  # noqa: E402,F401  (its routes join this blueprint)

@@ -11,6 +11,7 @@ from tests.clock import frozen_at, vietnam_time
 from tests.factories import ADMIN, COMMUNE_A, LEADER_A, MEMBER_A, MONITOR_A, build_world, make_team, make_unit
 
 import pytest
+import time_machine
 
 
 def _figures(api, code, period="all"):
@@ -105,21 +106,29 @@ def test_gaps_list_quiet_villages_and_idle_teams(as_phone, app_context):
     assert gaps["blockers"] == [{"blocker": "no_smartphone", "count": 2}]  # weak signal: four months ago
 
 
+@time_machine.travel("2026-11-20T10:00:00+07:00", tick=False)
 def test_csv_and_xlsx_exports(as_phone, app_context):
     world = build_world()
     as_phone(MEMBER_A).post("/activities/batch", json={"items": [activity_item(world.village_a.code)]})
     count_coverage()
     leader = as_phone(LEADER_A)
     csv_response = leader.get(f"/coverage/{COMMUNE_A}/children?indicator=villages_reached&format=csv")
-    assert csv_response.mimetype == "text/csv"
-    text = csv_response.get_data(as_text=True).lstrip("\ufeff")
-    assert text.splitlines()[0] == "Mã,Đơn vị,Tử số,Mẫu số,Tỷ lệ"
-    assert f"{world.village_a.code},Thôn Lô Lô Chải,1,1,1.0" in text
-    xlsx = leader.get(f"/coverage/{COMMUNE_A}?format=xlsx")
+    assert csv_response.headers["Content-Type"] == "text/csv; charset=utf-8"
+    lines = csv_response.get_data(as_text=True).lstrip("\ufeff").splitlines()
+    assert lines[:5] == ['"Thôn, tổ dân phố được hỗ trợ tại các đơn vị thuộc Xã Lũng Cú"', "Đơn vị,Xã Lũng Cú (00715)",
+                         "Kỳ báo cáo,Toàn bộ thời gian", "Lập lúc,20/11/2026 10:00", ""]
+    assert lines[5] == "Mã,Đơn vị,Đạt được,Trên tổng số,Tỷ lệ"
+    assert f"{world.village_a.code},Thôn Lô Lô Chải,1,1,1.0" in lines
+    xlsx = leader.get(f"/coverage/{COMMUNE_A}?format=xlsx&period=2026-11")
     assert "attachment" in xlsx.headers["Content-Disposition"]
     sheet = load_workbook(io.BytesIO(xlsx.data)).active
     rows = list(sheet.iter_rows(values_only=True))
-    assert rows[0][0] == "Chỉ tiêu" and ("villages_reached", 1, 1, 1, None, None) in rows
+    assert rows[0][0] == "Mức độ bao phủ của Xã Lũng Cú" and rows[2][:2] == ("Kỳ báo cáo", "Tháng 11/2026")
+    assert rows[5][0] == "Chỉ tiêu" and sheet.freeze_panes == "A7"
+    villages = next(row for row in sheet.iter_rows(min_row=7) if row[0].value == "Thôn, tổ dân phố được hỗ trợ")
+    assert [cell.value for cell in villages[1:4]] == [1, 1, 1]
+    assert villages[3].number_format == "0.0%"  # a percentage cell, not 1 or "100 %"
+    assert sheet.column_dimensions["A"].width > 30
 
 
 def test_population_csv_import(app, app_context, tmp_path):
