@@ -122,7 +122,7 @@ def test_a_plain_code_is_still_named(client, app_context):
     assert "99999" in body["detail"]
 
 
-def test_an_unexpected_error_is_logged_once_with_the_request_id_it_answers_with(make_app, monkeypatch, caplog):
+def test_an_unexpected_error_is_logged_once_with_the_request_id_it_answers_with(app, make_app, monkeypatch, caplog):
     app = make_app(PROBLEMS_FOR_UNEXPECTED=True)
 
     def explode(*args, **kwargs):
