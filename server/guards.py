@@ -68,6 +68,11 @@ def request_id() -> str | None:
     return g.get("request_id")
 
 
+def checked_json():
+    """The request's JSON body as the guard parsed and checked it (None when there was none)."""
+    return g.get("checked_json")
+
+
 def register_guards(app: Flask) -> None:
     app.before_request(_assign_request_id)
     app.before_request(_refuse_hostile_input)
@@ -112,6 +117,7 @@ def _check_json(raw: bytes) -> None:
                     stack.append((item, depth + 1))
             else:
                 stack.extend((item, depth + 1) for item in value)
+    g.checked_json = data  # parsed once: the API's argument parser reads it from here
 
 
 def _hostile_input_problem(error: HostileInput):
