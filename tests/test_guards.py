@@ -166,3 +166,11 @@ def test_under_gunicorn_the_apps_errors_go_to_gunicorns_error_log(make_app, tmp_
         handler.close()
         app_logger.handlers, app_logger.propagate = saved[0], saved[2]
         app_logger.setLevel(saved[1])
+
+
+def test_unknown_field_names_are_not_repeated_when_hostile(as_phone, app_context):
+    build_world()
+    response = as_phone(LEADER_A).post("/units", json={"parent": COMMUNE_A, "name": "Thôn Mới",
+                                                       "<img src=x onerror=alert(1)>": 1, "colour": "red"})
+    errors = _problem(response, 422)["errors"]
+    assert "colour" in errors and "<img" not in response.get_data(as_text=True)
