@@ -174,3 +174,18 @@ def test_unknown_field_names_are_not_repeated_when_hostile(as_phone, app_context
                                                        "<img src=x onerror=alert(1)>": 1, "colour": "red"})
     errors = _problem(response, 422)["errors"]
     assert "colour" in errors and "<img" not in response.get_data(as_text=True)
+
+
+def test_answers_to_signed_in_requests_are_never_stored(client, app_context):
+    build_world()
+    signed_in = client.get("/api/v1/me", headers=auth_headers(LEADER_A))
+    assert signed_in.headers["Cache-Control"] == "private, no-store"
+    assert client.post("/auth/session", json={"id_token": auth_headers(LEADER_A)["Authorization"][7:]}
+                       ).status_code == 204
+    page = client.get(f"/dashboard/units/{COMMUNE_A}")
+    assert page.status_code == 200 and page.headers["Cache-Control"] == "private, no-store"
+    public = client.get("/api/v1/posters")
+    assert public.headers["Cache-Control"] == "public, no-cache"  # the posters' own revalidation stays
+    css = client.get("/static/dashboard/dashboard.css")
+    assert "no-store" not in css.headers.get("Cache-Control", "")
+    css.close()
