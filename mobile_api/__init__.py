@@ -11,6 +11,7 @@ from flask_smorest.utils import prepare_response
 from werkzeug.exceptions import UnsupportedMediaType
 
 from server.errors import Forbidden
+from server.guards import checked_json
 from server.problems import PROBLEM_MIMETYPE
 
 from .access import declared_access
@@ -25,6 +26,11 @@ class StrictParser(FlaskParser):
     (`?staus=open`) must not silently return everything."""
 
     DEFAULT_UNKNOWN_BY_LOCATION = {**FlaskParser.DEFAULT_UNKNOWN_BY_LOCATION, "query": RAISE, "querystring": RAISE}
+
+    def _raw_load_json(self, req):
+        """The body server/guards.py already parsed and checked, instead of parsing it a second time."""
+        body = checked_json()
+        return super()._raw_load_json(req) if body is None else body
 
 
 Blueprint.ARGUMENTS_PARSER = StrictParser()

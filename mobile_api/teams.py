@@ -71,7 +71,7 @@ def create_team(data):
 
 
 @blp.route("/teams/<int:team_id>")
-@access(SIGNED_IN)
+@access(Ability.READ)
 @blp.response(200, TeamSchema)
 def get_team(team_id):
     return services.get_team(current_scope(), team_id)
@@ -87,7 +87,7 @@ def update_team(data, team_id):
 
 
 @blp.route("/teams/<int:team_id>/members")
-@access(SIGNED_IN)
+@access(Ability.READ)
 @blp.response(200, MemberSchema(many=True))
 def list_members(team_id):
     """Members of a team you can see."""

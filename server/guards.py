@@ -6,7 +6,8 @@ blueprint added later. They are registered once in create_app, never per bluepri
   anything ToSo accepts (400: a thousand levels overflow the parser's recursion).
 - Every answer carries a request id (X-Request-ID) that the error log and the problem's `instance`
   repeat, so a villager's screenshot can be traced.
-- Every answer gets `nosniff`, a Referrer-Policy and, in production, HSTS. Every HTML page gets the
+- Every answer gets `nosniff`, a Referrer-Policy and, in production, HSTS; an answer to a signed-in
+  request is `private, no-store` unless its view chose its own caching. Every HTML page gets the
   Content-Security-Policy below: scripts only from this site, no inline script, never framed.
   A view that needs more (say Firebase's sign-in) sets its own header with `content_security_policy`.
 """
@@ -68,6 +69,11 @@ def request_id() -> str | None:
     return g.get("request_id")
 
 
+def checked_json():
+    """The request's JSON body as the guard parsed and checked it (None when there was none)."""
+    return g.get("checked_json")
+
+
 def register_guards(app: Flask) -> None:
     app.before_request(_assign_request_id)
     app.before_request(_refuse_hostile_input)
@@ -112,6 +118,7 @@ def _check_json(raw: bytes) -> None:
                     stack.append((item, depth + 1))
             else:
                 stack.extend((item, depth + 1) for item in value)
+    g.checked_json = data  # parsed once: the API's argument parser reads it from here
 
 
 def _hostile_input_problem(error: HostileInput):
@@ -126,6 +133,10 @@ def _security_headers(response):
     headers.setdefault("Referrer-Policy", "same-origin")
     if request_id():
         headers.setdefault(REQUEST_ID_HEADER, request_id())
+    if "Cache-Control" not in headers and _carries_credentials() and request.endpoint != "static":
+        # Personal data must not stay in a shared proxy or in the browser of a commune office's
+        # shared computer; phones revalidate with their own If-None-Match, which needs no stored copy.
+        headers["Cache-Control"] = "private, no-store"
     if current_app.config.get("TOSO_ENV") == "production":
         headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
     if response.mimetype == "text/html":
@@ -135,6 +146,10 @@ def _security_headers(response):
     elif response.is_json:
         headers.setdefault("Content-Security-Policy", DATA_POLICY)
     return response
+
+
+def _carries_credentials() -> bool:
+    return "Authorization" in request.headers or current_app.config["SESSION_COOKIE_NAME"] in request.cookies
 
 
 def _inline_script_hashes(response) -> dict:

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from sqlalchemy.exc import DBAPIError, OperationalError
 from werkzeug.exceptions import HTTPException
 
-from .errors import DomainError
+from .errors import DomainError, shown
 from .guards import request_id
 from .validation_messages import translate_errors
 
@@ -46,13 +46,20 @@ def problem(status: int, detail: str, kind: str | None = None, errors=None, head
     if has_request_context() and request_id():
         body["instance"] = f"urn:toso:request:{request_id()}"  # also in the X-Request-ID header
     if errors:
-        body["errors"] = errors
+        body["errors"] = _shown_keys(errors)
     response = current_app.response_class(
         json.dumps(body, ensure_ascii=False), status=status, mimetype=PROBLEM_MIMETYPE
     )
     for name, value in (headers or {}).items():
         response.headers[name] = value
     return response
+
+
+def _shown_keys(errors):
+    """Field names come from the caller's body (an unknown field is named back): repeat only plain ones."""
+    if not isinstance(errors, dict):
+        return errors
+    return {shown(key) if isinstance(key, str) else key: _shown_keys(value) for key, value in errors.items()}
 
 
 def _flatten_locations(messages: dict) -> dict:

@@ -122,7 +122,7 @@ def test_a_plain_code_is_still_named(client, app_context):
     assert "99999" in body["detail"]
 
 
-def test_an_unexpected_error_is_logged_once_with_the_request_id_it_answers_with(make_app, monkeypatch, caplog):
+def test_an_unexpected_error_is_logged_once_with_the_request_id_it_answers_with(app, make_app, monkeypatch, caplog):
     app = make_app(PROBLEMS_FOR_UNEXPECTED=True)
 
     def explode(*args, **kwargs):
@@ -166,3 +166,26 @@ def test_under_gunicorn_the_apps_errors_go_to_gunicorns_error_log(make_app, tmp_
         handler.close()
         app_logger.handlers, app_logger.propagate = saved[0], saved[2]
         app_logger.setLevel(saved[1])
+
+
+def test_unknown_field_names_are_not_repeated_when_hostile(as_phone, app_context):
+    build_world()
+    response = as_phone(LEADER_A).post("/units", json={"parent": COMMUNE_A, "name": "Thôn Mới",
+                                                       "<img src=x onerror=alert(1)>": 1, "colour": "red"})
+    errors = _problem(response, 422)["errors"]
+    assert "colour" in errors and "<img" not in response.get_data(as_text=True)
+
+
+def test_answers_to_signed_in_requests_are_never_stored(client, app_context):
+    build_world()
+    signed_in = client.get("/api/v1/me", headers=auth_headers(LEADER_A))
+    assert signed_in.headers["Cache-Control"] == "private, no-store"
+    assert client.post("/auth/session", json={"id_token": auth_headers(LEADER_A)["Authorization"][7:]}
+                       ).status_code == 204
+    page = client.get(f"/dashboard/units/{COMMUNE_A}")
+    assert page.status_code == 200 and page.headers["Cache-Control"] == "private, no-store"
+    public = client.get("/api/v1/posters")
+    assert public.headers["Cache-Control"] == "public, no-cache"  # the posters' own revalidation stays
+    css = client.get("/static/dashboard/dashboard.css")
+    assert "no-store" not in css.headers.get("Cache-Control", "")
+    css.close()

@@ -18,6 +18,7 @@ from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound as Rou
 
 from ..errors import DomainError, Forbidden, InvalidInput
 from ..extensions import db
+from ..guards import HostileInput
 from ..validation_messages import translate_errors
 from . import reading
 from .filing import Filing, file_for_partner
@@ -199,6 +200,11 @@ def _domain_error(error: DomainError):
     descriptions = [error.detail] + [f"{STANDARD_FIELD_NAMES.get(field, field)}: {' '.join(messages)}"
                                      for field, messages in (error.errors or {}).items()]
     return errors(_fmt(), _status(error.status), descriptions)
+
+
+@blp.errorhandler(HostileInput)  # the application's guards run before any view, for Open311 too
+def _hostile_input(error: HostileInput):
+    return errors(_fmt(), _status(error.status), [error.detail])
 
 
 HTTP_DESCRIPTIONS = {

@@ -1,7 +1,7 @@
 """Teams and their members."""
 
 from flask_babel import gettext as _
-from sqlalchemy import or_, select
+from sqlalchemy import select
 
 from ..auth.models import User
 from ..auth.scope import Ability, Scope
@@ -17,8 +17,8 @@ TEAM_LEVELS = ("commune", "village")
 
 
 def _visible(scope: Scope):
-    own_teams = [m.team.id for m in scope.memberships]
-    return or_(scope.read_condition(Unit.path), Team.id.in_(own_teams))
+    """Teams of the area the caller reads; a member reads their own team's unit (WORK ⊂ READ)."""
+    return scope.read_condition(Unit.path)
 
 
 def list_teams(scope: Scope, unit_code: str | None, cursor: str | None, limit: int | None) -> Page:

@@ -5,6 +5,8 @@ from tests.factories import COMMUNE_A, grant
 SIGNED_IN = everyone(OK, anonymous=401)
 # Changing things in area A: its leader and the admin may; nobody else.
 MANAGERS_OF_A = everyone(403, anonymous=401, leader_a=OK, admin=OK)
+# A resident reads no area at all (refused by the declaration); area B does not learn the team exists.
+READERS_OF_TEAM_A = everyone(404, anonymous=401, resident=403, member_a=OK, leader_a=OK, monitor_a=OK, admin=OK)
 
 
 def _extra_grant(world):
@@ -37,12 +39,11 @@ CASES = [
          MANAGERS_OF_A | {"leader_b": 404}),
     Case("GET", "/api/v1/teams", lambda w: ("/teams", None), SIGNED_IN),
     Case("POST", "/api/v1/teams", lambda w: ("/teams", {"unit": w.village_a.code, "name": "Tổ mới"}), MANAGERS_OF_A),
-    Case("GET", "/api/v1/teams/<int:team_id>", lambda w: (f"/teams/{w.team_a.id}", None),
-         everyone(404, anonymous=401, member_a=OK, leader_a=OK, monitor_a=OK, admin=OK)),
+    Case("GET", "/api/v1/teams/<int:team_id>", lambda w: (f"/teams/{w.team_a.id}", None), READERS_OF_TEAM_A),
     Case("PATCH", "/api/v1/teams/<int:team_id>", lambda w: (f"/teams/{w.team_a.id}", {"public_phone": "0987654321"}),
          MANAGERS_OF_A | {"leader_b": 404}),
     Case("GET", "/api/v1/teams/<int:team_id>/members", lambda w: (f"/teams/{w.team_a.id}/members", None),
-         everyone(404, anonymous=401, member_a=OK, leader_a=OK, monitor_a=OK, admin=OK)),
+         READERS_OF_TEAM_A),
     Case("POST", "/api/v1/teams/<int:team_id>/members",
          lambda w: (f"/teams/{w.team_a.id}/members", {"phone": "0987654321"}), MANAGERS_OF_A | {"leader_b": 404}),
     Case("DELETE", "/api/v1/teams/<int:team_id>/members/<int:member_id>",
