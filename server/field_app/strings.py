@@ -81,6 +81,7 @@ def app_strings() -> dict:
             "error": _("Something went wrong. Try again."),
             "offline_read": _("Saved for reading offline."),
             "unread": _("unread"),
+            "unsent": _("%(n)s not sent"),
         },
         "actions": action_labels(),
         "outcomes": outcome_labels(),

@@ -17,7 +17,7 @@ from server.activities.models import Activity
 from server.auth.models import User
 from server.demo.seed import seed_demo
 from server.extensions import db
-from server.requests.models import HelpRequest
+from server.requests.models import Comment, HelpRequest, Rating
 from server.units.models import Unit
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
@@ -49,7 +49,8 @@ class Phone:
         self.context, self.base = context, base
         self.page = context.new_page()
         self.errors = []
-        self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
+        self.page.on("console", lambda m: self.errors.append(f"{m.text} {m.location.get('url')}")
+                     if m.type == "error" else None)
         self.page.on("pageerror", lambda e: self.errors.append(str(e)))
 
     def open(self, path):
@@ -199,7 +200,8 @@ def test_a_member_logs_twenty_records_offline_and_they_arrive_exactly_once(phone
     page.get_by_role("button", name="Gửi ngay").click()
     rejected = page.locator('.outbox-item[data-state="rejected"]')
     rejected.wait_for()
-    assert "outside_area" in rejected.inner_text() and "ngoài địa bàn" in rejected.inner_text()
+    assert rejected.get_attribute("data-reason") == "outside_area"
+    assert "Thôn này nằm ngoài địa bàn bạn phụ trách." in rejected.inner_text()
     phone.check_accessibility("outbox rejected")
     phone.screenshot("outbox-rejected")
 
@@ -210,6 +212,106 @@ def test_a_member_logs_twenty_records_offline_and_they_arrive_exactly_once(phone
     phone.screenshot("sign-out-warning")
     phone.check_accessibility("sign-out warning")
     page.get_by_role("button", name="Xóa và đăng xuất").click()
-    page.get_by_role("heading", name="Đăng nhập").wait_for()
+    page.get_by_role("heading", name="Đăng nhập", exact=True).wait_for()
+    assert phone.outbox() == []
+    assert not phone.errors, phone.errors
+
+
+def test_a_villager_goes_from_a_poster_to_a_filed_request_and_files_one_offline(phone, as_phone, app_context):
+    from server.teams.models import Team
+
+    page = phone.page
+    village = db.session.scalar(select(Unit).where(Unit.name == VILLAGE))
+    team = db.session.scalar(select(Team).where(Team.unit_id == village.id))
+    team.public_phone = "+84912777888"
+    db.session.commit()
+
+    page.goto(f"{phone.base}/p/vneid-install-level1?unit={village.code}")
+    phone.screenshot("poster-page")
+    page.get_by_role("link", name="Nhờ tổ giúp").click()
+    page.wait_for_selector("body[data-ready=true]")
+    assert page.url.endswith(f"/app/help/new?unit={village.code}&service=vneid")
+    call = page.get_by_role("link", name="Gọi cho tổ")
+    call.wait_for()
+    assert call.get_attribute("href") == "tel:+84912777888" and "Xã Lũng Cú" in page.inner_text("main")
+    phone.check_accessibility("sign-in with contact")
+    phone.screenshot("villager-sign-in")
+    phone.sign_in(phone="0987 000 111")
+    phone.wait_for_service_worker()
+
+    page.get_by_role("heading", name="Nhờ tổ giúp").wait_for()
+    assert page.get_by_label("Dịch vụ").input_value() == "vneid" and VILLAGE in page.inner_text("#place")
+    page.get_by_label("Bạn cần giúp việc gì?").fill("Cháu cài VNeID cho bà nhưng không nhận mã OTP.")
+    page.get_by_label("Khi nào tổ có thể gọi cho bạn?").fill("Sau 17 giờ")
+    phone.check_accessibility("new request")
+    phone.screenshot("villager-new-request")
+    page.get_by_role("button", name="Gửi yêu cầu").click()
+    reference = page.locator(".reference strong")
+    reference.wait_for()
+    filed = db.session.scalars(select(HelpRequest).where(
+        HelpRequest.description == "Cháu cài VNeID cho bà nhưng không nhận mã OTP.")).all()
+    assert len(filed) == 1 and reference.inner_text() == filed[0].reference
+    assert filed[0].unit_id == village.id and filed[0].preferred_contact == "Sau 17 giờ"
+    phone.check_accessibility("request")
+    phone.screenshot("villager-request-filed")
+
+    # The team answers, works on it and resolves it; the villager follows it, replies and rates.
+    member = as_phone(MEMBER)
+    request_id = str(filed[0].id)
+    assert member.post(f"/help-requests/{request_id}/comments",
+                       json={"body": "Chiều nay tôi gọi bà nhé."}).status_code == 201
+    for action in ("claim", "start", "resolve"):
+        assert member.post(f"/help-requests/{request_id}/{action}", json={}).status_code == 200, action
+    page.reload()
+    page.get_by_text("Chiều nay tôi gọi bà nhé.").wait_for()
+    assert "đã giải quyết" in page.inner_text("dl.facts")
+    page.get_by_label("Trả lời của bạn").fill("Cảm ơn tổ!")
+    page.get_by_role("button", name="Gửi", exact=True).click()
+    page.get_by_text("Cảm ơn tổ!").wait_for()
+    page.get_by_role("button", name="5/5 sao").click()
+    page.get_by_text("5/5 sao").wait_for()
+    phone.check_accessibility("request resolved")
+    phone.screenshot("villager-request-resolved")
+    db.session.rollback()
+    assert db.session.scalar(select(Rating.score).where(Rating.request_id == filed[0].id)) == 5
+    assert _count(Comment, Comment.request_id == filed[0].id, Comment.body == "Cảm ơn tổ!") == 1
+
+    # Guides are kept for reading offline.
+    page.get_by_role("link", name="Hướng dẫn").click()
+    page.get_by_role("link", name="Cài VNeID", exact=False).first.wait_for()
+    phone.check_accessibility("guides")
+
+    # Filed with no network: kept on the phone, sent once when the network is back.
+    phone.offline(True)
+    page.get_by_role("link", name="Trang chính").click()
+    page.get_by_role("link", name="Nhờ tổ giúp").click()
+    page.get_by_label("Bạn cần giúp việc gì?").fill("Nhờ tổ hướng dẫn nộp hồ sơ dịch vụ công.")
+    page.get_by_role("button", name="Gửi yêu cầu").click()
+    page.get_by_text("Yêu cầu của bạn được giữ trên máy").wait_for()
+    page.reload()
+    page.wait_for_selector("body[data-ready=true]")
+    page.get_by_text("Yêu cầu của bạn được giữ trên máy").wait_for()
+    page.get_by_role("link", name="Hướng dẫn").click()
+    page.get_by_role("link", name="Cài VNeID", exact=False).first.click()
+    page.locator("ol.steps li").first.wait_for()
+    phone.screenshot("guide-offline")
+    page.get_by_role("link", name="Trang chính").click()
+    page.get_by_text("Chờ gửi").wait_for()
+    phone.screenshot("villager-home-offline")
+    assert _count(HelpRequest, HelpRequest.description.like("Nhờ tổ hướng dẫn nộp hồ sơ%")) == 0
+
+    phone.offline(False)
+    page.get_by_text("Chờ gửi").wait_for(state="detached", timeout=20000)
+    page.get_by_role("button", name="Gửi ngay").click() if page.get_by_role("button", name="Gửi ngay").count() else None
+    assert _count(HelpRequest, HelpRequest.description.like("Nhờ tổ hướng dẫn nộp hồ sơ%")) == 1
+    phone.screenshot("villager-home")
+
+    # Signing out leaves nothing of this person for the next one on the same phone.
+    page.goto(phone.base + "/app/sign-out")
+    page.get_by_role("heading", name="Đăng nhập", exact=True).wait_for()
+    phone.sign_in(phone="0987 000 222")
+    page.get_by_role("heading", name="Yêu cầu của tôi").wait_for()
+    page.wait_for_timeout(300)
+    assert "Chưa có gì." in page.inner_text("main") and "OTP" not in page.inner_text("main")
     assert phone.outbox() == []
     assert not phone.errors, phone.errors

@@ -82,7 +82,7 @@ export async function setLanguage(lang) {
 async function renderChrome() {
   const net = document.getElementById("net");
   const unsent = S.me ? await sync.unsentCount() : 0;
-  net.textContent = (S.online ? t("online") : t("offline")) + (unsent ? ` · ${unsent} ${t("waiting").toLowerCase()}` : "");
+  net.textContent = (S.online ? t("online") : t("offline")) + (unsent ? ` · ${t("unsent", {n: unsent})}` : "");
   net.className = "net " + (S.online ? "on" : "off");
   const tabs = document.getElementById("tabs");
   tabs.hidden = !S.me;

@@ -29,12 +29,16 @@ function serviceName(list, code) {
 
 async function contactBlock(unitCode) {
   if (!unitCode) { return null; }
-  let contact;
-  try {
-    const response = await fetch(`/app/contact.json?unit=${encodeURIComponent(unitCode)}`);
-    if (!response.ok) { return null; }
-    contact = await response.json();
-  } catch (error) { return null; }
+  // Public facts (the team's published phone), kept so they still show with no signal.
+  const key = "toso-contact:" + unitCode;
+  let contact = JSON.parse(localStorage.getItem(key) || "null");
+  if (navigator.onLine) {
+    try {
+      const response = await fetch(`/app/contact.json?unit=${encodeURIComponent(unitCode)}`);
+      if (response.ok) { contact = await response.json(); localStorage.setItem(key, JSON.stringify(contact)); }
+    } catch (error) { /* the kept copy, if any */ }
+  }
+  if (!contact) { return null; }
   return h("section", {class: "card", "aria-labelledby": "contact-title"},
     h("h2", {id: "contact-title"}, t("cannot_sign_in")),
     contact.team_phone ? h("p", {}, h("a", {class: "big call", href: "tel:" + contact.team_phone},
@@ -171,7 +175,9 @@ screens.newRequest = async (params) => {
   const unit = h("input", {id: "unit", type: "hidden", value: preset});
   const place = h("p", {class: "meta", id: "place"});
   const village = [];
-  if (preset) {
+  if (preset && !navigator.onLine) {
+    place.textContent = `${t("village")}: ${preset}`;
+  } else if (preset) {
     fetch(`/app/contact.json?unit=${encodeURIComponent(preset)}`).then((r) => r.ok ? r.json() : null)
       .then((c) => { if (c) { place.textContent = `${t("village")}: ${c.unit.name}`; } }).catch(() => { place.textContent = `${t("village")}: ${preset}`; });
   } else {
@@ -207,6 +213,14 @@ screens.request = async (id) => {
   const serviceList = await services();
   const queued = (await sync.outbox()).find((item) => item.id === id && item.kind === "help_request");
   if (queued && queued.state !== "sent") {
+    if (queued.state === "waiting" && navigator.onLine) {
+      // Draw again once this sync has answered for the request (sent: its reference; rejected: why).
+      const here = location.pathname;
+      sync.sync().catch(() => {}).then(async () => {
+        const now = (await sync.outbox()).find((item) => item.id === id);
+        if (location.pathname === here && now && now.state !== "waiting") { route(); }
+      });
+    }
     return show(t("ask_help"),
       notice(queued.state === "rejected" ? `${t("rejected")}: ${queued.reason}` : t("request_queued"), queued.state === "rejected" ? "error" : ""),
       h("dl", {class: "facts"}, h("dt", {}, t("service")), h("dd", {}, serviceName(serviceList, queued.body.service)),
@@ -357,18 +371,21 @@ function describe(item, serviceList) {
 
 function errorsText(errors) {
   if (!errors) { return ""; }
-  return Object.entries(errors).map(([field, messages]) => `${field}: ${[].concat(messages).join(" ")}`).join("; ");
+  // The server's own words, already in the person's language; field names mean nothing to them.
+  return Object.values(errors).map((messages) => [].concat(messages).join(" ")).join(" ");
 }
 
 screens.outbox = async () => {
   const serviceList = await services();
   const items = (await sync.outbox()).reverse();
   const lastSync = await store.get("cache", "last_sync");
-  const row = (item) => h("li", {class: "card outbox-item " + item.state, "data-state": item.state, "data-id": item.id},
+  const row = (item) => h("li", {class: "card outbox-item " + item.state, "data-state": item.state, "data-id": item.id,
+                                 "data-reason": item.reason || null},
     h("p", {}, describe(item, serviceList)),
+    h("p", {class: "meta"}, when(item.created_at)),
     h("p", {class: "state"}, h("strong", {}, t(item.state)),
       item.state === "sent" ? ` · ${when(item.sent_at)}` : "",
-      item.state === "rejected" ? h("span", {class: "reason"}, ` · ${item.reason}: ${errorsText(item.errors)}`) : ""),
+      item.state === "rejected" ? h("span", {class: "reason"}, ` · ${errorsText(item.errors) || item.reason}`) : ""),
     item.state === "rejected" ? h("div", {class: "row"},
       button(t("send_again"), () => sync.retry(item.id).catch(() => {}).then(route), "small"),
       button(t("discard"), () => sync.discard(item.id).then(route), "small")) : null);

@@ -246,9 +246,21 @@ export async function pullPosters() {
   const changedSlugs = data.items.map((item) => item.slug);
   const full = await Promise.all(changedSlugs.map(async (slug) => (await api("GET", `/public/posters/${slug}?lang=${state.lang}`)).data));
   await store.putMany("posters", full.map((poster) => ({...poster, requested_lang: state.lang})));
+  await keepImages(full);
   for (const slug of data.removed || []) { await store.remove("posters", slug); }
   await store.put("posters", {slug: "__catalogue__", etag, as_of: data.as_of || meta.as_of, lang: state.lang});
   return true;
+}
+
+// Step pictures go into the service worker's image cache now, so a guide never opened online still
+// reads whole offline. Their URLs are content-hashed: one stored copy is right forever.
+async function keepImages(full) {
+  if (!("caches" in window)) { return; }
+  const cache = await caches.open("toso-images");
+  const urls = [...new Set(full.flatMap((poster) => poster.steps.map((step) => step.image).filter(Boolean)))];
+  for (const url of urls) {
+    if (!(await cache.match(url))) { await cache.add(url).catch(() => {}); }
+  }
 }
 
 export async function posters() {
