@@ -34,7 +34,7 @@ def app_strings() -> dict:
             "sign_in": _("Sign in"), "sign_out": _("Sign out"),
             "sign_in_intro": _("Sign in with your phone number."),
             "demo_mode": _("Demo mode: choose a person to sign in as (emulator tokens, never in production)."),
-            "other_phone": _("Another phone number"), "phone": _("Phone number"),
+            "demo_people": _("Demo people"), "phone": _("Phone number"),
             "send_code": _("Send code"), "code": _("Code from the SMS"),
             "sign_in_failed": _("Sign-in failed. Check the number and try again."),
             "sign_in_needs_network": _("Signing in needs the network. Try again when you have signal."),

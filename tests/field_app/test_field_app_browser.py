@@ -64,8 +64,8 @@ class Phone:
         if name:
             self.page.get_by_role("button", name=name).click()
         else:
-            self.page.get_by_label("Số điện thoại khác").fill(phone)
-            self.page.get_by_role("button", name="Đăng nhập").click()
+            self.page.get_by_label("Số điện thoại").fill(phone)
+            self.page.get_by_role("button", name="Đăng nhập", exact=True).click()
         self.page.wait_for_selector("#tabs:not([hidden])")
 
     def wait_for_service_worker(self):

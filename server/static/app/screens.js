@@ -58,16 +58,18 @@ screens.signIn = async (params) => {
   };
   const done = () => route();
   const nodes = [h("p", {}, t("sign_in_intro"))];
+  const demo = [];
   if (S.config.emulator) {
-    nodes.push(notice(t("demo_mode")));
-    nodes.push(h("ul", {class: "people"}, S.config.demo_people.map((person) => h("li", {},
-      button([person.name, h("small", {}, ` ${person.phone} · ${person.role}`)],
-        () => sync.signInDemo(person.phone).then(done, fail), "person")))));
+    // A villager types their own number; the demo's people are one tap below.
     const phone = h("input", {id: "phone", type: "tel", autocomplete: "tel", inputmode: "tel", placeholder: "0912 345 678"});
     nodes.push(h("form", {class: "card", onsubmit: (event) => {
       event.preventDefault();
       sync.signInDemo(phone.value).then(done, fail);
-    }}, h("label", {for: "phone"}, t("other_phone")), phone, h("button", {type: "submit", class: "big"}, t("sign_in"))));
+    }}, h("label", {for: "phone"}, t("phone")), phone, h("button", {type: "submit", class: "big primary"}, t("sign_in"))));
+    demo.push(h("h2", {}, t("demo_people")), notice(t("demo_mode")),
+      h("ul", {class: "people"}, S.config.demo_people.map((person) => h("li", {},
+        button([person.name, h("small", {}, ` ${person.phone} · ${person.role}`)],
+          () => sync.signInDemo(person.phone).then(done, fail), "person")))));
   } else {
     const phone = h("input", {id: "phone", type: "tel", autocomplete: "tel", inputmode: "tel", placeholder: "0912 345 678"});
     const code = h("input", {id: "code", inputmode: "numeric", autocomplete: "one-time-code"});
@@ -76,11 +78,11 @@ screens.signIn = async (params) => {
       h("label", {for: "phone"}, t("phone")), phone, captcha,
       button(t("send_code"), () => sync.sendCode(phone.value, captcha).catch(fail)),
       h("label", {for: "code"}, t("code")), code,
-      button(t("sign_in"), () => sync.confirmCode(code.value).then(done, fail))));
+      button(t("sign_in"), () => sync.confirmCode(code.value).then(done, fail), "big primary")));
   }
   nodes.push(error);
   if (params.get("unit")) { sessionStorage.setItem("toso-unit", params.get("unit")); }
-  show(t("sign_in"), ...nodes, await contactBlock(params.get("unit") || sessionStorage.getItem("toso-unit")));
+  show(t("sign_in"), ...nodes, await contactBlock(params.get("unit") || sessionStorage.getItem("toso-unit")), ...demo);
   const lang = h("p", {}, button(S.lang === "vi" ? "English" : "Tiếng Việt",
     async () => { await setLanguage(S.lang === "vi" ? "en" : "vi"); route(); }, "link"));
   document.getElementById("screen").append(lang);
@@ -221,7 +223,7 @@ screens.request = async (id) => {
         if (location.pathname === here && now && now.state !== "waiting") { route(); }
       });
     }
-    return show(t("ask_help"),
+    return show(t("kind_help_request"),
       notice(queued.state === "rejected" ? `${t("rejected")}: ${queued.reason}` : t("request_queued"), queued.state === "rejected" ? "error" : ""),
       h("dl", {class: "facts"}, h("dt", {}, t("service")), h("dd", {}, serviceName(serviceList, queued.body.service)),
         h("dt", {}, t("need")), h("dd", {}, queued.body.description)),
@@ -233,7 +235,7 @@ screens.request = async (id) => {
     await sync.rememberRequest(item);
   } catch (error) {
     item = (await sync.knownRequests())[id];
-    if (!item) { return show(t("ask_help"), notice(errorText(error), "error")); }
+    if (!item) { return show(t("kind_help_request"), notice(errorText(error), "error")); }
   }
   const mine = item.requester && item.requester.phone === S.me.phone;
   const body = h("textarea", {id: "reply", required: true, rows: 3, maxlength: 2000});
@@ -269,7 +271,7 @@ screens.request = async (id) => {
   }
   nodes.push(h("h2", {}, t("history")), list(item.history || [], (e) => h("li", {class: "meta"},
     `${when(e.created_at)} · ${S.strings.statuses[e.to] || e.to}`)));
-  show(t("ask_help"), ...nodes);
+  show(t("kind_help_request"), ...nodes);
 };
 
 // ---- logging help: resident, service, action, outcome (and a blocker when it did not work) ----
