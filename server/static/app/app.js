@@ -128,7 +128,7 @@ async function start() {
   await setLanguage(localStorage.getItem(LANG_KEY) || "vi");
   window.addEventListener("popstate", route);
   document.getElementById("lang").addEventListener("click", () => setLanguage(S.lang === "vi" ? "en" : "vi").then(route));
-  window.addEventListener("online", () => { S.online = true; sync.sync().catch(() => {}).then(route); });
+  window.addEventListener("online", () => { S.online = true; sync.refresh().catch(() => {}).then(route); });
   window.addEventListener("offline", () => { S.online = false; renderChrome(); });
   sync.onChange(() => renderChrome());
   if ("serviceWorker" in navigator) {
@@ -139,7 +139,7 @@ async function start() {
   }
   await route();
   document.body.dataset.ready = "true";  // for tests and the benchmark: the first screen is drawn
-  if (S.me) { sync.sync().catch(() => {}); }
+  if (S.me) { sync.refresh().catch(() => {}); }
 }
 
 start();

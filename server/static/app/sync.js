@@ -212,7 +212,10 @@ export async function cached(key, path, isPublic) {
 
 // Help requests the person may see, kept by id and brought up to date with `updated_since`:
 // an unchanged sync is one small empty page.
-export async function pullRequests() {
+let lastPull = 0;
+export async function pullRequests(force) {
+  if (!force && Date.now() - lastPull < 15000) { return knownRequests(); }  // a screen drawn just after a sync
+  lastPull = Date.now();
   const known = (await store.get("cache", "requests")) || {since: null, items: {}};
   const query = known.since ? "updated_since=" + encodeURIComponent(known.since) : "";
   const {data} = await api("GET", "/help-requests?limit=500&" + query);
@@ -265,4 +268,17 @@ async function keepImages(full) {
 
 export async function posters() {
   return (await store.all("posters")).filter((item) => item.slug !== "__catalogue__" && item.requested_lang === state.lang);
+}
+
+// The routine sync: send the outbox, then fetch what changed. Guides are checked at most every
+// six hours (their ETag makes a check cheap, but a check is still a request on a thin signal).
+const POSTER_CHECK_MS = 6 * 3600 * 1000;
+export async function refresh(checkPosters, force) {
+  await sync();
+  await pullRequests(force);
+  const last = await store.get("cache", "posters_checked");
+  if (checkPosters || !last || Date.now() - last > POSTER_CHECK_MS) {
+    await pullPosters();
+    await store.put("cache", Date.now(), "posters_checked");
+  }
 }
