@@ -278,8 +278,10 @@ def test_a_villager_goes_from_a_poster_to_a_filed_request_and_files_one_offline(
 
     # Guides are kept for reading offline.
     page.get_by_role("link", name="Hướng dẫn").click()
+    page.get_by_text("Đã lưu để đọc khi không có mạng.").wait_for()  # the guides and their pictures
     page.get_by_role("link", name="Cài VNeID", exact=False).first.wait_for()
     phone.check_accessibility("guides")
+    phone.screenshot("guides")
 
     # Filed with no network: kept on the phone, sent once when the network is back.
     phone.offline(True)

@@ -403,12 +403,13 @@ screens.outbox = async () => {
 screens.posters = async () => {
   const draw = async () => {
     const saved = (await sync.posters()).sort((a, b) => a.title.localeCompare(b.title));
-    show(t("posters"), saved.length ? h("p", {class: "meta"}, t("offline_read")) : notice(t("no_posters")),
+    const complete = await sync.postersComplete();
+    show(t("posters"), saved.length ? (complete ? h("p", {class: "meta", id: "posters-kept"}, t("offline_read")) : null) : notice(t("no_posters")),
       list(saved, (p) => h("li", {class: "card"}, link(`/app/posters/${p.slug}`, p.title, "title"), h("p", {}, p.summary))));
   };
   await draw();
   if (navigator.onLine) {
-    try { if (await sync.pullPosters() && location.pathname === "/app/posters") { await draw(); } } catch (error) { /* the saved copy stays */ }
+    try { await sync.pullPosters(); if (location.pathname === "/app/posters") { await draw(); } } catch (error) { /* the saved copy stays */ }
   }
 };
 

@@ -240,30 +240,46 @@ export async function rememberRequest(item) {
 }
 
 // Guides: the catalogue by ETag and changed_since, each guide kept whole for reading offline.
-export async function pullPosters() {
+let pullingPosters = null;
+export function pullPosters() {
+  // One pull at a time: the start-up sync and the guides screen may ask together.
+  pullingPosters = pullingPosters || pullPostersOnce().finally(() => { pullingPosters = null; });
+  return pullingPosters;
+}
+
+export async function postersComplete() {
+  const meta = await store.get("posters", "__catalogue__");
+  return !!meta && meta.lang === state.lang && !!meta.images_kept;
+}
+
+async function pullPostersOnce() {
   const meta = (await store.get("posters", "__catalogue__")) || {slug: "__catalogue__", etag: null, as_of: null, lang: null};
-  const sameLang = meta.lang === state.lang;
-  const query = `/public/posters?lang=${state.lang}` + (sameLang && meta.as_of ? "&changed_since=" + encodeURIComponent(meta.as_of) : "");
-  const {status, data, etag} = await api("GET", query, undefined, sameLang ? meta.etag : null);
+  // Only a complete copy (every guide and picture kept) is brought up to date by changes; otherwise all again.
+  const incremental = meta.lang === state.lang && !!meta.as_of && !!meta.images_kept;
+  const query = `/public/posters?lang=${state.lang}` + (incremental ? "&changed_since=" + encodeURIComponent(meta.as_of) : "");
+  const {status, data, etag} = await api("GET", query, undefined, incremental ? meta.etag : null);
   if (status === 304) { return false; }
   const changedSlugs = data.items.map((item) => item.slug);
   const full = await Promise.all(changedSlugs.map(async (slug) => (await api("GET", `/public/posters/${slug}?lang=${state.lang}`)).data));
   await store.putMany("posters", full.map((poster) => ({...poster, requested_lang: state.lang})));
-  await keepImages(full);
   for (const slug of data.removed || []) { await store.remove("posters", slug); }
-  await store.put("posters", {slug: "__catalogue__", etag, as_of: data.as_of || meta.as_of, lang: state.lang});
+  const imagesKept = await keepImages(full);
+  await store.put("posters", {slug: "__catalogue__", etag, as_of: data.as_of || meta.as_of, lang: state.lang,
+                              images_kept: imagesKept});
   return true;
 }
 
 // Step pictures go into the service worker's image cache now, so a guide never opened online still
 // reads whole offline. Their URLs are content-hashed: one stored copy is right forever.
 async function keepImages(full) {
-  if (!("caches" in window)) { return; }
+  if (!("caches" in window)) { return false; }
   const cache = await caches.open("toso-images");
   const urls = [...new Set(full.flatMap((poster) => poster.steps.map((step) => step.image).filter(Boolean)))];
+  let kept = true;
   for (const url of urls) {
-    if (!(await cache.match(url))) { await cache.add(url).catch(() => {}); }
+    if (!(await cache.match(url))) { await cache.add(url).catch(() => { kept = false; }); }
   }
+  return kept;
 }
 
 export async function posters() {
