@@ -139,6 +139,21 @@ def test_a_member_logs_twenty_records_offline_and_they_arrive_exactly_once(phone
     page.get_by_role("heading", name="Việc giao cho tôi").wait_for()
     phone.check_accessibility("member home")
     phone.screenshot("member-home")
+    # Today's work: she claims the new request of her village and starts it.
+    new_request = page.locator("li.request", has_text="Tài khoản VNeID bị khóa")
+    new_request.get_by_role("button", name="nhận").click()
+    mine = page.locator("li.request", has_text="Tài khoản VNeID bị khóa").get_by_role("button", name="bắt đầu")
+    mine.click()
+    expect(page.locator("li.request", has_text="Tài khoản VNeID bị khóa")).to_contain_text("đang xử lý")
+    assert _count(HelpRequest, HelpRequest.description.like("Tài khoản VNeID bị khóa%"),
+                  HelpRequest.status == "in_progress") == 1
+    page.get_by_role("link", name="Thông báo").click()
+    page.get_by_role("heading", name="Thông báo").wait_for()
+    page.wait_for_timeout(300)
+    phone.check_accessibility("inbox")
+    phone.screenshot("inbox")
+
+    page.get_by_role("link", name="Trang chính").click()
     page.get_by_role("link", name="Ghi nhận hỗ trợ").click()
     page.get_by_role("heading", name="Bạn đã giúp ai?").wait_for()
     phone.check_accessibility("who")
@@ -204,6 +219,15 @@ def test_a_member_logs_twenty_records_offline_and_they_arrive_exactly_once(phone
     assert "Thôn này nằm ngoài địa bàn bạn phụ trách." in rejected.inner_text()
     phone.check_accessibility("outbox rejected")
     phone.screenshot("outbox-rejected")
+
+    # The same screens in English, from the same catalogues.
+    page.locator("#lang").click()
+    page.get_by_role("heading", name="Outbox").wait_for()
+    assert "Not accepted" in page.inner_text("main")  # the server's reason stays in the words it was given in
+    phone.check_accessibility("outbox in English")
+    phone.screenshot("outbox-en")
+    page.locator("#lang").click()
+    page.get_by_role("heading", name="Hộp gửi").wait_for()
 
     # Signing out with an unsent record asks first.
     page.get_by_role("link", name="Trang chính").click()
