@@ -6,7 +6,7 @@ the shell stays the same for every language and every person."""
 from flask_babel import gettext as _
 
 from ..activities.models import ACTIONS, BLOCKERS, OUTCOMES
-from ..coverage.labels import BLOCKER_LABELS
+from ..coverage.labels import BLOCKER_LABELS, INDICATOR_LABELS
 from ..requests.states import ACTION_LABELS, STATUS_LABELS
 
 
@@ -82,10 +82,16 @@ def app_strings() -> dict:
             "offline_read": _("Saved for reading offline."),
             "unread": _("unread"),
             "unsent": _("%(n)s not sent"),
+            "my_team": _("My teams"), "last_month": _("Last month (%(month)s)"),
+            "members": _("Members"), "add_member": _("Add a member"), "remove": _("Remove"),
+            "confirm_remove": _("Tap again to remove %(name)s"),
+            "public_phone": _("Phone number villagers may call"),
+            "public_phone_hint": _("Shown on posters and in the app to people who cannot sign in. Leave empty to hide it."),
         },
         "actions": action_labels(),
         "outcomes": outcome_labels(),
         "blockers": {code: _(BLOCKER_LABELS[code]) for code in BLOCKERS},
+        "indicators": {code: _(label) for code, label in INDICATOR_LABELS.items()},
         "statuses": {str(status.value): str(label) for status, label in STATUS_LABELS.items()},
         "request_actions": {action: str(label) for action, label in ACTION_LABELS.items()},
         "order": {"actions": list(ACTIONS), "outcomes": list(OUTCOMES), "blockers": list(BLOCKERS)},

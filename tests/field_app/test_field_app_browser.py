@@ -341,3 +341,35 @@ def test_a_villager_goes_from_a_poster_to_a_filed_request_and_files_one_offline(
     assert "Chưa có gì." in page.inner_text("main") and "OTP" not in page.inner_text("main")
     assert phone.outbox() == []
     assert not phone.errors, phone.errors
+
+
+def test_a_leader_sees_last_month_and_manages_the_team(phone, app_context):
+    from server.teams.models import Team, TeamMember
+
+    page = phone.page
+    phone.open("/app/")
+    phone.sign_in("Sùng Mí Páo")
+    page.get_by_role("link", name="Tổ của tôi").click()
+    page.locator("dl.figures").wait_for()
+    assert "Số người được hỗ trợ" in page.inner_text("dl.figures") and "Tháng trước" in page.inner_text("main")
+    team = page.locator("section", has_text="Tổ công nghệ số thôn Lô Lô Chải")
+    team.get_by_label("Số điện thoại để người dân gọi").fill("0912 777 888")
+    team.get_by_role("button", name="Lưu").click()
+    expect(page.locator("section", has_text="Tổ công nghệ số thôn Lô Lô Chải")
+           .get_by_label("Số điện thoại để người dân gọi")).to_have_value("+84912777888")
+    team = page.locator("section", has_text="Tổ công nghệ số thôn Lô Lô Chải")
+    team.get_by_label("Số điện thoại", exact=True).fill("0977 111 222")
+    team.get_by_label("Họ tên").fill("Giàng Thị Mai")
+    team.get_by_role("button", name="Thêm thành viên").click()
+    member = page.locator("li.member", has_text="Giàng Thị Mai")
+    member.wait_for()
+    phone.check_accessibility("team")
+    phone.screenshot("leader-team")
+    member.get_by_role("button", name="Bỏ khỏi tổ").click()
+    member.get_by_role("button", name="Bấm lần nữa để bỏ Giàng Thị Mai").click()
+    member.wait_for(state="detached")
+    db.session.rollback()
+    lolo = db.session.scalar(select(Team).where(Team.name == "Tổ công nghệ số thôn Lô Lô Chải"))
+    assert lolo.public_phone == "+84912777888"
+    assert _count(TeamMember, TeamMember.phone == "+84977111222") == 0
+    assert not phone.errors, phone.errors

@@ -22,7 +22,7 @@ export function h(tag, attrs, ...children) {
     else if (value === true) { node.setAttribute(name, ""); }
     else { node.setAttribute(name, value); }
   }
-  for (const child of children.flat()) {
+  for (const child of children.flat(Infinity)) {
     if (child === null || child === undefined || child === false) { continue; }
     node.append(child instanceof Node ? child : document.createTextNode(String(child)));
   }
@@ -119,6 +119,7 @@ export async function route() {
   if (path === "/app/posters") { return screens.posters(); }
   if ((found = match(/^\/app\/posters\/([a-z0-9-]+)$/))) { return screens.poster(found[1]); }
   if (path === "/app/inbox") { return screens.inbox(); }
+  if (path === "/app/team") { return screens.team(); }
   if (path === "/app/sign-out") { return screens.signOut(); }
   return go("/app/");
 }

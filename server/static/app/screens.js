@@ -130,6 +130,10 @@ function requestCard(item, serviceList, withActions) {
       button(S.strings.request_actions[action], () => act(item, action), "small"))) : null);
 }
 
+export function isLeader(me) {
+  return me.roles.some((r) => r.role === "team_leader");
+}
+
 function list(items, render) {
   return items.length ? h("ul", {class: "plain"}, items.map(render)) : h("p", {class: "empty"}, t("nothing_here"));
 }
@@ -142,6 +146,7 @@ screens.memberHome = async () => {
     const fresh = all.filter((r) => r.status === "new");
     show(t("home"),
       link("/app/log", t("log_help"), "big primary"),
+      isLeader(S.me) ? link("/app/team", t("my_team"), "big") : null,
       h("h2", {}, t("my_work")), list(mine, (r) => requestCard(r, serviceList, true)),
       h("h2", {}, t("new_in_area")), list(fresh, (r) => requestCard(r, serviceList, true)));
   };
@@ -425,8 +430,72 @@ screens.poster = async (slug) => {
 screens.inbox = async () => {
   let data;
   try { data = (await sync.cached("notifications", "/notifications?limit=100")).data; } catch (error) { data = null; }
-  const items = data ? [...data.items].reverse() : [];
+  const items = data ? [...data.items].sort((a, b) => b.created_at.localeCompare(a.created_at)) : [];
   show(t("inbox"), list(items, (n) => h("li", {class: "card" + (n.read ? "" : " unread")},
     n.request ? link(`/app/requests/${n.request}`, n.title, "title") : h("p", {class: "title"}, n.title),
     h("p", {}, n.body), h("p", {class: "meta"}, when(n.created_at) + (n.read ? "" : ` · ${t("unread")}`)))));
 };
+
+// ---- a leader's teams: members, the public phone, last month's figures ----
+
+function lastMonth() {
+  const vietnam = new Date(Date.now() + 7 * 3600 * 1000);  // Vietnam's clock: UTC+7, no daylight saving
+  const year = vietnam.getUTCMonth() === 0 ? vietnam.getUTCFullYear() - 1 : vietnam.getUTCFullYear();
+  const month = vietnam.getUTCMonth() === 0 ? 12 : vietnam.getUTCMonth();
+  return `${year}-${String(month).padStart(2, "0")}`;
+}
+
+function percent(rate) { return rate === null || rate === undefined ? "—" : `${Math.round(rate * 1000) / 10} %`; }
+
+screens.team = async () => {
+  const grant = S.me.roles.find((r) => r.role === "team_leader");
+  if (!grant) { return go("/app/"); }
+  const month = lastMonth();
+  const nodes = [];
+  try {
+    const {data} = await sync.api("GET", `/coverage/${encodeURIComponent(grant.unit.code)}?period=${month}`);
+    nodes.push(h("h2", {}, `${grant.unit.name}: ${t("last_month", {month})}`),
+      h("dl", {class: "facts figures"}, data.items.map((item) => [
+        h("dt", {}, S.strings.indicators[item.indicator] || item.indicator),
+        h("dd", {}, item.denominator ? `${item.numerator} / ${item.denominator} · ${percent(item.rate)}` : String(item.numerator))])));
+    const {data: teams} = await sync.api("GET", "/teams?limit=100");
+    for (const team of teams.items) { nodes.push(await teamCard(team)); }
+  } catch (error) {
+    nodes.push(notice(errorText(error), "error"));
+  }
+  show(t("my_team"), ...nodes);
+};
+
+async function teamCard(team) {
+  const members = (await sync.api("GET", `/teams/${team.id}/members`)).data;
+  const id = `team-${team.id}`;
+  const phone = h("input", {id: id + "-public", type: "tel", inputmode: "tel", value: team.public_phone || ""});
+  const newPhone = h("input", {id: id + "-phone", type: "tel", inputmode: "tel", required: true});
+  const newName = h("input", {id: id + "-name", maxlength: 120});
+  const attempt = (promise) => promise.then(() => screens.team()).catch((error) => alertLine(errorText(error)));
+  const removeButton = (member) => {
+    const label = member.display_name || member.phone;
+    const remove = button(t("remove"), () => {
+      if (remove.dataset.armed) { return attempt(sync.api("DELETE", `/teams/${team.id}/members/${member.id}`)); }
+      remove.dataset.armed = "true";  // a second tap confirms: no member is removed by a slip of the thumb
+      remove.textContent = t("confirm_remove", {name: label});
+      return null;
+    }, "small");
+    return remove;
+  };
+  return h("section", {class: "card", "aria-labelledby": id},
+    h("h2", {id}, `${team.name} · ${team.unit.name}`),
+    h("form", {onsubmit: (event) => {
+      event.preventDefault();
+      attempt(sync.api("PATCH", `/teams/${team.id}`, {public_phone: phone.value.trim() || null}));
+    }}, h("label", {for: id + "-public"}, t("public_phone")), phone, h("p", {class: "meta"}, t("public_phone_hint")),
+      h("button", {type: "submit", class: "small"}, t("save"))),
+    h("h3", {}, t("members")),
+    list(members, (member) => h("li", {class: "row member"}, h("span", {}, `${member.display_name || ""} ${member.phone}`),
+      removeButton(member))),
+    h("form", {onsubmit: (event) => {
+      event.preventDefault();
+      attempt(sync.api("POST", `/teams/${team.id}/members`, {phone: newPhone.value, display_name: newName.value.trim() || null}));
+    }}, h("label", {for: id + "-phone"}, t("phone")), newPhone, h("label", {for: id + "-name"}, t("name")), newName,
+      h("button", {type: "submit", class: "big"}, t("add_member"))));
+}
