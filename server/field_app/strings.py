@@ -82,6 +82,8 @@ def app_strings() -> dict:
             "offline_read": _("Saved for reading offline."),
             "unread": _("unread"),
             "unsent": _("%(n)s not sent"),
+            "unsent_owner": _("%(n)s records of %(phone)s are not sent yet. Sign in again with %(phone)s to send "
+                              "them; signing in with another number deletes them."),
             "my_team": _("My teams"), "last_month": _("Last month (%(month)s)"),
             "members": _("Members"), "add_member": _("Add a member"), "remove": _("Remove"),
             "confirm_remove": _("Tap again to remove %(name)s"),

@@ -131,7 +131,12 @@ async function start() {
   document.getElementById("lang").addEventListener("click", () => setLanguage(S.lang === "vi" ? "en" : "vi").then(route));
   window.addEventListener("online", () => { S.online = true; sync.refresh().catch(() => {}).then(route); });
   window.addEventListener("offline", () => { S.online = false; renderChrome(); });
-  sync.onChange(() => renderChrome());
+  sync.onChange(() => {
+    renderChrome();
+    // The outbox on screen follows its records (a sync finished, a record was added); no other
+    // screen is redrawn under the person's thumb.
+    if (location.pathname === "/app/outbox") { screens.outbox(); }
+  });
   if ("serviceWorker" in navigator) {
     navigator.serviceWorker.register("/app/sw.js", {scope: "/app/"}).catch(() => {});
     navigator.serviceWorker.addEventListener("message", (event) => {

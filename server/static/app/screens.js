@@ -56,8 +56,13 @@ screens.signIn = async (params) => {
     error.hidden = false;
     console.info("sign-in failed", problem && problem.message);
   };
-  const done = () => route();
+  // Signed in: draw the first screen, then send whatever waited for this person (an expired session's outbox).
+  const done = () => route().then(() => sync.refresh().catch(() => {}));
   const nodes = [h("p", {}, t("sign_in_intro"))];
+  // An expired session leaves its outbox: say whose it is, and that another person signing in deletes it.
+  const owner = await store.get("session", "owner");
+  const unsent = owner ? await sync.unsentCount() : 0;
+  if (unsent) { nodes.push(notice(t("unsent_owner", {n: unsent, phone: owner}), "error")); }
   const demo = [];
   if (S.config.emulator) {
     // A villager types their own number; the demo's people are one tap below.

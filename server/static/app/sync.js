@@ -40,7 +40,9 @@ async function devToken(phone) {
 async function begin(token) {
   const phone = claims(token).phone_number;
   const previous = await session();
-  if (!previous || previous.phone !== phone) { await store.clearPersonal(); }
+  // "owner" outlives an expired session, so the same person signing in again keeps their outbox.
+  if ((await store.get("session", "owner")) !== phone) { await store.clearPersonal(); }
+  await store.put("session", phone, "owner");
   await store.put("session", {phone, token, exp: claims(token).exp, me: previous && previous.phone === phone ? previous.me : null}, "current");
   const me = (await api("GET", "/me")).data;
   await store.put("session", {phone, token, exp: claims(token).exp, me}, "current");
@@ -114,13 +116,21 @@ export async function api(method, path, body, etag) {
     {method, headers, body: body === undefined ? undefined : JSON.stringify(body)});
   if (response.status === 304) { return {status: 304, data: null, etag}; }
   const data = response.status === 204 ? null : await response.json().catch(() => null);
+  if (response.status === 401 && headers.Authorization) {
+    // The token was refused (revoked, or the account changed): sign in again; the outbox stays.
+    await store.remove("session", "current");
+    changed();
+  }
   if (!response.ok) { throw new ApiError(response.status, data); }
   return {status: response.status, data, etag: response.headers.get("ETag")};
 }
 
 export async function signOut() {
   await store.clearPersonal();
-  if (state.config && !state.config.emulator && window.firebase) { await window.firebase.auth().signOut(); }
+  if (state.config && !state.config.emulator) {
+    // Firebase keeps its own copy of the signed-in user: end it too, so the next person starts clean.
+    try { await (await firebaseAuth()).signOut(); } catch (error) { /* offline: the SDK cannot load; nothing of ours remains */ }
+  }
   changed();
 }
 
@@ -277,6 +287,7 @@ async function keepImages(full) {
   const urls = [...new Set(full.flatMap((poster) => poster.steps.map((step) => step.image).filter(Boolean)))];
   let kept = true;
   for (const url of urls) {
+    if (!navigator.onLine) { return false; }  // the signal went: finish at the next sync
     if (!(await cache.match(url))) { await cache.add(url).catch(() => { kept = false; }); }
   }
   return kept;
