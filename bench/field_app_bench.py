@@ -139,6 +139,10 @@ def main():
                 const sync = await import('/static/app/sync.js');
                 await sync.refresh(true, true);
             }""")
+            page.evaluate("""async () => {
+                const sync = await import('/static/app/sync.js');
+                await sync.refresh(true, true);
+            }""")  # twice: the first incremental check after a full pull is a new query
             page.wait_for_timeout(300)
             meter.take()
             page.evaluate("""async () => {

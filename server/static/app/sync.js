@@ -267,14 +267,15 @@ async function pullPostersOnce() {
   // Only a complete copy (every guide and picture kept) is brought up to date by changes; otherwise all again.
   const incremental = meta.lang === state.lang && !!meta.as_of && !!meta.images_kept;
   const query = `/public/posters?lang=${state.lang}` + (incremental ? "&changed_since=" + encodeURIComponent(meta.as_of) : "");
-  const {status, data, etag} = await api("GET", query, undefined, incremental ? meta.etag : null);
+  // An ETag names the answer to one exact query: send it only for the query it came with.
+  const {status, data, etag} = await api("GET", query, undefined, incremental && meta.query === query ? meta.etag : null);
   if (status === 304) { return false; }
   const changedSlugs = data.items.map((item) => item.slug);
   const full = await Promise.all(changedSlugs.map(async (slug) => (await api("GET", `/public/posters/${slug}?lang=${state.lang}`)).data));
   await store.putMany("posters", full.map((poster) => ({...poster, requested_lang: state.lang})));
   for (const slug of data.removed || []) { await store.remove("posters", slug); }
   const imagesKept = await keepImages(full);
-  await store.put("posters", {slug: "__catalogue__", etag, as_of: data.as_of || meta.as_of, lang: state.lang,
+  await store.put("posters", {slug: "__catalogue__", etag, query, as_of: data.as_of || meta.as_of, lang: state.lang,
                               images_kept: imagesKept});
   return true;
 }
