@@ -141,6 +141,11 @@ def test_a_member_logs_twenty_records_offline_and_they_arrive_exactly_once(phone
     phone.check_accessibility("sign-in")
     phone.screenshot("sign-in")
     phone.wait_for_service_worker()  # before signing in: its reload must not cut the first sync short
+    cdp = phone.context.new_cdp_session(page)
+    installability = cdp.send("Page.getInstallabilityErrors")
+    cdp.detach()  # a second DevTools client would unsettle the offline emulation below
+    # Chromium would offer to install it: nothing stands in the way but the test's private profile.
+    assert {e["errorId"] for e in installability["installabilityErrors"]} <= {"in-incognito"}
     phone.sign_in("Lò Thị Hoa")
     page.get_by_role("heading", name="Việc giao cho tôi").wait_for()
     phone.check_accessibility("member home")
