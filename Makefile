@@ -8,6 +8,8 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 DEV_ENV := TOSO_ENV=development FIREBASE_AUTH_EMULATOR_HOST=127.0.0.1:9099
 FLASK := $(DEV_ENV) $(BIN)/flask --app wsgi
+# `make demo DEMO_HOST=0.0.0.0` lets a phone on the same network open the demo (README: the field app).
+DEMO_HOST ?= 127.0.0.1
 
 .PHONY: demo test install browser translations messages check-python clean
 
@@ -18,8 +20,8 @@ demo: install $(VENV)/.demo-installed
 	$(FLASK) units import
 	$(FLASK) content load
 	$(FLASK) demo seed
-	@echo "ToSo runs on http://127.0.0.1:5000 — API docs: http://127.0.0.1:5000/api/v1/docs"
-	$(DEV_ENV) PATH="$(abspath $(BIN)):$$PATH" $(BIN)/honcho start
+	@echo "ToSo runs on http://127.0.0.1:5000 — field app: http://127.0.0.1:5000/app/ — API docs: http://127.0.0.1:5000/api/v1/docs"
+	$(DEV_ENV) DEMO_HOST=$(DEMO_HOST) PATH="$(abspath $(BIN)):$$PATH" $(BIN)/honcho start
 
 $(VENV)/.demo-installed: $(VENV)/.installed
 	$(BIN)/python -m pip install --quiet -e '.[test,demo]'

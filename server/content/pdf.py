@@ -19,10 +19,8 @@ from fpdf import FPDF
 from fontTools import subset as font_subset
 from fontTools.ttLib import TTFont
 from fpdf.enums import MethodReturnValue, XPos, YPos
-from sqlalchemy import select
 
-from ..extensions import db
-from ..teams.models import Team
+from ..teams.contact import nearest_team
 from ..units.models import Unit
 from ..units.services import ancestors_of, get_unit
 from .links import poster_link
@@ -107,13 +105,6 @@ def place_and_team(unit: Unit) -> tuple[str, str | None]:
     units = [u for u in ancestors_of(unit) if u.level != "nation"] + [unit]
     team = nearest_team(unit)
     return ", ".join(u.name for u in reversed(units)), team.name if team else None
-
-
-def nearest_team(unit: Unit) -> Team | None:
-    """The team of the village, else of its commune (or any unit above)."""
-    chain = [*ancestors_of(unit), unit]
-    return db.session.scalar(select(Team).join(Unit).where(Team.unit_id.in_([u.id for u in chain]))
-                             .order_by(Unit.depth.desc(), Team.id).limit(1))
 
 
 class _PosterSheet:

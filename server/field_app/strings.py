@@ -6,7 +6,7 @@ the shell stays the same for every language and every person."""
 from flask_babel import gettext as _
 
 from ..activities.models import ACTIONS, BLOCKERS, OUTCOMES
-from ..coverage.labels import BLOCKER_LABELS
+from ..coverage.labels import BLOCKER_LABELS, INDICATOR_LABELS
 from ..requests.states import ACTION_LABELS, STATUS_LABELS
 
 
@@ -34,7 +34,7 @@ def app_strings() -> dict:
             "sign_in": _("Sign in"), "sign_out": _("Sign out"),
             "sign_in_intro": _("Sign in with your phone number."),
             "demo_mode": _("Demo mode: choose a person to sign in as (emulator tokens, never in production)."),
-            "other_phone": _("Another phone number"), "phone": _("Phone number"),
+            "demo_people": _("Demo people"), "phone": _("Phone number"),
             "send_code": _("Send code"), "code": _("Code from the SMS"),
             "sign_in_failed": _("Sign-in failed. Check the number and try again."),
             "sign_in_needs_network": _("Signing in needs the network. Try again when you have signal."),
@@ -81,10 +81,19 @@ def app_strings() -> dict:
             "error": _("Something went wrong. Try again."),
             "offline_read": _("Saved for reading offline."),
             "unread": _("unread"),
+            "unsent": _("%(n)s not sent"),
+            "unsent_owner": _("%(n)s records of %(phone)s are not sent yet. Sign in again with %(phone)s to send "
+                              "them; signing in with another number deletes them."),
+            "my_team": _("My teams"), "last_month": _("Last month (%(month)s)"),
+            "members": _("Members"), "add_member": _("Add a member"), "remove": _("Remove"),
+            "confirm_remove": _("Tap again to remove %(name)s"),
+            "public_phone": _("Phone number villagers may call"),
+            "public_phone_hint": _("Shown on posters and in the app to people who cannot sign in. Leave empty to hide it."),
         },
         "actions": action_labels(),
         "outcomes": outcome_labels(),
         "blockers": {code: _(BLOCKER_LABELS[code]) for code in BLOCKERS},
+        "indicators": {code: _(label) for code, label in INDICATOR_LABELS.items()},
         "statuses": {str(status.value): str(label) for status, label in STATUS_LABELS.items()},
         "request_actions": {action: str(label) for action, label in ACTION_LABELS.items()},
         "order": {"actions": list(ACTIONS), "outcomes": list(OUTCOMES), "blockers": list(BLOCKERS)},

@@ -22,7 +22,7 @@ export function h(tag, attrs, ...children) {
     else if (value === true) { node.setAttribute(name, ""); }
     else { node.setAttribute(name, value); }
   }
-  for (const child of children.flat()) {
+  for (const child of children.flat(Infinity)) {
     if (child === null || child === undefined || child === false) { continue; }
     node.append(child instanceof Node ? child : document.createTextNode(String(child)));
   }
@@ -82,7 +82,7 @@ export async function setLanguage(lang) {
 async function renderChrome() {
   const net = document.getElementById("net");
   const unsent = S.me ? await sync.unsentCount() : 0;
-  net.textContent = (S.online ? t("online") : t("offline")) + (unsent ? ` · ${unsent} ${t("waiting").toLowerCase()}` : "");
+  net.textContent = (S.online ? t("online") : t("offline")) + (unsent ? ` · ${t("unsent", {n: unsent})}` : "");
   net.className = "net " + (S.online ? "on" : "off");
   const tabs = document.getElementById("tabs");
   tabs.hidden = !S.me;
@@ -119,6 +119,7 @@ export async function route() {
   if (path === "/app/posters") { return screens.posters(); }
   if ((found = match(/^\/app\/posters\/([a-z0-9-]+)$/))) { return screens.poster(found[1]); }
   if (path === "/app/inbox") { return screens.inbox(); }
+  if (path === "/app/team") { return screens.team(); }
   if (path === "/app/sign-out") { return screens.signOut(); }
   return go("/app/");
 }
@@ -128,9 +129,14 @@ async function start() {
   await setLanguage(localStorage.getItem(LANG_KEY) || "vi");
   window.addEventListener("popstate", route);
   document.getElementById("lang").addEventListener("click", () => setLanguage(S.lang === "vi" ? "en" : "vi").then(route));
-  window.addEventListener("online", () => { S.online = true; sync.sync().catch(() => {}).then(route); });
+  window.addEventListener("online", () => { S.online = true; sync.refresh().catch(() => {}).then(route); });
   window.addEventListener("offline", () => { S.online = false; renderChrome(); });
-  sync.onChange(() => renderChrome());
+  sync.onChange(() => {
+    renderChrome();
+    // The outbox on screen follows its records (a sync finished, a record was added); no other
+    // screen is redrawn under the person's thumb.
+    if (location.pathname === "/app/outbox") { screens.outbox(); }
+  });
   if ("serviceWorker" in navigator) {
     navigator.serviceWorker.register("/app/sw.js", {scope: "/app/"}).catch(() => {});
     navigator.serviceWorker.addEventListener("message", (event) => {
@@ -139,7 +145,7 @@ async function start() {
   }
   await route();
   document.body.dataset.ready = "true";  // for tests and the benchmark: the first screen is drawn
-  if (S.me) { sync.sync().catch(() => {}); }
+  if (S.me) { sync.refresh().catch(() => {}); }
 }
 
 start();

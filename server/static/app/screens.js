@@ -29,12 +29,16 @@ function serviceName(list, code) {
 
 async function contactBlock(unitCode) {
   if (!unitCode) { return null; }
-  let contact;
-  try {
-    const response = await fetch(`/app/contact.json?unit=${encodeURIComponent(unitCode)}`);
-    if (!response.ok) { return null; }
-    contact = await response.json();
-  } catch (error) { return null; }
+  // Public facts (the team's published phone), kept so they still show with no signal.
+  const key = "toso-contact:" + unitCode;
+  let contact = JSON.parse(localStorage.getItem(key) || "null");
+  if (navigator.onLine) {
+    try {
+      const response = await fetch(`/app/contact.json?unit=${encodeURIComponent(unitCode)}`);
+      if (response.ok) { contact = await response.json(); localStorage.setItem(key, JSON.stringify(contact)); }
+    } catch (error) { /* the kept copy, if any */ }
+  }
+  if (!contact) { return null; }
   return h("section", {class: "card", "aria-labelledby": "contact-title"},
     h("h2", {id: "contact-title"}, t("cannot_sign_in")),
     contact.team_phone ? h("p", {}, h("a", {class: "big call", href: "tel:" + contact.team_phone},
@@ -52,18 +56,25 @@ screens.signIn = async (params) => {
     error.hidden = false;
     console.info("sign-in failed", problem && problem.message);
   };
-  const done = () => route();
+  // Signed in: draw the first screen, then send whatever waited for this person (an expired session's outbox).
+  const done = () => route().then(() => sync.refresh().catch(() => {}));
   const nodes = [h("p", {}, t("sign_in_intro"))];
+  // An expired session leaves its outbox: say whose it is, and that another person signing in deletes it.
+  const owner = await store.get("session", "owner");
+  const unsent = owner ? await sync.unsentCount() : 0;
+  if (unsent) { nodes.push(notice(t("unsent_owner", {n: unsent, phone: owner}), "error")); }
+  const demo = [];
   if (S.config.emulator) {
-    nodes.push(notice(t("demo_mode")));
-    nodes.push(h("ul", {class: "people"}, S.config.demo_people.map((person) => h("li", {},
-      button([person.name, h("small", {}, ` ${person.phone} · ${person.role}`)],
-        () => sync.signInDemo(person.phone).then(done, fail), "person")))));
+    // A villager types their own number; the demo's people are one tap below.
     const phone = h("input", {id: "phone", type: "tel", autocomplete: "tel", inputmode: "tel", placeholder: "0912 345 678"});
     nodes.push(h("form", {class: "card", onsubmit: (event) => {
       event.preventDefault();
       sync.signInDemo(phone.value).then(done, fail);
-    }}, h("label", {for: "phone"}, t("other_phone")), phone, h("button", {type: "submit", class: "big"}, t("sign_in"))));
+    }}, h("label", {for: "phone"}, t("phone")), phone, h("button", {type: "submit", class: "big primary"}, t("sign_in"))));
+    demo.push(h("h2", {}, t("demo_people")), notice(t("demo_mode")),
+      h("ul", {class: "people"}, S.config.demo_people.map((person) => h("li", {},
+        button([person.name, h("small", {}, ` ${person.phone} · ${person.role}`)],
+          () => sync.signInDemo(person.phone).then(done, fail), "person")))));
   } else {
     const phone = h("input", {id: "phone", type: "tel", autocomplete: "tel", inputmode: "tel", placeholder: "0912 345 678"});
     const code = h("input", {id: "code", inputmode: "numeric", autocomplete: "one-time-code"});
@@ -72,11 +83,11 @@ screens.signIn = async (params) => {
       h("label", {for: "phone"}, t("phone")), phone, captcha,
       button(t("send_code"), () => sync.sendCode(phone.value, captcha).catch(fail)),
       h("label", {for: "code"}, t("code")), code,
-      button(t("sign_in"), () => sync.confirmCode(code.value).then(done, fail))));
+      button(t("sign_in"), () => sync.confirmCode(code.value).then(done, fail), "big primary")));
   }
   nodes.push(error);
   if (params.get("unit")) { sessionStorage.setItem("toso-unit", params.get("unit")); }
-  show(t("sign_in"), ...nodes, await contactBlock(params.get("unit") || sessionStorage.getItem("toso-unit")));
+  show(t("sign_in"), ...nodes, await contactBlock(params.get("unit") || sessionStorage.getItem("toso-unit")), ...demo);
   const lang = h("p", {}, button(S.lang === "vi" ? "English" : "Tiếng Việt",
     async () => { await setLanguage(S.lang === "vi" ? "en" : "vi"); route(); }, "link"));
   document.getElementById("screen").append(lang);
@@ -124,6 +135,10 @@ function requestCard(item, serviceList, withActions) {
       button(S.strings.request_actions[action], () => act(item, action), "small"))) : null);
 }
 
+export function isLeader(me) {
+  return me.roles.some((r) => r.role === "team_leader");
+}
+
 function list(items, render) {
   return items.length ? h("ul", {class: "plain"}, items.map(render)) : h("p", {class: "empty"}, t("nothing_here"));
 }
@@ -136,6 +151,7 @@ screens.memberHome = async () => {
     const fresh = all.filter((r) => r.status === "new");
     show(t("home"),
       link("/app/log", t("log_help"), "big primary"),
+      isLeader(S.me) ? link("/app/team", t("my_team"), "big") : null,
       h("h2", {}, t("my_work")), list(mine, (r) => requestCard(r, serviceList, true)),
       h("h2", {}, t("new_in_area")), list(fresh, (r) => requestCard(r, serviceList, true)));
   };
@@ -171,7 +187,9 @@ screens.newRequest = async (params) => {
   const unit = h("input", {id: "unit", type: "hidden", value: preset});
   const place = h("p", {class: "meta", id: "place"});
   const village = [];
-  if (preset) {
+  if (preset && !navigator.onLine) {
+    place.textContent = `${t("village")}: ${preset}`;
+  } else if (preset) {
     fetch(`/app/contact.json?unit=${encodeURIComponent(preset)}`).then((r) => r.ok ? r.json() : null)
       .then((c) => { if (c) { place.textContent = `${t("village")}: ${c.unit.name}`; } }).catch(() => { place.textContent = `${t("village")}: ${preset}`; });
   } else {
@@ -207,7 +225,15 @@ screens.request = async (id) => {
   const serviceList = await services();
   const queued = (await sync.outbox()).find((item) => item.id === id && item.kind === "help_request");
   if (queued && queued.state !== "sent") {
-    return show(t("ask_help"),
+    if (queued.state === "waiting" && navigator.onLine) {
+      // Draw again once this sync has answered for the request (sent: its reference; rejected: why).
+      const here = location.pathname;
+      sync.sync().catch(() => {}).then(async () => {
+        const now = (await sync.outbox()).find((item) => item.id === id);
+        if (location.pathname === here && now && now.state !== "waiting") { route(); }
+      });
+    }
+    return show(t("kind_help_request"),
       notice(queued.state === "rejected" ? `${t("rejected")}: ${queued.reason}` : t("request_queued"), queued.state === "rejected" ? "error" : ""),
       h("dl", {class: "facts"}, h("dt", {}, t("service")), h("dd", {}, serviceName(serviceList, queued.body.service)),
         h("dt", {}, t("need")), h("dd", {}, queued.body.description)),
@@ -219,7 +245,7 @@ screens.request = async (id) => {
     await sync.rememberRequest(item);
   } catch (error) {
     item = (await sync.knownRequests())[id];
-    if (!item) { return show(t("ask_help"), notice(errorText(error), "error")); }
+    if (!item) { return show(t("kind_help_request"), notice(errorText(error), "error")); }
   }
   const mine = item.requester && item.requester.phone === S.me.phone;
   const body = h("textarea", {id: "reply", required: true, rows: 3, maxlength: 2000});
@@ -255,7 +281,7 @@ screens.request = async (id) => {
   }
   nodes.push(h("h2", {}, t("history")), list(item.history || [], (e) => h("li", {class: "meta"},
     `${when(e.created_at)} · ${S.strings.statuses[e.to] || e.to}`)));
-  show(t("ask_help"), ...nodes);
+  show(t("kind_help_request"), ...nodes);
 };
 
 // ---- logging help: resident, service, action, outcome (and a blocker when it did not work) ----
@@ -357,18 +383,21 @@ function describe(item, serviceList) {
 
 function errorsText(errors) {
   if (!errors) { return ""; }
-  return Object.entries(errors).map(([field, messages]) => `${field}: ${[].concat(messages).join(" ")}`).join("; ");
+  // The server's own words, already in the person's language; field names mean nothing to them.
+  return Object.values(errors).map((messages) => [].concat(messages).join(" ")).join(" ");
 }
 
 screens.outbox = async () => {
   const serviceList = await services();
   const items = (await sync.outbox()).reverse();
   const lastSync = await store.get("cache", "last_sync");
-  const row = (item) => h("li", {class: "card outbox-item " + item.state, "data-state": item.state, "data-id": item.id},
+  const row = (item) => h("li", {class: "card outbox-item " + item.state, "data-state": item.state, "data-id": item.id,
+                                 "data-reason": item.reason || null},
     h("p", {}, describe(item, serviceList)),
+    h("p", {class: "meta"}, when(item.created_at)),
     h("p", {class: "state"}, h("strong", {}, t(item.state)),
       item.state === "sent" ? ` · ${when(item.sent_at)}` : "",
-      item.state === "rejected" ? h("span", {class: "reason"}, ` · ${item.reason}: ${errorsText(item.errors)}`) : ""),
+      item.state === "rejected" ? h("span", {class: "reason"}, ` · ${errorsText(item.errors) || item.reason}`) : ""),
     item.state === "rejected" ? h("div", {class: "row"},
       button(t("send_again"), () => sync.retry(item.id).catch(() => {}).then(route), "small"),
       button(t("discard"), () => sync.discard(item.id).then(route), "small")) : null);
@@ -384,12 +413,13 @@ screens.outbox = async () => {
 screens.posters = async () => {
   const draw = async () => {
     const saved = (await sync.posters()).sort((a, b) => a.title.localeCompare(b.title));
-    show(t("posters"), saved.length ? h("p", {class: "meta"}, t("offline_read")) : notice(t("no_posters")),
+    const complete = await sync.postersComplete();
+    show(t("posters"), saved.length ? (complete ? h("p", {class: "meta", id: "posters-kept"}, t("offline_read")) : null) : notice(t("no_posters")),
       list(saved, (p) => h("li", {class: "card"}, link(`/app/posters/${p.slug}`, p.title, "title"), h("p", {}, p.summary))));
   };
   await draw();
   if (navigator.onLine) {
-    try { if (await sync.pullPosters() && location.pathname === "/app/posters") { await draw(); } } catch (error) { /* the saved copy stays */ }
+    try { await sync.pullPosters(); if (location.pathname === "/app/posters") { await draw(); } } catch (error) { /* the saved copy stays */ }
   }
 };
 
@@ -405,8 +435,72 @@ screens.poster = async (slug) => {
 screens.inbox = async () => {
   let data;
   try { data = (await sync.cached("notifications", "/notifications?limit=100")).data; } catch (error) { data = null; }
-  const items = data ? [...data.items].reverse() : [];
+  const items = data ? [...data.items].sort((a, b) => b.created_at.localeCompare(a.created_at)) : [];
   show(t("inbox"), list(items, (n) => h("li", {class: "card" + (n.read ? "" : " unread")},
     n.request ? link(`/app/requests/${n.request}`, n.title, "title") : h("p", {class: "title"}, n.title),
     h("p", {}, n.body), h("p", {class: "meta"}, when(n.created_at) + (n.read ? "" : ` · ${t("unread")}`)))));
 };
+
+// ---- a leader's teams: members, the public phone, last month's figures ----
+
+function lastMonth() {
+  const vietnam = new Date(Date.now() + 7 * 3600 * 1000);  // Vietnam's clock: UTC+7, no daylight saving
+  const year = vietnam.getUTCMonth() === 0 ? vietnam.getUTCFullYear() - 1 : vietnam.getUTCFullYear();
+  const month = vietnam.getUTCMonth() === 0 ? 12 : vietnam.getUTCMonth();
+  return `${year}-${String(month).padStart(2, "0")}`;
+}
+
+function percent(rate) { return rate === null || rate === undefined ? "—" : `${Math.round(rate * 1000) / 10} %`; }
+
+screens.team = async () => {
+  const grant = S.me.roles.find((r) => r.role === "team_leader");
+  if (!grant) { return go("/app/"); }
+  const month = lastMonth();
+  const nodes = [];
+  try {
+    const {data} = await sync.api("GET", `/coverage/${encodeURIComponent(grant.unit.code)}?period=${month}`);
+    nodes.push(h("h2", {}, `${grant.unit.name}: ${t("last_month", {month})}`),
+      h("dl", {class: "facts figures"}, data.items.map((item) => [
+        h("dt", {}, S.strings.indicators[item.indicator] || item.indicator),
+        h("dd", {}, item.denominator ? `${item.numerator} / ${item.denominator} · ${percent(item.rate)}` : String(item.numerator))])));
+    const {data: teams} = await sync.api("GET", "/teams?limit=100");
+    for (const team of teams.items) { nodes.push(await teamCard(team)); }
+  } catch (error) {
+    nodes.push(notice(errorText(error), "error"));
+  }
+  show(t("my_team"), ...nodes);
+};
+
+async function teamCard(team) {
+  const members = (await sync.api("GET", `/teams/${team.id}/members`)).data;
+  const id = `team-${team.id}`;
+  const phone = h("input", {id: id + "-public", type: "tel", inputmode: "tel", value: team.public_phone || ""});
+  const newPhone = h("input", {id: id + "-phone", type: "tel", inputmode: "tel", required: true});
+  const newName = h("input", {id: id + "-name", maxlength: 120});
+  const attempt = (promise) => promise.then(() => screens.team()).catch((error) => alertLine(errorText(error)));
+  const removeButton = (member) => {
+    const label = member.display_name || member.phone;
+    const remove = button(t("remove"), () => {
+      if (remove.dataset.armed) { return attempt(sync.api("DELETE", `/teams/${team.id}/members/${member.id}`)); }
+      remove.dataset.armed = "true";  // a second tap confirms: no member is removed by a slip of the thumb
+      remove.textContent = t("confirm_remove", {name: label});
+      return null;
+    }, "small");
+    return remove;
+  };
+  return h("section", {class: "card", "aria-labelledby": id},
+    h("h2", {id}, `${team.name} · ${team.unit.name}`),
+    h("form", {onsubmit: (event) => {
+      event.preventDefault();
+      attempt(sync.api("PATCH", `/teams/${team.id}`, {public_phone: phone.value.trim() || null}));
+    }}, h("label", {for: id + "-public"}, t("public_phone")), phone, h("p", {class: "meta"}, t("public_phone_hint")),
+      h("button", {type: "submit", class: "small"}, t("save"))),
+    h("h3", {}, t("members")),
+    list(members, (member) => h("li", {class: "row member"}, h("span", {}, `${member.display_name || ""} ${member.phone}`),
+      removeButton(member))),
+    h("form", {onsubmit: (event) => {
+      event.preventDefault();
+      attempt(sync.api("POST", `/teams/${team.id}/members`, {phone: newPhone.value, display_name: newName.value.trim() || null}));
+    }}, h("label", {for: id + "-phone"}, t("phone")), newPhone, h("label", {for: id + "-name"}, t("name")), newName,
+      h("button", {type: "submit", class: "big"}, t("add_member"))));
+}

@@ -40,7 +40,9 @@ async function devToken(phone) {
 async function begin(token) {
   const phone = claims(token).phone_number;
   const previous = await session();
-  if (!previous || previous.phone !== phone) { await store.clearPersonal(); }
+  // "owner" outlives an expired session, so the same person signing in again keeps their outbox.
+  if ((await store.get("session", "owner")) !== phone) { await store.clearPersonal(); }
+  await store.put("session", phone, "owner");
   await store.put("session", {phone, token, exp: claims(token).exp, me: previous && previous.phone === phone ? previous.me : null}, "current");
   const me = (await api("GET", "/me")).data;
   await store.put("session", {phone, token, exp: claims(token).exp, me}, "current");
@@ -114,13 +116,21 @@ export async function api(method, path, body, etag) {
     {method, headers, body: body === undefined ? undefined : JSON.stringify(body)});
   if (response.status === 304) { return {status: 304, data: null, etag}; }
   const data = response.status === 204 ? null : await response.json().catch(() => null);
+  if (response.status === 401 && headers.Authorization) {
+    // The token was refused (revoked, or the account changed): sign in again; the outbox stays.
+    await store.remove("session", "current");
+    changed();
+  }
   if (!response.ok) { throw new ApiError(response.status, data); }
   return {status: response.status, data, etag: response.headers.get("ETag")};
 }
 
 export async function signOut() {
   await store.clearPersonal();
-  if (state.config && !state.config.emulator && window.firebase) { await window.firebase.auth().signOut(); }
+  if (state.config && !state.config.emulator) {
+    // Firebase keeps its own copy of the signed-in user: end it too, so the next person starts clean.
+    try { await (await firebaseAuth()).signOut(); } catch (error) { /* offline: the SDK cannot load; nothing of ours remains */ }
+  }
   changed();
 }
 
@@ -212,7 +222,10 @@ export async function cached(key, path, isPublic) {
 
 // Help requests the person may see, kept by id and brought up to date with `updated_since`:
 // an unchanged sync is one small empty page.
-export async function pullRequests() {
+let lastPull = 0;
+export async function pullRequests(force) {
+  if (!force && Date.now() - lastPull < 15000) { return knownRequests(); }  // a screen drawn just after a sync
+  lastPull = Date.now();
   const known = (await store.get("cache", "requests")) || {since: null, items: {}};
   const query = known.since ? "updated_since=" + encodeURIComponent(known.since) : "";
   const {data} = await api("GET", "/help-requests?limit=500&" + query);
@@ -237,20 +250,63 @@ export async function rememberRequest(item) {
 }
 
 // Guides: the catalogue by ETag and changed_since, each guide kept whole for reading offline.
-export async function pullPosters() {
+let pullingPosters = null;
+export function pullPosters() {
+  // One pull at a time: the start-up sync and the guides screen may ask together.
+  pullingPosters = pullingPosters || pullPostersOnce().finally(() => { pullingPosters = null; });
+  return pullingPosters;
+}
+
+export async function postersComplete() {
+  const meta = await store.get("posters", "__catalogue__");
+  return !!meta && meta.lang === state.lang && !!meta.images_kept;
+}
+
+async function pullPostersOnce() {
   const meta = (await store.get("posters", "__catalogue__")) || {slug: "__catalogue__", etag: null, as_of: null, lang: null};
-  const sameLang = meta.lang === state.lang;
-  const query = `/public/posters?lang=${state.lang}` + (sameLang && meta.as_of ? "&changed_since=" + encodeURIComponent(meta.as_of) : "");
-  const {status, data, etag} = await api("GET", query, undefined, sameLang ? meta.etag : null);
+  // Only a complete copy (every guide and picture kept) is brought up to date by changes; otherwise all again.
+  const incremental = meta.lang === state.lang && !!meta.as_of && !!meta.images_kept;
+  const query = `/public/posters?lang=${state.lang}` + (incremental ? "&changed_since=" + encodeURIComponent(meta.as_of) : "");
+  // An ETag names the answer to one exact query: send it only for the query it came with.
+  const {status, data, etag} = await api("GET", query, undefined, incremental && meta.query === query ? meta.etag : null);
   if (status === 304) { return false; }
   const changedSlugs = data.items.map((item) => item.slug);
   const full = await Promise.all(changedSlugs.map(async (slug) => (await api("GET", `/public/posters/${slug}?lang=${state.lang}`)).data));
   await store.putMany("posters", full.map((poster) => ({...poster, requested_lang: state.lang})));
   for (const slug of data.removed || []) { await store.remove("posters", slug); }
-  await store.put("posters", {slug: "__catalogue__", etag, as_of: data.as_of || meta.as_of, lang: state.lang});
+  const imagesKept = await keepImages(full);
+  await store.put("posters", {slug: "__catalogue__", etag, query, as_of: data.as_of || meta.as_of, lang: state.lang,
+                              images_kept: imagesKept});
   return true;
+}
+
+// Step pictures go into the service worker's image cache now, so a guide never opened online still
+// reads whole offline. Their URLs are content-hashed: one stored copy is right forever.
+async function keepImages(full) {
+  if (!("caches" in window)) { return false; }
+  const cache = await caches.open("toso-images");
+  const urls = [...new Set(full.flatMap((poster) => poster.steps.map((step) => step.image).filter(Boolean)))];
+  let kept = true;
+  for (const url of urls) {
+    if (!navigator.onLine) { return false; }  // the signal went: finish at the next sync
+    if (!(await cache.match(url))) { await cache.add(url).catch(() => { kept = false; }); }
+  }
+  return kept;
 }
 
 export async function posters() {
   return (await store.all("posters")).filter((item) => item.slug !== "__catalogue__" && item.requested_lang === state.lang);
+}
+
+// The routine sync: send the outbox, then fetch what changed. Guides are checked at most every
+// six hours (their ETag makes a check cheap, but a check is still a request on a thin signal).
+const POSTER_CHECK_MS = 6 * 3600 * 1000;
+export async function refresh(checkPosters, force) {
+  await sync();
+  await pullRequests(force);
+  const last = await store.get("cache", "posters_checked");
+  if (checkPosters || !last || Date.now() - last > POSTER_CHECK_MS) {
+    await pullPosters();
+    await store.put("cache", Date.now(), "posters_checked");
+  }
 }
