@@ -7,16 +7,15 @@ the same transaction (`_restamp`, on every flush), so a scope cached by one work
 soon as any worker commits such a change. Entries are keyed by Firebase uid and must match the
 user's id, phone and stamp: one user's scope is never served to another."""
 
-from collections import OrderedDict
 from dataclasses import dataclass, replace
 from itertools import chain
 from uuid import uuid4
 
-from flask import current_app
 from sqlalchemy import event, inspect, or_, select, update
 from sqlalchemy.orm import Session, make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 
+from ..bounded_cache import BoundedCache, app_cache
 from ..extensions import db
 from ..roles.models import RoleGrant
 from ..teams.models import Team, TeamMember
@@ -35,31 +34,8 @@ class _Entry:
     scope: Scope  # without its user; its units and teams detached from any session
 
 
-class ScopeCache:
-    """Least recently used first out, so a worker's memory stays bounded."""
-
-    def __init__(self, size: int = MAX_ENTRIES):
-        self.size = size
-        self._entries: OrderedDict[str, _Entry] = OrderedDict()
-
-    def get(self, uid: str) -> _Entry | None:
-        entry = self._entries.get(uid)
-        if entry is not None:
-            self._entries.move_to_end(uid)
-        return entry
-
-    def put(self, uid: str, entry: _Entry) -> None:
-        self._entries[uid] = entry
-        self._entries.move_to_end(uid)
-        while len(self._entries) > self.size:
-            self._entries.popitem(last=False)
-
-    def clear(self) -> None:
-        self._entries.clear()
-
-
-def _cache() -> ScopeCache:
-    return current_app.extensions.setdefault("toso.scope_cache", ScopeCache())
+def _cache() -> BoundedCache:
+    return app_cache("toso.scope_cache", MAX_ENTRIES)
 
 
 def scope_of(user: User) -> Scope:
