@@ -136,7 +136,8 @@ class Gunicorn:
         self.base = f"http://127.0.0.1:{self.port}"
         self.process = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{self.port}", "--workers", str(workers),
-             "--log-level", "warning", app], cwd=cwd, env=env, stdout=subprocess.DEVNULL)
+             "--log-level", "warning", "--chdir", str(cwd), "--pythonpath", str(cwd), app],
+            cwd=cwd, env=env, stdout=subprocess.DEVNULL)
 
     def wait(self, path: str) -> None:
         deadline = time.monotonic() + 60
@@ -213,6 +214,8 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--keep", action="store_true", help="keep the database (its name is printed)")
     parser.add_argument("--only", help="comma-separated scenarios to run (mixed,sync,me,pdf)")
+    parser.add_argument("--compare", type=Path, help="another ToSo checkout (e.g. /work/main) to run right after "
+                                                     "this one in every scenario, on the same database")
     args = parser.parse_args()
     only = set(args.only.split(",")) if args.only else {"mixed", "sync", "me", "pdf"}
 
@@ -233,34 +236,48 @@ def main() -> int:
            "FIREBASE_AUTH_EMULATOR_HOST": "127.0.0.1:9099", "FIREBASE_PROJECT_ID": PROJECT_ID}
     bare = Gunicorn("bare:app", bare_dir, env, args.workers)
     toso = Gunicorn("wsgi:app", ROOT, env, args.workers)
+    apps = {"": toso}
+    if args.compare:
+        apps[f" [{args.compare.name}]"] = Gunicorn("wsgi:app", args.compare.resolve(), env, args.workers)
     results: dict[str, dict] = {}
+    pdfs = {}
     try:
         bare.wait("/hello")
-        toso.wait("/api/v1/health")
+        for app in apps.values():
+            app.wait("/api/v1/health")
         c, d = args.connections, args.duration
         hello = [("/hello", {})]
         mixed = [(path, auth(phone)) for path, phone in MIXED]
-        for path, headers in mixed:  # every path answers, and warms both workers' caches alike
-            status, _h, body = get(toso.base + path, headers)
-            if status != 200:
-                raise SystemExit(f"{path}: {status} {body[:300]!r}")
+        for app in apps.values():
+            for path, headers in mixed * 2:  # every path answers, and warms both workers' caches alike
+                status, _h, body = get(app.base + path, headers)
+                if status != 200:
+                    raise SystemExit(f"{path}: {status} {body[:300]!r}")
         rss_before = toso.worker_rss_mb()
 
-        results["bare (first)"] = wrk(bare.base, c, d, hello)
+        scenarios = []
         if "mixed" in only:
-            results["mixed reads"] = wrk(toso.base, c, d, mixed)
+            scenarios.append(("mixed reads", mixed))
         if "sync" in only:
             _s, headers, _b = get(toso.base + "/api/v1/posters?lang=vi")
-            results["unchanged poster sync"] = wrk(toso.base, c, d, [("/api/v1/posters?lang=vi",
-                                                                     {"If-None-Match": headers["ETag"]})])
+            scenarios.append(("unchanged poster sync", [("/api/v1/posters?lang=vi", {"If-None-Match": headers["ETag"]})]))
         if "me" in only:
-            results["/me"] = wrk(toso.base, c, d, [("/api/v1/me", auth(MEMBER))])
-        results["bare (last)"] = wrk(bare.base, c, d, hello)
+            scenarios.append(("/me", [("/api/v1/me", auth(MEMBER))]))
+        # The bare app runs before and after every scenario: the machine's load drifts, and a ratio to
+        # the bare runs either side of it is what compares.
+        bares = [wrk(bare.base, c, d, hello)]
+        for label, requests in scenarios:
+            for suffix, app in apps.items():
+                results[label + suffix] = wrk(app.base, c, d, requests)
+            bares.append(wrk(bare.base, c, d, hello))
+            for suffix in apps:
+                results[label + suffix]["ceiling"] = statistics.mean([bares[-2]["rate"], bares[-1]["rate"]])
         rss_after = toso.worker_rss_mb()
 
-        pdf = None
-        if "pdf" in only:
-            url = f"{toso.base}/api/v1/posters/{POSTER}.pdf?unit={COMMUNE}&lang=vi"
+        for suffix, app in apps.items():
+            if "pdf" not in only:
+                break
+            url = f"{app.base}/api/v1/posters/{POSTER}.pdf?unit={COMMUNE}&lang=vi"
             t0 = time.perf_counter()
             status, headers, body = get(url)
             first = (time.perf_counter() - t0) * 1000
@@ -272,36 +289,37 @@ def main() -> int:
                 again.append((time.perf_counter() - t0) * 1000)
                 assert status == 200
             _s, _h, _b = get(url, {"If-None-Match": headers.get("ETag", "none")})
-            pdf = {"first": first, "again_p50": statistics.median(again), "again_max": max(again),
-                   "conditional_status": _s, "cache_control": headers.get("Cache-Control"),
-                   "etag": headers.get("ETag")}
+            pdfs[suffix] = {"first": first, "again_p50": statistics.median(again), "again_max": max(again),
+                            "conditional_status": _s, "cache_control": headers.get("Cache-Control"),
+                            "etag": headers.get("ETag")}
     finally:
-        toso.stop()
+        for app in apps.values():
+            app.stop()
         bare.stop()
         shutil.rmtree(bare_dir, ignore_errors=True)
         if not args.keep:
             drop_database(args.database, name)
 
-    ceiling = statistics.mean([results["bare (first)"]["rate"], results["bare (last)"]["rate"]])
     targets = {"mixed reads": 25, "unchanged poster sync": 50, "/me": 40}
-    print(f"\nwrk -t2 -c{args.connections} -d{args.duration}s, gunicorn -w {args.workers}; "
-          f"bare ceiling = mean of first and last bare run: {ceiling:.0f} req/s")
-    print(f"{'scenario':<24}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'% bare':>9}  target     non-2xx")
+    print(f"\nwrk -t2 -c{args.connections} -d{args.duration}s, gunicorn -w {args.workers}; the bare app ran before "
+          f"and after each scenario: " + ", ".join(f"{b['rate']:.0f}" for b in bares) + " req/s")
+    print(f"{'scenario':<24}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'bare':>7}{'% bare':>9}  target     non-2xx")
     ok = True
     for label, r in results.items():
-        share = 100 * r["rate"] / ceiling
-        target = targets.get(label)
+        share = 100 * r["rate"] / r["ceiling"]
+        target = targets.get(label) if label in targets else None
         verdict = ""
         if target is not None:
             met = share >= target and (label != "mixed reads" or r["p99"] <= 100)
             ok &= met and r["non_2xx"] == 0
             verdict = f"≥{target} %" + (" p99≤100" if label == "mixed reads" else "") + (" OK" if met else " MISS")
-        print(f"{label:<24}{r['rate']:>9.0f}{r['p50']:>9.1f}{r['p99']:>9.1f}{share:>8.1f}%  {verdict:<20} "
+        print(f"{label:<24}{r['rate']:>9.0f}{r['p50']:>9.1f}{r['p99']:>9.1f}{r['ceiling']:>7.0f}{share:>8.1f}%  "
+              f"{verdict:<20} "
               f"{r['non_2xx']} {r['socket_errors']}")
-    if pdf:
+    for suffix, pdf in pdfs.items():
         met = pdf["again_p50"] <= 50
-        ok &= met
-        print(f"poster PDF: first {pdf['first']:.0f} ms; again p50 {pdf['again_p50']:.1f} ms, max "
+        ok &= met or bool(suffix)
+        print(f"poster PDF{suffix}: first {pdf['first']:.0f} ms; again p50 {pdf['again_p50']:.1f} ms, max "
               f"{pdf['again_max']:.1f} ms (target ≤ 50 ms {'OK' if met else 'MISS'}); If-None-Match → "
               f"{pdf['conditional_status']}; Cache-Control: {pdf['cache_control']}")
     print("ToSo worker RSS (MB) before → after the runs: "

@@ -8,6 +8,7 @@ from functools import wraps
 from flask import current_app, g, request
 from flask_babel import gettext as _
 from flask_smorest.utils import deepupdate
+from sqlalchemy.exc import SQLAlchemyError
 
 from server.auth.firebase import verify_token
 from server.auth.scope import Ability, Scope
@@ -28,9 +29,8 @@ def access(rule: str | Ability):
     def decorate(view):
         @wraps(view)
         def wrapper(*args, **kwargs):
-            reading = request.method in SAFE_METHODS and not db.session().in_transaction()
-            if reading:
-                read_without_transaction()
+            reading = (request.method in SAFE_METHODS and not db.session().in_transaction()
+                       and read_without_transaction())
             try:
                 if rule != PUBLIC:
                     g.scope = authenticate()
@@ -54,11 +54,17 @@ def access(rule: str | Ability):
     return decorate
 
 
-def read_without_transaction() -> None:
+def read_without_transaction() -> bool:
     """A read needs no transaction: no BEGIN and COMMIT round trips, and each statement sees what is
     committed, as it would under READ COMMITTED. The one row a read may write (the personal-data
-    access log) is a single statement and commits on its own."""
-    db.session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+    access log) is a single statement and commits on its own. With the database unreachable, the
+    view meets the error itself (the health check answers 503)."""
+    try:
+        db.session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+    except SQLAlchemyError:
+        db.session.rollback()
+        return False
+    return True
 
 
 def authenticate() -> Scope:

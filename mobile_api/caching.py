@@ -1,12 +1,13 @@
 """Conditional GET for cacheable reads: a strong ETag from the body, and 304 with no body on a match."""
 
 import hashlib
-from collections import OrderedDict
 from copy import deepcopy
 from functools import wraps
 
 from flask import current_app, request
 from flask_smorest.utils import deepupdate
+
+from server.bounded_cache import app_cache
 
 REVALIDATE = "public, no-cache"  # phones may keep a copy but must ask (cheaply, with If-None-Match)
 FOREVER = "public, max-age=31536000, immutable"
@@ -59,7 +60,7 @@ def versioned(version_of, salt: bytes = b""):
                         version_of())).encode()
             tag = hashlib.blake2b(key, digest_size=16).hexdigest()
             matched = client_has(tag)
-            built = current_app.extensions.setdefault("toso.built_responses", OrderedDict())
+            built = app_cache("toso.built_responses", BUILT_KEPT)
             if matched:
                 response = current_app.response_class(status=304)
                 response.headers["Vary"] = "Accept-Language"
@@ -70,11 +71,8 @@ def versioned(version_of, salt: bytes = b""):
                 response = view(*args, **kwargs)
                 if response.status_code != 200:
                     return response
-                cached = built[tag] = _Built(response)
-                while len(built) > BUILT_KEPT:
-                    built.popitem(last=False)
-            else:
-                built.move_to_end(tag)
+                cached = _Built(response)
+                built.put(tag, cached)
             response = current_app.response_class(cached.body, content_type=cached.content_type)
             response.headers.extend(cached.headers)
             response.set_etag(tag)

@@ -6,13 +6,13 @@ tokens; create_app() refuses that mode in production."""
 import hashlib
 import os
 import time
-from collections import OrderedDict
 
 import firebase_admin
 from firebase_admin import auth, credentials
 from flask import current_app
 from flask_babel import gettext as _
 
+from ..bounded_cache import app_cache
 from ..errors import DomainError, Unauthenticated
 
 _APP_NAME_PREFIX = "toso-"
@@ -50,19 +50,17 @@ def verify_token(id_token: str) -> dict:
 
     A token verified once is remembered (by its hash) until it expires: its claims cannot change,
     and phones send the same token with every call for up to an hour. Only successes are kept."""
-    verified = current_app.extensions.setdefault("toso.verified_tokens", OrderedDict())
+    verified = app_cache("toso.verified_tokens", VERIFIED_TOKENS_KEPT)
     key = (current_app.config["FIREBASE_PROJECT_ID"], bool(os.environ.get("FIREBASE_AUTH_EMULATOR_HOST")),
            hashlib.sha256(id_token.encode()).digest())
     claims = verified.get(key)
     if claims is None:
         claims = _verify(id_token)
-        verified[key] = claims
-        while len(verified) > VERIFIED_TOKENS_KEPT:
-            verified.popitem(last=False)
+        verified.put(key, claims)
     # The emulator path does not check expiry; a token past its time is refused either way, and a
     # remembered one stops being accepted at the same moment.
     if claims.get("exp", 0) + 30 < time.time():
-        verified.pop(key, None)
+        verified.discard(key)
         raise Unauthenticated(_("Your sign-in has expired. Sign in again."))
     return dict(claims)
 

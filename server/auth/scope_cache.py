@@ -7,15 +7,15 @@ the same transaction (`_restamp`, on every flush), so a scope cached by one work
 soon as any worker commits such a change. Entries are keyed by Firebase uid and must match the
 user's id, phone and stamp: one user's scope is never served to another."""
 
-from collections import OrderedDict
 from dataclasses import dataclass, replace
 from itertools import chain
 from uuid import uuid4
 
-from flask import current_app
 from sqlalchemy import event, inspect, or_, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, make_transient_to_detached
+from sqlalchemy.orm.attributes import set_committed_value
 
+from ..bounded_cache import BoundedCache, app_cache
 from ..extensions import db
 from ..roles.models import RoleGrant
 from ..teams.models import Team, TeamMember
@@ -34,31 +34,8 @@ class _Entry:
     scope: Scope  # without its user; its units and teams detached from any session
 
 
-class ScopeCache:
-    """Least recently used first out, so a worker's memory stays bounded."""
-
-    def __init__(self, size: int = MAX_ENTRIES):
-        self.size = size
-        self._entries: OrderedDict[str, _Entry] = OrderedDict()
-
-    def get(self, uid: str) -> _Entry | None:
-        entry = self._entries.get(uid)
-        if entry is not None:
-            self._entries.move_to_end(uid)
-        return entry
-
-    def put(self, uid: str, entry: _Entry) -> None:
-        self._entries[uid] = entry
-        self._entries.move_to_end(uid)
-        while len(self._entries) > self.size:
-            self._entries.popitem(last=False)
-
-    def clear(self) -> None:
-        self._entries.clear()
-
-
-def _cache() -> ScopeCache:
-    return current_app.extensions.setdefault("toso.scope_cache", ScopeCache())
+def _cache() -> BoundedCache:
+    return app_cache("toso.scope_cache", MAX_ENTRIES)
 
 
 def scope_of(user: User) -> Scope:
@@ -76,19 +53,30 @@ def scope_of(user: User) -> Scope:
 
 
 def _detached(scope: Scope) -> Scope:
-    """Copies of the scope's units and teams that belong to no session (merge with load=False does no I/O)."""
-    side = Session()
-    try:
-        return replace(scope, user=None,
-                       grants=tuple(replace(g, unit=side.merge(g.unit, load=False)) for g in scope.grants),
-                       memberships=tuple(replace(m, team=side.merge(m.team, load=False))
-                                         for m in scope.memberships))
-    finally:
-        side.close()  # expunges without expiring: the copies keep their loaded state
+    """The scope without its user, its units and teams replaced by detached copies of their rows."""
+    return replace(scope, user=None,
+                   grants=tuple(replace(g, unit=_row_copy(g.unit)) for g in scope.grants),
+                   memberships=tuple(replace(m, team=_row_copy(m.team, unit=_row_copy(m.team.unit)))
+                                     for m in scope.memberships))
+
+
+def _row_copy(obj, **related):
+    """A detached copy holding the row's columns and only the `related` objects given: nothing else
+    (a unit's parent, say) rides along into a later request's session, where it would stand in the
+    identity map for a row whose writes do not change this user's stamp."""
+    mapper = inspect(obj).mapper
+    copy = mapper.class_manager.new_instance()
+    for attr in mapper.column_attrs:
+        set_committed_value(copy, attr.key, getattr(obj, attr.key))
+    for key, value in related.items():
+        set_committed_value(copy, key, value)
+    make_transient_to_detached(copy)
+    return copy
 
 
 def _attached(scope: Scope, user: User) -> Scope:
-    """The cached scope with this request's user, its units and teams merged into this request's session."""
+    """The cached scope with this request's user, its units and teams merged into this request's session
+    (without a query: merge(load=False) takes the copies' state as the rows' state, which the stamp vouches for)."""
     merge = db.session.merge
     return replace(scope, user=user,
                    grants=tuple(replace(g, unit=merge(g.unit, load=False)) for g in scope.grants),

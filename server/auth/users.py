@@ -1,5 +1,7 @@
 """Users are created on first sign-in, race-free when a phone fires several requests at once."""
 
+from functools import lru_cache
+
 from sqlalchemy import select
 
 from ..dbutil import insert_ignoring_conflicts
@@ -41,8 +43,12 @@ def sign_in(claims: dict) -> tuple[User, bool]:
 
 def _phone_from_claims(claims: dict) -> str | None:
     raw = claims.get("phone_number")
-    if not raw:
-        return None
+    return _normalised(raw) if raw else None
+
+
+@lru_cache(maxsize=4096)
+def _normalised(raw: str) -> str | None:
+    """Parsing a number costs more than the rest of a known caller's sign-in; a phone sends the same one."""
     try:
         return normalise_phone(raw)
     except InvalidPhone:

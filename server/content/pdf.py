@@ -7,7 +7,6 @@ import hashlib
 import io
 import os
 import tempfile
-from collections import OrderedDict
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -20,6 +19,7 @@ from fontTools import subset as font_subset
 from fontTools.ttLib import TTFont
 from fpdf.enums import MethodReturnValue, XPos, YPos
 
+from ..bounded_cache import BoundedCache
 from ..teams.contact import nearest_team
 from ..units.models import Unit
 from ..units.services import ancestors_of, get_unit
@@ -45,7 +45,7 @@ LIGHT_BLUE, AMBER_BG, AMBER = (219, 234, 254), (254, 243, 199), (146, 64, 14)
 
 
 RENDERED_KEPT = 64  # a sheet is ~100 KB: bounded, so a worker's memory stays flat
-_rendered: OrderedDict[str, bytes] = OrderedDict()
+_rendered = BoundedCache(RENDERED_KEPT)
 
 
 @dataclass
@@ -72,11 +72,7 @@ def render_poster_pdf(slug: str, unit_code: str, lang: str) -> PosterPdf:
     if data is None:
         with force_locale(poster.lang if poster.lang in ("vi", "en") else "vi"):
             data = bytes(_PosterSheet(poster, unit).render(link))
-        _rendered[tag] = data
-        while len(_rendered) > RENDERED_KEPT:
-            _rendered.popitem(last=False)
-    else:
-        _rendered.move_to_end(tag)
+        _rendered.put(tag, data)
     return PosterPdf(data, poster.lang, tag)
 
 

@@ -72,6 +72,17 @@ def test_a_renamed_unit_is_seen_in_the_holders_cached_scope(as_phone, app_contex
     assert as_phone(MEMBER_A).get("/me").get_json()["teams"][0]["unit"]["name"] == "Thôn Lô Lô Chải Mới"
 
 
+def test_a_cached_scope_never_stands_in_for_units_it_does_not_hold(as_phone, app_context):
+    """The leader's cached grant is on a commune; the province above it changes without touching
+    the leader's stamp, and the leader reads the province afresh."""
+    build_world()
+    assert as_phone(LEADER_A).get("/me").status_code == 200
+    assert as_phone(LEADER_A).get(f"/units/{PROVINCE_A}").status_code == 200
+    changed = as_phone(ADMIN).patch(f"/units/{PROVINCE_A}", json={"population": 4321})
+    assert changed.status_code == 200
+    assert as_phone(LEADER_A).get(f"/units/{PROVINCE_A}").get_json()["population"] == 4321
+
+
 def test_one_users_scope_is_never_served_to_another(as_phone, app_context):
     world = build_world()
     for _ in range(2):  # the second round is served from memory
