@@ -333,9 +333,11 @@ def test_a_villager_goes_from_a_poster_to_a_filed_request_and_files_one_offline(
     page.get_by_role("link", name="Hướng dẫn").click()
     page.get_by_role("link", name="Cài VNeID", exact=False).first.click()
     page.locator("ol.steps li").first.wait_for()
+    phone.check_accessibility("guide")
     phone.screenshot("guide-offline")
     page.get_by_role("link", name="Trang chính").click()
     page.get_by_text("Chờ gửi").wait_for()
+    phone.check_accessibility("villager home")
     phone.screenshot("villager-home-offline")
     assert _count(HelpRequest, HelpRequest.description.like("Nhờ tổ hướng dẫn nộp hồ sơ%")) == 0
 
