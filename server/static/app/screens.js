@@ -135,6 +135,10 @@ function requestCard(item, serviceList, withActions) {
       button(S.strings.request_actions[action], () => act(item, action), "small"))) : null);
 }
 
+function signOutLink() {
+  return h("p", {class: "sign-out"}, link("/app/sign-out", `${t("sign_out")} (${S.me.phone})`, "small"));
+}
+
 export function isLeader(me) {
   return me.roles.some((r) => r.role === "team_leader");
 }
@@ -153,7 +157,7 @@ screens.memberHome = async () => {
       link("/app/log", t("log_help"), "big primary"),
       isLeader(S.me) ? link("/app/team", t("my_team"), "big") : null,
       h("h2", {}, t("my_work")), list(mine, (r) => requestCard(r, serviceList, true)),
-      h("h2", {}, t("new_in_area")), list(fresh, (r) => requestCard(r, serviceList, true)));
+      h("h2", {}, t("new_in_area")), list(fresh, (r) => requestCard(r, serviceList, true)), signOutLink());
   };
   draw(items);
   if (navigator.onLine) { const updated = await refreshRequests(); if (location.pathname.replace(/\/$/, "") === "/app") { draw(updated); } }
@@ -171,7 +175,7 @@ screens.villagerHome = async () => {
         link(`/app/requests/${item.id}`, serviceName(serviceList, item.body.service), "title"),
         h("p", {class: "meta"}, item.state === "rejected" ? `${t("rejected")}: ${item.reason}` : t("waiting")),
         h("p", {}, item.body.description)))) : null,
-      list(mine, (r) => requestCard(r, serviceList, false)));
+      list(mine, (r) => requestCard(r, serviceList, false)), signOutLink());
   };
   await draw(await sync.knownRequests());
   if (navigator.onLine) { const updated = await refreshRequests(); if (location.pathname.replace(/\/$/, "") === "/app") { await draw(updated); } }
