@@ -22,6 +22,7 @@ from .strings import app_strings
 blp = Blueprint("field_app", __name__, url_prefix="/app", template_folder="templates")
 STATIC_FILES = ("app/app.js", "app/store.js", "app/sync.js", "app/screens.js", "app/app.css",
                 "app/icon-192.png", "app/icon-512.png")
+SHELL_TEMPLATE = Path(__file__).parent / "templates" / "field_app" / "shell.html"
 THEME_COLOUR = "#0f766e"
 # Same policy as the dashboard: no inline script or style; Firebase's phone sign-in (production
 # only) needs Google's reCAPTCHA frame and its token endpoints.
@@ -121,8 +122,13 @@ def service_worker():
             *[url_for("static", filename=name) for name in STATIC_FILES]]
     static = Path(current_app.static_folder)
     digest = hashlib.sha256()
-    for name in (*STATIC_FILES, "app/sw.js", "../field_app/templates/field_app/shell.html"):
-        digest.update((static / name).read_bytes())
+    for path in (*[static / name for name in (*STATIC_FILES, "app/sw.js")], SHELL_TEMPLATE):
+        digest.update(path.read_bytes())
+    # The texts and the sign-in settings are cached with the shell: a new translation or setting is a new version.
+    for lang in current_app.config["LANGUAGES"]:
+        with force_locale(lang):
+            digest.update(json.dumps(app_strings(), sort_keys=True).encode())
+    digest.update(config().get_data())
     header = "const SHELL = " + json.dumps({"version": digest.hexdigest()[:16], "urls": urls}) + ";\n"
     response = Response(header + (static / "app/sw.js").read_text(encoding="utf-8"),
                         mimetype="text/javascript")

@@ -243,7 +243,7 @@ def test_a_member_logs_twenty_records_offline_and_they_arrive_exactly_once(phone
 
     # Signing out with an unsent record asks first.
     page.get_by_role("link", name="Trang chính").click()
-    page.goto(phone.base + "/app/sign-out")
+    page.get_by_role("link", name="Đăng xuất (+84912000003)").click()
     page.get_by_role("button", name="Xóa và đăng xuất").wait_for()
     phone.screenshot("sign-out-warning")
     phone.check_accessibility("sign-out warning")
@@ -333,9 +333,11 @@ def test_a_villager_goes_from_a_poster_to_a_filed_request_and_files_one_offline(
     page.get_by_role("link", name="Hướng dẫn").click()
     page.get_by_role("link", name="Cài VNeID", exact=False).first.click()
     page.locator("ol.steps li").first.wait_for()
+    phone.check_accessibility("guide")
     phone.screenshot("guide-offline")
     page.get_by_role("link", name="Trang chính").click()
     page.get_by_text("Chờ gửi").wait_for()
+    phone.check_accessibility("villager home")
     phone.screenshot("villager-home-offline")
     assert _count(HelpRequest, HelpRequest.description.like("Nhờ tổ hướng dẫn nộp hồ sơ%")) == 0
 
@@ -345,7 +347,7 @@ def test_a_villager_goes_from_a_poster_to_a_filed_request_and_files_one_offline(
     phone.screenshot("villager-home")
 
     # Signing out leaves nothing of this person for the next one on the same phone.
-    page.goto(phone.base + "/app/sign-out")
+    page.get_by_role("link", name="Đăng xuất (+84987000111)").click()
     page.get_by_role("heading", name="Đăng nhập", exact=True).wait_for()
     phone.sign_in(phone="0987 000 222")
     page.get_by_role("heading", name="Yêu cầu của tôi").wait_for()

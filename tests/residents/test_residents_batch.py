@@ -71,3 +71,12 @@ def test_an_id_of_another_type_is_answered_as_sent(as_phone, world):
     response = as_phone(MEMBER_A).post("/residents/batch", json={"items": [{"id": 42}]})
     result = response.get_json()["results"][0]
     assert result["id"] == "42" and result["reason"] == "invalid"
+
+
+def test_an_unknown_village_or_a_province_is_refused_for_that_item_only(as_phone, world):
+    items = [resident_body("99999"), resident_body("08"), resident_body(world.village_a.code)]
+    results = as_phone(MEMBER_A, "en").post("/residents/batch", json={"items": items}).get_json()["results"]
+    assert [r["status"] for r in results] == ["rejected", "rejected", "created"]
+    assert results[0]["reason"] == "invalid" and results[0]["errors"]["unit"]
+    assert results[1]["reason"] == "outside_area" and results[1]["errors"]["unit"]  # the province is above her village
+    assert stored_count() == 1

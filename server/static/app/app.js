@@ -129,7 +129,12 @@ async function start() {
   await setLanguage(localStorage.getItem(LANG_KEY) || "vi");
   window.addEventListener("popstate", route);
   document.getElementById("lang").addEventListener("click", () => setLanguage(S.lang === "vi" ? "en" : "vi").then(route));
-  window.addEventListener("online", () => { S.online = true; sync.refresh().catch(() => {}).then(route); });
+  window.addEventListener("online", () => {
+    S.online = true;
+    // Redraw only screens that show what the sync changes; a form half filled in stays as it is.
+    const redraw = () => { if (/^\/app\/?$|^\/app\/requests\//.test(location.pathname)) { route(); } };
+    sync.refresh().catch(() => {}).then(redraw);
+  });
   window.addEventListener("offline", () => { S.online = false; renderChrome(); });
   sync.onChange(() => {
     renderChrome();

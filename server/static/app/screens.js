@@ -42,7 +42,7 @@ async function contactBlock(unitCode) {
   return h("section", {class: "card", "aria-labelledby": "contact-title"},
     h("h2", {id: "contact-title"}, t("cannot_sign_in")),
     contact.team_phone ? h("p", {}, h("a", {class: "big call", href: "tel:" + contact.team_phone},
-      `${t("call_team")} ${contact.team || ""}: ${contact.team_phone}`)) : null,
+      `${t("call_team")}: ${contact.team_phone}`), contact.team ? h("span", {class: "meta"}, contact.team) : null) : null,
     contact.commune ? h("p", {}, t("commune_office", {commune: contact.commune})) : null);
 }
 
@@ -135,6 +135,10 @@ function requestCard(item, serviceList, withActions) {
       button(S.strings.request_actions[action], () => act(item, action), "small"))) : null);
 }
 
+function signOutLink() {
+  return h("p", {class: "sign-out"}, link("/app/sign-out", `${t("sign_out")} (${S.me.phone})`, "small"));
+}
+
 export function isLeader(me) {
   return me.roles.some((r) => r.role === "team_leader");
 }
@@ -153,7 +157,7 @@ screens.memberHome = async () => {
       link("/app/log", t("log_help"), "big primary"),
       isLeader(S.me) ? link("/app/team", t("my_team"), "big") : null,
       h("h2", {}, t("my_work")), list(mine, (r) => requestCard(r, serviceList, true)),
-      h("h2", {}, t("new_in_area")), list(fresh, (r) => requestCard(r, serviceList, true)));
+      h("h2", {}, t("new_in_area")), list(fresh, (r) => requestCard(r, serviceList, true)), signOutLink());
   };
   draw(items);
   if (navigator.onLine) { const updated = await refreshRequests(); if (location.pathname.replace(/\/$/, "") === "/app") { draw(updated); } }
@@ -171,7 +175,7 @@ screens.villagerHome = async () => {
         link(`/app/requests/${item.id}`, serviceName(serviceList, item.body.service), "title"),
         h("p", {class: "meta"}, item.state === "rejected" ? `${t("rejected")}: ${item.reason}` : t("waiting")),
         h("p", {}, item.body.description)))) : null,
-      list(mine, (r) => requestCard(r, serviceList, false)));
+      list(mine, (r) => requestCard(r, serviceList, false)), signOutLink());
   };
   await draw(await sync.knownRequests());
   if (navigator.onLine) { const updated = await refreshRequests(); if (location.pathname.replace(/\/$/, "") === "/app") { await draw(updated); } }
@@ -179,7 +183,11 @@ screens.villagerHome = async () => {
 
 screens.newRequest = async (params) => {
   const serviceList = await services();
-  const preset = params.get("unit") || sessionStorage.getItem("toso-unit") || (isMember(S.me) && workUnit(S.me) ? workUnit(S.me).code : "");
+  // The village: from the poster's link, else the one this person asked for last (kept with their
+  // data, so it works offline and goes at sign-out), else a member's own.
+  const lastUnit = await store.get("cache", "last_unit");
+  const preset = params.get("unit") || sessionStorage.getItem("toso-unit") || lastUnit ||
+    (isMember(S.me) && workUnit(S.me) ? workUnit(S.me).code : "");
   const service = h("select", {id: "service", required: true},
     serviceList.map((s) => h("option", {value: s.code, selected: s.code === params.get("service")}, s.name)));
   const need = h("textarea", {id: "need", required: true, maxlength: 2000, rows: 4});
@@ -212,6 +220,7 @@ screens.newRequest = async (params) => {
     if (!unit.value) { problem.textContent = t("find_village"); problem.hidden = false; return; }
     const body = {id: uuid(), unit: unit.value, service: service.value, description: need.value.trim(),
                   preferred_contact: call.value.trim() || null};
+    await store.put("cache", body.unit, "last_unit");
     await sync.enqueue("help_request", body);
     go(`/app/requests/${body.id}`);
   }}, place, ...village, unit,
