@@ -43,6 +43,10 @@ class TeamPageSchema(PageSchema):
     items = ma.fields.List(ma.fields.Nested(TeamSchema))
 
 
+class MemberPageSchema(PageSchema):
+    items = ma.fields.List(ma.fields.Nested(MemberSchema))
+
+
 @blp.route("/teams")
 @access(SIGNED_IN)
 @blp.arguments(TeamListArgs, location="query")
@@ -70,10 +74,11 @@ def get_team(team_id):
 
 @blp.route("/teams/<int:team_id>/members")
 @access(SIGNED_IN)
-@blp.response(200, MemberSchema(many=True))
-def list_members(team_id):
-    """Members of a team you can see."""
-    return services.list_members(current_scope(), team_id)
+@blp.arguments(PageArgs, location="query")
+@blp.response(200, MemberPageSchema)
+def list_members(args, team_id):
+    """Members of a team you can see, in the order they were added."""
+    return services.list_members(current_scope(), team_id, args["cursor"], args["limit"])
 
 
 @blp.route("/teams/<int:team_id>/members", methods=["POST"])

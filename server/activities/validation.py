@@ -3,14 +3,13 @@
 Hand-written rather than a marshmallow schema: a 500-record batch is validated on every sync,
 and each record must answer for itself without failing its neighbours."""
 
-import hashlib
-import json
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from flask_babel import gettext as _
 
+from .. import idempotency
 from ..privacy import is_citizen_id_field, mask_citizen_ids
 from ..content.catalogue import known_service_codes
 from .models import ACTIONS, BLOCKERS, OUTCOMES
@@ -97,13 +96,12 @@ def parse_activity(item, member_id: int, now: datetime) -> tuple[ParsedActivity 
 
 def content_hash(parsed: ParsedActivity, member_id: int) -> bytes:
     """Same record, however the phone formatted it (time zone, key order), gives the same hash."""
-    canonical = json.dumps([
+    return idempotency.content_hash([
         str(parsed.id), member_id, parsed.unit, parsed.resident and str(parsed.resident), parsed.people,
         parsed.service, parsed.action, parsed.outcome, parsed.blocker, parsed.occurred_at.isoformat(),
         parsed.minutes, parsed.note, parsed.request and str(parsed.request),
         parsed.supersedes and str(parsed.supersedes),
-    ], ensure_ascii=False, separators=(",", ":"))
-    return hashlib.blake2b(canonical.encode(), digest_size=16).digest()
+    ])
 
 
 def _uuid(value, field, errors, required=False):

@@ -15,8 +15,7 @@ from sqlalchemy import delete, func, select, tuple_
 from ..dbutil import add_to_rows, in_values, insert_new_rows, upsert
 from ..extensions import db
 from ..units.models import Unit
-from ..units.paths import SEPARATOR
-from ..units.paths import subtree_condition
+from ..units.paths import codes_of, lineage, subtree_condition
 from .indicators import BY_CODE, INDICATORS, MEMBERS, PEOPLE, RECORDS, RESIDENTS, VILLAGES, blocker_counter
 from .models import CoverageCounter, CoverageMark, LastActivity
 from .periods import parse_period, period_keys
@@ -33,16 +32,6 @@ class Place:
     resident_path: str | None
     village: str | None
     village_path: str | None
-
-
-def codes_of(path: str) -> list[str]:
-    return path.strip(SEPARATOR).split(SEPARATOR)
-
-
-def path_prefixes(path: str) -> list[tuple[str, str]]:
-    """(code, path) of the unit and each unit above it."""
-    codes = codes_of(path)
-    return [(codes[i], SEPARATOR + SEPARATOR.join(codes[: i + 1]) + SEPARATOR) for i in range(len(codes))]
 
 
 def record_activities(rows: list[dict]) -> None:
@@ -72,7 +61,7 @@ def _apply(rows: list[dict], sign: int) -> None:
         blocker = blocker_counter(row)
         if blocker:
             for period in periods:
-                for code, _path in path_prefixes(row["unit_path"]):
+                for code, _path in lineage(row["unit_path"]):
                     amounts[(code, period, blocker)] += sign
     for key, amount in _change_marks(marks).items():
         amounts[key] += amount
@@ -89,16 +78,16 @@ def _contribute(indicator, period, row, place, sign, marks, amounts) -> None:
     if indicator.counts in (RESIDENTS, PEOPLE) and place.resident:
         mark(f"r:{place.resident}", place.resident_path)
     elif indicator.counts == PEOPLE and row["people"]:
-        for code, _path in path_prefixes(row["unit_path"]):
+        for code, _path in lineage(row["unit_path"]):
             amounts[(code, period, indicator.code)] += sign * row["people"]
     elif indicator.counts == RECORDS:
-        for code, _path in path_prefixes(row["unit_path"]):
+        for code, _path in lineage(row["unit_path"]):
             amounts[(code, period, indicator.code)] += sign
     elif indicator.counts == VILLAGES and place.village:
         mark(f"u:{place.village}", place.village_path)
     elif indicator.counts == MEMBERS:
         # A member may work in several places: counted once in each unit above where they worked.
-        for code, path in path_prefixes(row["unit_path"]):
+        for code, path in lineage(row["unit_path"]):
             mark(f"m:{row['member_id']}@{code}", path)
 
 
@@ -129,7 +118,7 @@ def _change_marks(marks: dict) -> dict:
 
 def _count(counters: dict, key: tuple, path: str, step: int) -> None:
     indicator, period, subject = key
-    targets = [path] if subject.startswith("m:") else [prefix for _code, prefix in path_prefixes(path)]
+    targets = [path] if subject.startswith("m:") else [prefix for _code, prefix in lineage(path)]
     for target in targets:
         counters[(codes_of(target)[-1], period, indicator)] += step
 
@@ -212,7 +201,7 @@ def _places(rows: list[dict]) -> dict:
             canonical_id = canonical[row["resident_id"]]
             resident = str(canonical_id)
         village, village_path = None, None
-        for code, path in path_prefixes(row["unit_path"]):
+        for code, path in lineage(row["unit_path"]):
             if code in villages:
                 village, village_path = code, path
         places[row["id"]] = Place(resident, homes.get(canonical_id) if canonical_id else None, village, village_path)

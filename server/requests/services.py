@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from sqlalchemy import or_, select, update
 
 from ..auth.scope import Ability, Scope
-from ..dbutil import insert_ignoring_conflicts
+from ..dbutil import insert_ignoring_conflicts, insert_new_row
 from ..errors import Conflict, Forbidden, InvalidInput, NotFound
 from ..extensions import db
 from ..pagination import Page, paginate
@@ -157,7 +157,7 @@ def file_request(scope: Scope, request_id: uuid.UUID, unit_code: str, service: s
     year = now.year
     number = _next_number(year)
     first_due, resolution_due = due_times(service, now)
-    inserted = insert_new(HelpRequest.__table__, "id", dict(
+    inserted = insert_new_row(HelpRequest.__table__, "id", dict(
         id=request_id, year=year, number=number, reference=format_reference(year, number),
         team_id=team.id if team else None, status=Status.NEW, version=1,
         likely_duplicate_of_id=_likely_duplicate(content),
@@ -170,14 +170,6 @@ def file_request(scope: Scope, request_id: uuid.UUID, unit_code: str, service: s
     notify.new_request(request, scope.user)
     db.session.flush()
     return request, True
-
-
-def insert_new(table, key: str, values: dict) -> bool:
-    """INSERT unless a row with this key exists; True if this call inserted it.
-
-    RETURNING tells, where rowcount cannot (PostgreSQL reports -1 for ON CONFLICT DO NOTHING here)."""
-    stmt = insert_ignoring_conflicts(table, [key]).values(**values).returning(table.c[key])
-    return db.session.execute(stmt).first() is not None
 
 
 def format_reference(year: int, number: int) -> str:
@@ -258,7 +250,7 @@ def add_comment(scope: Scope, request_id: uuid.UUID, body: str, internal: bool,
     existing = db.session.get(Comment, comment_id)
     if existing is None:
         now = utcnow()
-        inserted = insert_new(Comment.__table__, "id", dict(
+        inserted = insert_new_row(Comment.__table__, "id", dict(
             id=comment_id, request_id=request.id, author_id=scope.user.id, body=body, internal=internal,
             created_at=now))
         if inserted:
@@ -284,7 +276,7 @@ def rate_request(scope: Scope, request_id: uuid.UUID, score: int, comment: str |
     if request.status not in (Status.RESOLVED, Status.CLOSED):
         raise Conflict(_("A request can be rated once it is resolved."))
     now = utcnow()
-    inserted = insert_new(Rating.__table__, "request_id", dict(
+    inserted = insert_new_row(Rating.__table__, "request_id", dict(
         request_id=request.id, score=score, comment=mask_citizen_ids(comment.strip()) if comment else None,
         rated_by_id=scope.user.id, on_behalf=request.on_behalf_name is not None, created_at=now))
     if not inserted:

@@ -1,21 +1,18 @@
 """Residents: minimal personal data, kept only with consent, every read by someone else logged."""
 
 import difflib
-import hashlib
-import json
-import re
 import uuid
-from dataclasses import dataclass
 
 from flask_babel import gettext as _
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import func, or_, select, update
 
+from .. import idempotency
 from ..auth.scope import Ability, Scope
 from ..coverage.aggregates import move_resident_marks
 from ..dbutil import insert_ignoring_conflicts
 from ..errors import Conflict, Forbidden, InvalidInput, NotFound
 from ..extensions import db
-from ..pagination import DEFAULT_LIMIT, MAX_LIMIT, decode_cursor, encode_cursor
+from ..pagination import Page, paginate
 from ..privacy import looks_like_citizen_id
 from ..text import fold
 from ..types import utcnow
@@ -28,12 +25,6 @@ from .models import Resident
 RESIDENT_UNIT_LEVELS = ("commune", "village", "group")
 PERSONAL_FIELDS = ("name", "phone", "household")
 SIMILAR_NAME_RATIO = 0.85
-
-
-@dataclass
-class ResidentPage:
-    items: list
-    next_cursor: str | None
 
 
 def create_resident(scope: Scope, data: dict) -> tuple[Resident, bool]:
@@ -81,11 +72,10 @@ def _clean(text: str | None) -> str | None:
 
 
 def _content_hash(fields: dict, unit_code: str) -> bytes:
-    canonical = json.dumps([
+    return idempotency.content_hash([
         str(fields["id"]), unit_code, fields["name"], fields["birth_year"], fields["gender"], fields["household"],
         fields["phone"], fields["languages"], fields["consent"],
-    ], ensure_ascii=False, separators=(",", ":"))
-    return hashlib.blake2b(canonical.encode(), digest_size=16).digest()
+    ])
 
 
 def _visible(scope: Scope):
@@ -116,9 +106,8 @@ def get_resident(scope: Scope, resident_id: uuid.UUID) -> Resident:
 
 
 def list_residents(scope: Scope, unit_code: str | None, query: str | None, cursor: str | None,
-                   limit: int | None) -> ResidentPage:
+                   limit: int | None) -> Page:
     """Residents of the caller's area, by name; merged and erased records are left out."""
-    limit = min(limit or DEFAULT_LIMIT, MAX_LIMIT)
     sort_name = func.coalesce(Resident.search_name, "")
     stmt = (select(Resident).join(Unit, Resident.unit_id == Unit.id)
             .where(_visible(scope), Resident.merged_into_id.is_(None), Resident.erased_at.is_(None)))
@@ -126,20 +115,11 @@ def list_residents(scope: Scope, unit_code: str | None, query: str | None, curso
         unit = get_unit(unit_code)
         stmt = stmt.where(subtree_condition(Unit.path, unit.path))
     if query and fold(query):
-        escaped = re.sub(r"([\\%_])", r"\\\1", fold(query))
-        stmt = stmt.where(Resident.search_name.like(f"%{escaped}%", escape="\\"))
-    if cursor:
-        after_name, after_id = decode_cursor(cursor, 2)
-        try:
-            after_id = uuid.UUID(str(after_id))
-        except ValueError:
-            raise InvalidInput(_("Invalid cursor."), {"cursor": [_("Invalid cursor.")]})
-        stmt = stmt.where(or_(sort_name > str(after_name), and_(sort_name == str(after_name), Resident.id > after_id)))
-    rows = list(db.session.scalars(stmt.order_by(sort_name, Resident.id).limit(limit + 1)))
-    items = rows[:limit]
-    log_access(scope, items, "read")
-    next_cursor = encode_cursor([items[-1].search_name or "", str(items[-1].id)]) if len(rows) > limit else None
-    return ResidentPage(items, next_cursor)
+        stmt = stmt.where(Resident.search_name.contains(fold(query), autoescape=True))
+    page = paginate(stmt, (sort_name, Resident.id), cursor, limit,
+                    key=lambda resident: (resident.search_name or "", resident.id))
+    log_access(scope, page.items, "read")
+    return page
 
 
 def possible_duplicates(resident: Resident) -> list[uuid.UUID]:

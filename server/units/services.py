@@ -1,7 +1,5 @@
 """Reading and changing the unit tree."""
 
-import re
-
 from flask_babel import gettext as _
 from sqlalchemy import case, func, select
 
@@ -12,7 +10,7 @@ from ..pagination import Page, paginate
 from ..signals import units_changed
 from ..text import fold
 from .models import LEVELS, Unit
-from .paths import SEPARATOR, child_path, subtree_condition
+from .paths import child_path, codes_of, subtree_condition
 
 SEARCH_LIMIT = 20
 # Levels a leader may add under a unit of the given level (official levels come from imports).
@@ -34,7 +32,7 @@ def get_unit(code: str) -> Unit:
 
 
 def ancestors_of(unit: Unit) -> list[Unit]:
-    codes = unit.path.strip(SEPARATOR).split(SEPARATOR)[:-1]
+    codes = codes_of(unit.path)[:-1]
     if not codes:
         return []
     return list(db.session.scalars(select(Unit).where(Unit.code.in_(codes)).order_by(Unit.depth)))
@@ -51,11 +49,10 @@ def search_units(query: str, within: str | None = None, limit: int = SEARCH_LIMI
     folded = fold(query)
     if not folded:
         return []
-    escaped = re.sub(r"([\\%_])", r"\\\1", folded)
-    stmt = select(Unit).where(Unit.search_name.like(f"%{escaped}%", escape="\\"))
+    stmt = select(Unit).where(Unit.search_name.contains(folded, autoescape=True))
     if within:
         stmt = stmt.where(subtree_condition(Unit.path, get_unit(within).path))
-    starts = case((Unit.search_name.like(f"{escaped}%", escape="\\"), 0), else_=1)
+    starts = case((Unit.search_name.startswith(folded, autoescape=True), 0), else_=1)
     stmt = stmt.order_by(starts, Unit.depth, func.length(Unit.search_name), Unit.id).limit(limit)
     return list(db.session.scalars(stmt))
 

@@ -22,7 +22,7 @@ def test_adding_the_same_member_twice_is_a_conflict(as_phone, app_context):
 
 def test_removing_a_member_ends_their_membership(as_phone, app_context):
     world = build_world()
-    members = as_phone(LEADER_A).get(f"/teams/{world.team_a.id}/members").get_json()
+    members = as_phone(LEADER_A).get(f"/teams/{world.team_a.id}/members").get_json()["items"]
     assert as_phone(LEADER_A).delete(f"/teams/{world.team_a.id}/members/{members[0]['id']}").status_code == 204
     assert as_phone(MEMBER_A).get("/me").get_json()["teams"] == []
 
