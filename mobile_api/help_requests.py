@@ -159,7 +159,7 @@ def _expected_version(body_version: int | None) -> int | None:
 
 
 def _detail(help_request, status=200):
-    return services.attach_detail(current_scope(), help_request), status, {"ETag": _etag(help_request)}
+    return services.detail_view(current_scope(), help_request), status, {"ETag": _etag(help_request)}
 
 
 @blp.route("/help-requests", methods=["POST"])

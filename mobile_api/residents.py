@@ -113,8 +113,7 @@ class AccessPageSchema(PageSchema):
 def create_resident(data):
     """Register a resident of a village in your area. Never a citizen ID number; a name only with consent."""
     resident, created = services.create_resident(current_scope(), data)
-    resident.possible_duplicates = services.possible_duplicates(resident)
-    return resident, 201 if created else 200
+    return services.resident_view(resident), 201 if created else 200
 
 
 @blp.route("/residents")

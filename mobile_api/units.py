@@ -83,9 +83,7 @@ def list_units(args):
 @blp.response(200, UnitDetailSchema)
 def get_unit(code):
     """One unit with its ancestors, root first."""
-    unit = services.get_unit(code)
-    unit.ancestors = services.ancestors_of(unit)
-    return unit
+    return services.unit_detail(code)
 
 
 @blp.route("/units", methods=["POST"])

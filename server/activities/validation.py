@@ -16,6 +16,8 @@ from .models import ACTIONS, BLOCKERS, OUTCOMES
 
 FIELDS = frozenset({"id", "unit", "resident", "people", "service", "action", "outcome", "blocker",
                     "occurred_at", "minutes", "note", "request", "supersedes"})
+# The limits of a record; mobile_api's ActivityInput schema documents these same constants.
+MAX_UNIT_CODE = 40
 MAX_NOTE = 1000
 MAX_PEOPLE = 1000
 MAX_MINUTES = 1440
@@ -61,7 +63,7 @@ def parse_activity(item, member_id: int, now: datetime) -> tuple[ParsedActivity 
     get = item.get
     record_id = _uuid(get("id"), "id", errors, required=True)
     unit = get("unit")
-    if not isinstance(unit, str) or not 0 < len(unit) <= 40:
+    if not isinstance(unit, str) or not 0 < len(unit) <= MAX_UNIT_CODE:
         errors["unit"] = [_("Give the code of the village where the help was given.")]
     resident = _uuid(get("resident"), "resident", errors)
     people = _integer(get("people"), "people", 1, MAX_PEOPLE, errors)

@@ -21,7 +21,7 @@ from ..content.catalogue import known_service_codes
 from .models import FINISHED_STATUSES, OPEN_STATUSES, Comment, HelpRequest, Rating, ReferenceCounter, RequestEvent, \
     Status
 from .sla import due_times, overdue_condition
-from .states import present
+from .states import RequestView, present
 
 REQUEST_LEVELS = ("village", "group", "commune")
 REFERENCE_PREFIX = "HT"
@@ -59,22 +59,17 @@ def get_request(scope: Scope, request_id: uuid.UUID) -> HelpRequest:
     return request
 
 
-def request_detail(scope: Scope, request_id: uuid.UUID) -> HelpRequest:
+def detail_view(scope: Scope, request: HelpRequest) -> RequestView:
     """The request with its history, the comments the caller may read, and its rating."""
-    request = get_request(scope, request_id)
-    return attach_detail(scope, request)
-
-
-def attach_detail(scope: Scope, request: HelpRequest) -> HelpRequest:
-    present(scope, request)
+    view = present(scope, request)
     comments = select(Comment).where(Comment.request_id == request.id)
     if not is_staff(scope, request):
         comments = comments.where(Comment.internal.is_(False))
-    request.comments = list(db.session.scalars(comments.order_by(Comment.created_at, Comment.id)))
-    request.history = list(db.session.scalars(
+    view.comments = list(db.session.scalars(comments.order_by(Comment.created_at, Comment.id)))
+    view.history = list(db.session.scalars(
         select(RequestEvent).where(RequestEvent.request_id == request.id).order_by(RequestEvent.id)))
-    request.rating = db.session.get(Rating, request.id)
-    return request
+    view.rating = db.session.get(Rating, request.id)
+    return view
 
 
 @dataclass
@@ -107,8 +102,7 @@ def list_requests(scope: Scope, filters: RequestFilters, cursor: str | None, lim
     if filters.updated_since:
         stmt = stmt.where(HelpRequest.updated_at >= filters.updated_since)
     page = paginate(stmt, (HelpRequest.year, HelpRequest.number), cursor, limit)
-    for request in page.items:
-        present(scope, request)
+    page.items = [present(scope, request) for request in page.items]
     return page
 
 

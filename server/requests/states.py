@@ -3,7 +3,7 @@
 new → assigned → in_progress ⇄ waiting_on_resident → resolved → closed; cancelled before
 resolution; reopened within a few days of resolution; merged into another request."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
 
@@ -67,8 +67,22 @@ def allowed_actions(scope: Scope, request: HelpRequest) -> list[str]:
             if request.status in rule.sources and roles & set(rule.actors)]
 
 
-def present(scope: Scope, request: HelpRequest) -> HelpRequest:
-    """Attach what depends on the caller and the clock: allowed actions, overdue."""
-    request.allowed_actions = allowed_actions(scope, request)
-    request.overdue = request.is_overdue(utcnow())
-    return request
+@dataclass
+class RequestView:
+    """A request as one caller sees it now: the stored request (its columns read through), what the
+    caller may do with it and whether it is overdue; the detail adds history, comments and rating."""
+
+    request: HelpRequest
+    allowed_actions: list[str]
+    overdue: bool
+    history: list = field(default_factory=list)
+    comments: list = field(default_factory=list)
+    rating: object | None = None
+
+    def __getattr__(self, name):
+        return getattr(self.request, name)
+
+
+def present(scope: Scope, request: HelpRequest) -> RequestView:
+    """What depends on the caller and the clock: allowed actions, overdue."""
+    return RequestView(request, allowed_actions(scope, request), request.is_overdue(utcnow()))

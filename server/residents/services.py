@@ -2,6 +2,7 @@
 
 import difflib
 import uuid
+from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
 from sqlalchemy import func, or_, select, update
@@ -25,6 +26,21 @@ from .models import Resident
 RESIDENT_UNIT_LEVELS = ("commune", "village", "group")
 PERSONAL_FIELDS = ("name", "phone", "household")
 SIMILAR_NAME_RATIO = 0.85
+
+
+@dataclass
+class ResidentView:
+    """A resident (its columns read through) with the likely duplicates a leader may merge."""
+
+    resident: Resident
+    possible_duplicates: list[uuid.UUID] = field(default_factory=list)
+
+    def __getattr__(self, name):
+        return getattr(self.resident, name)
+
+
+def resident_view(resident: Resident) -> ResidentView:
+    return ResidentView(resident, possible_duplicates(resident))
 
 
 def create_resident(scope: Scope, data: dict) -> tuple[Resident, bool]:
@@ -98,11 +114,10 @@ def _load_for_work(scope: Scope, resident_id: uuid.UUID) -> Resident:
     return resident
 
 
-def get_resident(scope: Scope, resident_id: uuid.UUID) -> Resident:
+def get_resident(scope: Scope, resident_id: uuid.UUID) -> ResidentView:
     resident = load_resident(scope, resident_id)
-    resident.possible_duplicates = possible_duplicates(resident)
     log_access(scope, [resident], "read")
-    return resident
+    return resident_view(resident)
 
 
 def list_residents(scope: Scope, unit_code: str | None, query: str | None, cursor: str | None,
@@ -135,7 +150,7 @@ def possible_duplicates(resident: Resident) -> list[uuid.UUID]:
             if difflib.SequenceMatcher(None, resident.search_name, name).ratio() >= SIMILAR_NAME_RATIO]
 
 
-def merge_residents(scope: Scope, kept_id: uuid.UUID, duplicate_id: uuid.UUID) -> Resident:
+def merge_residents(scope: Scope, kept_id: uuid.UUID, duplicate_id: uuid.UUID) -> ResidentView:
     """A leader merges a duplicate into the record kept; the duplicate stays, pointing at it (history)."""
     if kept_id == duplicate_id:
         raise InvalidInput(_("A resident cannot be merged into itself."),
@@ -160,8 +175,7 @@ def merge_residents(scope: Scope, kept_id: uuid.UUID, duplicate_id: uuid.UUID) -
     move_resident_marks(duplicate.id, kept.id, kept.unit.path)
     log_access(scope, [kept, duplicate], "merge")
     db.session.flush()
-    kept.possible_duplicates = possible_duplicates(kept)
-    return kept
+    return resident_view(kept)
 
 
 def merged_records(resident: Resident) -> list[Resident]:
@@ -169,7 +183,7 @@ def merged_records(resident: Resident) -> list[Resident]:
                                    .order_by(Resident.created_at)))
 
 
-def erase_resident(scope: Scope, resident_id: uuid.UUID, reason: str = "erase") -> Resident:
+def erase_resident(scope: Scope, resident_id: uuid.UUID, reason: str = "erase") -> ResidentView:
     """Blanks the personal data (name, phone, household, notes) of the resident and of records merged
     into it; village, birth year, gender and the assistance facts stay, anonymous, for coverage."""
     from ..activities.models import Activity
@@ -185,10 +199,9 @@ def erase_resident(scope: Scope, resident_id: uuid.UUID, reason: str = "erase") 
     db.session.execute(update(Activity).where(Activity.resident_id.in_([p.id for p in group]),
                                               Activity.note.is_not(None)).values(note=None))
     db.session.flush()
-    resident.possible_duplicates = []
-    return resident
+    return ResidentView(resident)
 
 
-def withdraw_consent(scope: Scope, resident_id: uuid.UUID) -> Resident:
+def withdraw_consent(scope: Scope, resident_id: uuid.UUID) -> ResidentView:
     """Withdrawing consent erases: ToSo keeps no personal data without it."""
     return erase_resident(scope, resident_id, reason="withdraw_consent")

@@ -1,5 +1,7 @@
 """Reading and changing the unit tree."""
 
+from dataclasses import dataclass
+
 from flask_babel import gettext as _
 from sqlalchemy import case, func, select
 
@@ -29,6 +31,22 @@ def get_unit(code: str) -> Unit:
     if unit is None:
         raise NotFound(_("No administrative unit has the code %(code)s.", code=code))
     return unit
+
+
+@dataclass
+class UnitDetail:
+    """A unit (its columns read through) with its ancestors, root first."""
+
+    unit: Unit
+    ancestors: list[Unit]
+
+    def __getattr__(self, name):
+        return getattr(self.unit, name)
+
+
+def unit_detail(code: str) -> UnitDetail:
+    unit = get_unit(code)
+    return UnitDetail(unit, ancestors_of(unit))
 
 
 def ancestors_of(unit: Unit) -> list[Unit]:

@@ -211,3 +211,25 @@ def test_500_records_take_a_fixed_number_of_queries(as_phone, world, app):
     # Bulk statements may be sent in a few pages (the coverage marks of 500 records are thousands
     # of rows), but nothing is sent per record.
     assert queries_for(500) <= queries_for(5) + 8
+
+
+def test_the_documented_limits_are_the_enforced_ones(as_phone, world, app):
+    """The OpenAPI document promises the limits the ingest applies: the largest value documented is
+    stored, one more is rejected."""
+    with app.test_client() as client:
+        documented = client.get("/api/v1/openapi.json").get_json()["components"]["schemas"]["ActivityInput"]
+    limits = {"people": documented["properties"]["people"]["maximum"],
+              "minutes": documented["properties"]["minutes"]["maximum"]}
+    note_max = documented["properties"]["note"]["maxLength"]
+    village = world.village_a.code
+    at_limit = [activity_item(village, people=limits["people"], action="digital_skills_lesson",
+                              service="digital_skills", minutes=limits["minutes"], note="x" * note_max)]
+    over = [activity_item(village, people=limits["people"] + 1, action="digital_skills_lesson",
+                          service="digital_skills"),
+            activity_item(village, people=1, minutes=limits["minutes"] + 1, action="digital_skills_lesson",
+                          service="digital_skills"),
+            activity_item(village, people=1, note="x" * (note_max + 1), action="digital_skills_lesson",
+                          service="digital_skills")]
+    body = post_batch(as_phone(MEMBER_A), at_limit + over)
+    assert [r["status"] for r in body["results"]] == ["created", "rejected", "rejected", "rejected"]
+    assert [list(r["errors"]) for r in body["results"][1:]] == [["people"], ["minutes"], ["note"]]
