@@ -17,22 +17,24 @@ WORKING = (Status.ASSIGNED, Status.IN_PROGRESS, Status.WAITING_ON_RESIDENT)
 
 @dataclass(frozen=True)
 class Transition:
+    """From which statuses an action may be taken, and by whom; the status it leads to is set by
+    transitions._changes (reopen's depends on the request)."""
+
     sources: tuple[Status, ...]
-    target: Status | None  # None: decided by the action (reopen)
     actors: tuple[str, ...]  # who may: the requester, anyone working the area, a manager, the assignee
 
 
 TRANSITIONS = {
-    "claim": Transition((Status.NEW,), Status.ASSIGNED, (WORKER,)),
-    "assign": Transition((Status.NEW, *WORKING), Status.ASSIGNED, (MANAGER,)),
-    "start": Transition((Status.ASSIGNED,), Status.IN_PROGRESS, (ASSIGNEE, MANAGER)),
-    "wait": Transition((Status.IN_PROGRESS,), Status.WAITING_ON_RESIDENT, (ASSIGNEE, MANAGER)),
-    "resume": Transition((Status.WAITING_ON_RESIDENT,), Status.IN_PROGRESS, (ASSIGNEE, MANAGER)),
-    "resolve": Transition(WORKING, Status.RESOLVED, (ASSIGNEE, MANAGER)),
-    "close": Transition((Status.RESOLVED,), Status.CLOSED, (REQUESTER, WORKER)),
-    "cancel": Transition(OPEN_STATUSES, Status.CANCELLED, (REQUESTER,)),
-    "reopen": Transition((Status.RESOLVED, Status.CLOSED), None, (REQUESTER,)),
-    "merge": Transition(OPEN_STATUSES, Status.MERGED, (WORKER,)),
+    "claim": Transition((Status.NEW,), (WORKER,)),
+    "assign": Transition((Status.NEW, *WORKING), (MANAGER,)),
+    "start": Transition((Status.ASSIGNED,), (ASSIGNEE, MANAGER)),
+    "wait": Transition((Status.IN_PROGRESS,), (ASSIGNEE, MANAGER)),
+    "resume": Transition((Status.WAITING_ON_RESIDENT,), (ASSIGNEE, MANAGER)),
+    "resolve": Transition(WORKING, (ASSIGNEE, MANAGER)),
+    "close": Transition((Status.RESOLVED,), (REQUESTER, WORKER)),
+    "cancel": Transition(OPEN_STATUSES, (REQUESTER,)),
+    "reopen": Transition((Status.RESOLVED, Status.CLOSED), (REQUESTER,)),
+    "merge": Transition(OPEN_STATUSES, (WORKER,)),
 }
 
 STATUS_LABELS = {
