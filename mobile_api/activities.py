@@ -1,5 +1,4 @@
 import marshmallow as ma
-from flask_smorest import Blueprint
 
 from server.activities import services
 from server.activities.ingest import MAX_BATCH, record_batch
@@ -9,6 +8,7 @@ from server.auth.scope import Ability
 
 from .access import SIGNED_IN, access, current_scope
 from .fields import PageArgs, PageSchema, UnitCode
+from .smorest import Blueprint
 
 blp = Blueprint("activities", __name__, description="Assistance records: every help given, synced exactly once")
 

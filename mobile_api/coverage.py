@@ -1,5 +1,4 @@
 import marshmallow as ma
-from flask_smorest import Blueprint
 
 from server.auth.scope import Ability
 from server.coverage import export, services
@@ -8,6 +7,7 @@ from server.coverage.indicators import BY_CODE, INDICATORS
 from .access import SIGNED_IN, access, current_scope
 from .fields import UnitCode
 from .schemas_common import UnitRefSchema
+from .smorest import Blueprint
 
 blp = Blueprint("coverage", __name__, description="How far each unit's people are reached, against targets")
 

@@ -1,7 +1,6 @@
 import marshmallow as ma
 from flask import current_app, request
 from flask_babel import gettext as _
-from flask_smorest import Blueprint
 from webargs.fields import DelimitedList
 
 from server.auth.scope import Ability
@@ -12,6 +11,7 @@ from server.requests.models import Status
 from .access import SIGNED_IN, access, current_scope
 from .fields import Name, PageArgs, PageSchema, Phone, UnitCode
 from .schemas_common import UnitRefSchema
+from .smorest import Blueprint
 
 blp = Blueprint("help_requests", __name__, description="Help requests: villagers ask, the village team answers")
 

@@ -1,8 +1,8 @@
 import marshmallow as ma
-from flask_smorest import Blueprint
 
 from .access import SIGNED_IN, access, current_scope
 from .schemas_common import UnitRefSchema
+from .smorest import Blueprint
 
 blp = Blueprint("me", __name__, description="The signed-in user")
 

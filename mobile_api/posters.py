@@ -7,7 +7,6 @@ import re
 import marshmallow as ma
 from flask import Response, request, url_for
 from flask_babel import gettext as _
-from flask_smorest import Blueprint
 
 from server.content import pdf, services
 from server.content.models import AUDIENCES, DEFAULT_LANGUAGE, SKILLS
@@ -16,6 +15,7 @@ from server.errors import NotFound
 from .access import PUBLIC, access
 from .caching import FOREVER, client_has, conditional, not_modified
 from .fields import PageArgs, PageSchema, UnitCode
+from .smorest import Blueprint
 
 blp = Blueprint("content", __name__, description="Service catalogue and tutorial posters (public)")
 

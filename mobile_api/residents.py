@@ -1,6 +1,5 @@
 import marshmallow as ma
 from flask_babel import gettext as _
-from flask_smorest import Blueprint
 
 from server.auth.scope import Ability
 from server.privacy import is_citizen_id_field
@@ -11,6 +10,7 @@ from server.residents.models import GENDERS
 
 from .access import SIGNED_IN, access, current_scope
 from .fields import Name, PageArgs, PageSchema, Phone, UnitCode
+from .smorest import Blueprint
 
 blp = Blueprint("residents", __name__, description="Residents a team serves: minimal personal data, with consent")
 

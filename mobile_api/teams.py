@@ -1,5 +1,4 @@
 import marshmallow as ma
-from flask_smorest import Blueprint
 
 from server.auth.scope import Ability
 from server.teams import services
@@ -7,6 +6,7 @@ from server.teams import services
 from .access import SIGNED_IN, access, current_scope
 from .fields import Name, PageArgs, PageSchema, Phone, UnitCode
 from .schemas_common import UnitRefSchema
+from .smorest import Blueprint
 
 blp = Blueprint("teams", __name__, description="Community digital technology teams and their members")
 

@@ -88,7 +88,8 @@ def test_team_members_come_in_pages(as_phone, app_context):
     world = build_world()
     leader = as_phone(LEADER_A)
     for number in range(3):
-        assert leader.post(f"/teams/{world.team_a.id}/members", json={"phone": f"+8490000030{number}"}).status_code == 201
+        added = leader.post(f"/teams/{world.team_a.id}/members", json={"phone": f"+8490000030{number}"})
+        assert added.status_code == 201
     first = leader.get(f"/teams/{world.team_a.id}/members?limit=2").get_json()
     rest = leader.get(f"/teams/{world.team_a.id}/members", query_string={"cursor": first["next_cursor"]}).get_json()
     assert len(first["items"]) == 2 and len(rest["items"]) == 2 and rest["next_cursor"] is None

@@ -67,7 +67,7 @@ def record_batch(scope: Scope, items: list) -> BatchOutcome:
     inserted = _insert([row for row in rows if row["id"] not in existing])
     existing |= _stored_hashes([row["id"] for row in rows if row["id"] not in existing and row["id"] not in inserted])
     created = []
-    for (index, parsed, _unit), row in zip(accepted, rows):
+    for (index, parsed, _unit), row in zip(accepted, rows, strict=True):
         if parsed.id in inserted:
             results[index] = {"id": str(parsed.id), "status": CREATED}
             created.append(row)

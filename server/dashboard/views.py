@@ -8,6 +8,7 @@ from ..auth.emulator import mint_emulator_token
 from ..auth.scope import Scope
 from ..errors import DomainError, InvalidInput, NotFound, Unauthenticated
 from ..extensions import db
+from ..locale import prefer_language
 from ..coverage import export
 from ..coverage import services as coverage_services
 from ..coverage.indicators import BY_CODE, INDICATORS
@@ -18,11 +19,17 @@ from ..types import utcnow
 from ..units.models import Unit
 from ..units.services import ancestors_of
 from .chart import bar_chart
+from .dev_sign_in import dashboard_people, dev_people
 from .session import emulator_mode, end_session, session_scope, start_session
 
 blp = Blueprint("dashboard", __name__, template_folder="templates")
 ACTIVITY_CODES = {indicator.code for indicator in INDICATORS}
 LANG_COOKIE = "lang"
+
+
+@blp.before_request
+def _language_from_cookie():
+    prefer_language(request.cookies.get(LANG_COOKIE))
 
 
 class SessionRequest(Schema):
@@ -49,11 +56,7 @@ def delete_session():
 
 @blp.get("/dashboard/sign-in")
 def sign_in():
-    demo_people = []
-    if emulator_mode():
-        from ..demo.seed import DEMO_PEOPLE
-
-        demo_people = [p for p in DEMO_PEOPLE if p.role in ("admin", "monitor", "team_leader")]
+    demo_people = dashboard_people() if emulator_mode() else []
     return render_template("dashboard/sign_in.html", demo_people=demo_people, emulator=emulator_mode(),
                            firebase_project=current_app.config["FIREBASE_PROJECT_ID"],
                            firebase_api_key=current_app.config.get("FIREBASE_WEB_API_KEY"))
@@ -65,9 +68,7 @@ def dev_token():
     if not emulator_mode():
         raise NotFound(_("Nothing exists at this address."))
     phone = (request.get_json(silent=True) or {}).get("phone", "")
-    from ..demo.seed import DEMO_PEOPLE
-
-    if phone not in {p.phone for p in DEMO_PEOPLE}:
+    if phone not in {person.phone for person in dev_people()}:
         raise NotFound(_("Nothing exists at this address."))
     return jsonify(id_token=mint_emulator_token(current_app.config["FIREBASE_PROJECT_ID"], phone))
 

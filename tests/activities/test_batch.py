@@ -96,7 +96,7 @@ def test_a_bad_item_does_not_cost_the_good_ones(as_phone, world):
     items = bad[:6] + good + bad[6:]
     random.Random(5).shuffle(items)
     body = post_batch(as_phone(MEMBER_A, "en"), items)
-    by_position = dict(zip(map(id, items), body["results"]))
+    by_position = dict(zip(map(id, items), body["results"], strict=True))
     assert [by_position[id(i)]["status"] for i in good] == ["created"] * 3
     rejected = [by_position[id(i)] for i in bad]
     assert all(r["status"] == "rejected" and r["errors"] for r in rejected)
