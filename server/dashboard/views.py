@@ -6,8 +6,8 @@ from marshmallow import Schema, ValidationError, fields, validate
 
 from ..auth.emulator import mint_emulator_token
 from ..auth.scope import Scope
+from ..boundary import commits
 from ..errors import DomainError, InvalidInput, NotFound, Unauthenticated
-from ..extensions import db
 from ..locale import prefer_language
 from ..coverage import export
 from ..coverage import services as coverage_services
@@ -37,14 +37,14 @@ class SessionRequest(Schema):
 
 
 @blp.post("/auth/session")
+@commits
 def create_session():
     """Exchange a Firebase ID token for the dashboard's session cookie."""
     try:
         data = SessionRequest().load(request.get_json(silent=True) or {})
     except ValidationError as error:
         raise InvalidInput(_("Some fields are invalid."), error.messages)
-    start_session(data["id_token"])
-    db.session.commit()
+    start_session(data["id_token"])  # a first sign-in creates the user
     return "", 204
 
 
