@@ -121,9 +121,10 @@ def _register_models() -> None:
 
 
 def _connect_signals() -> None:
-    from .coverage.denominators import connect_signals
+    from .coverage import aggregates, denominators
 
-    connect_signals()
+    aggregates.connect_signals()
+    denominators.connect_signals()
 
 
 def _register_cli(app: Flask) -> None:

@@ -13,3 +13,6 @@ units_changed = _signals.signal("units-changed")
 
 #: A team member or team leader with `phone` was added (`added=True`) or removed at the unit at `path`.
 member_changed = _signals.signal("member-changed")
+
+#: The resident `duplicate_id` was merged into `kept_id`, who lives at the unit at `kept_path`.
+resident_merged = _signals.signal("resident-merged")

@@ -14,6 +14,7 @@ from sqlalchemy import delete, func, select, tuple_
 
 from ..dbutil import add_to_rows, in_values, insert_new_rows, upsert
 from ..extensions import db
+from ..signals import resident_merged
 from ..units.models import Unit
 from ..units.paths import codes_of, lineage, subtree_condition
 from .indicators import BY_CODE, INDICATORS, MEMBERS, PEOPLE, RECORDS, RESIDENTS, VILLAGES, blocker_counter
@@ -206,6 +207,14 @@ def _places(rows: list[dict]) -> dict:
                 village, village_path = code, path
         places[row["id"]] = Place(resident, homes.get(canonical_id) if canonical_id else None, village, village_path)
     return places
+
+
+def connect_signals() -> None:
+    resident_merged.connect(_on_resident_merged)
+
+
+def _on_resident_merged(_sender, duplicate_id, kept_id, kept_path: str) -> None:
+    move_resident_marks(duplicate_id, kept_id, kept_path)
 
 
 def move_resident_marks(duplicate_id, kept_id, kept_path: str) -> None:

@@ -9,12 +9,12 @@ from sqlalchemy import func, or_, select, update
 
 from .. import idempotency
 from ..auth.scope import Ability, Scope
-from ..coverage.aggregates import move_resident_marks
 from ..dbutil import insert_ignoring_conflicts
 from ..errors import Conflict, Forbidden, InvalidInput, NotFound
 from ..extensions import db
 from ..pagination import Page, paginate
 from ..privacy import looks_like_citizen_id
+from ..signals import resident_merged
 from ..text import fold
 from ..types import utcnow
 from ..units.models import Unit
@@ -172,7 +172,7 @@ def merge_residents(scope: Scope, kept_id: uuid.UUID, duplicate_id: uuid.UUID) -
     db.session.execute(update(Resident).where(Resident.merged_into_id == duplicate.id)
                        .values(merged_into_id=kept.id, updated_at=now))
     duplicate.merged_into_id, duplicate.merged_at, duplicate.merged_by_id = kept.id, now, scope.user.id
-    move_resident_marks(duplicate.id, kept.id, kept.unit.path)
+    resident_merged.send(__name__, duplicate_id=duplicate.id, kept_id=kept.id, kept_path=kept.unit.path)
     log_access(scope, [kept, duplicate], "merge")
     db.session.flush()
     return resident_view(kept)
