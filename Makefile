@@ -9,7 +9,7 @@ BIN := $(VENV)/bin
 DEV_ENV := TOSO_ENV=development FIREBASE_AUTH_EMULATOR_HOST=127.0.0.1:9099
 FLASK := $(DEV_ENV) $(BIN)/flask --app wsgi
 
-.PHONY: demo test install browser translations messages check-python clean
+.PHONY: demo test lint install browser translations messages check-python clean
 
 demo: install
 	$(FLASK) db upgrade
@@ -19,12 +19,18 @@ demo: install
 	@echo "ToSo runs on http://127.0.0.1:5000 — API docs: http://127.0.0.1:5000/api/v1/docs"
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
-test: install browser
+test: install browser lint
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \
 		echo "== again on PostgreSQL ($$TEST_DATABASE_URL)"; \
 		$(BIN)/python -m pytest $(PYTEST_ARGS); \
 	fi
+
+# Style, formatting and the layering contracts (all configured in pyproject.toml); `make test` runs it first.
+lint: $(VENV)/.installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 install: $(VENV)/.installed translations
 
