@@ -13,8 +13,9 @@ from . import config
 from .extensions import babel, compress, db, migrate
 from .locale import select_locale
 from .problems import register_problem_handlers
+from .resources import resource_dir
 
-MIGRATIONS_DIR = os.path.join(os.path.dirname(os.path.dirname(__file__)), "migrations")
+MIGRATIONS_DIR = str(resource_dir("migrations"))
 
 
 class UnsafeConfiguration(RuntimeError):
