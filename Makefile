@@ -11,7 +11,7 @@ FLASK := $(DEV_ENV) $(BIN)/flask --app wsgi
 # `make demo DEMO_HOST=0.0.0.0` lets a phone on the same network open the demo (README: the field app).
 DEMO_HOST ?= 127.0.0.1
 
-.PHONY: demo test install browser translations messages check-python clean
+.PHONY: demo test lint install browser translations messages check-python clean
 
 # The web app, the coverage worker, the notification worker and the SLA check run together
 # (Procfile, with honcho); Ctrl-C stops them all.
@@ -27,12 +27,18 @@ $(VENV)/.demo-installed: $(VENV)/.installed
 	$(BIN)/python -m pip install --quiet -e '.[test,demo]'
 	touch $@
 
-test: install browser
+test: install browser lint
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \
 		echo "== again on PostgreSQL ($$TEST_DATABASE_URL)"; \
 		$(BIN)/python -m pytest $(PYTEST_ARGS); \
 	fi
+
+# Style, formatting and the layering contracts (all configured in pyproject.toml); `make test` runs it first.
+lint: $(VENV)/.installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 install: $(VENV)/.installed translations
 

@@ -113,7 +113,7 @@ def prepare(args):
         all_villages = {v.code: v for _p, _u, vs in members for v in vs}
         by_village = {code: [] for code in all_villages}
         rows = []
-        for n in range(args.residents):
+        for _ in range(args.residents):
             code = rng.choice(sorted(all_villages))
             name, gender = resident_name(rng)
             resident_id = uuid.UUID(int=rng.getrandbits(128), version=4)

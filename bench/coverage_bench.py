@@ -615,7 +615,7 @@ def measure_reads(port: int, province: str, periods: list[str], reads: int, rng:
     paths = {"coverage": lambda p: f"/api/v1/coverage/{province}?period={p}",
              "children": lambda p: f"/api/v1/coverage/{province}/children?indicator=people_helped&period={p}"}
     for period in periods * 3:  # warm up: first sign-in, caches, connection pool
-        for name, path in paths.items():
+        for path in paths.values():
             status, body = get(port, path(period), headers)
             assert status == 200, (status, body[:300])
     plan = [(name, rng.choice(periods)) for name in paths for _ in range(reads)]

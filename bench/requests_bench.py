@@ -74,7 +74,7 @@ def build(requests: int) -> list[tuple[int, str, list[int]]]:
     for model, rows in ((Unit, units), (Team, teams), (User, users), (TeamMember, members)):
         db.session.execute(insert(model.__table__), rows)
     rng = random.Random(4)
-    statuses, weights = zip(*STATUS_WEIGHTS.items())
+    statuses, weights = zip(*STATUS_WEIGHTS.items(), strict=True)
     batch = []
     for number in range(1, requests + 1):
         village = rng.randrange(VILLAGES)

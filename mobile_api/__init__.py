@@ -1,61 +1,19 @@
 """The /api/v1 REST contract of the phone app (see the generated /api/v1/openapi.json)."""
 
-import http
-
 from flask import Flask, request
 from flask_babel import gettext as _
-from flask_smorest import Api, Blueprint
-from marshmallow import RAISE
-from webargs.flaskparser import FlaskParser
-from flask_smorest.utils import prepare_response
 from werkzeug.exceptions import UnsupportedMediaType
 
-from server.errors import Forbidden
-from server.guards import checked_json
-from server.problems import PROBLEM_MIMETYPE
+from server.errors import Forbidden, InvalidInput
 
 from .access import declared_access
-from .fields import ProblemSchema
+from .smorest import Blueprint, ToSoApi
 
 PREFIX = "/api/v1"
 BODY_METHODS = {"POST", "PUT", "PATCH"}
 
 
-class StrictParser(FlaskParser):
-    """Unknown query parameters are refused like unknown body fields: a misspelt filter
-    (`?staus=open`) must not silently return everything."""
-
-    DEFAULT_UNKNOWN_BY_LOCATION = {**FlaskParser.DEFAULT_UNKNOWN_BY_LOCATION, "query": RAISE, "querystring": RAISE}
-
-    def _raw_load_json(self, req):
-        """The body server/guards.py already parsed and checked, instead of parsing it a second time."""
-        body = checked_json()
-        return super()._raw_load_json(req) if body is None else body
-
-
-Blueprint.ARGUMENTS_PARSER = StrictParser()
-
-
-class ToSoApi(Api):
-    ERROR_SCHEMA = ProblemSchema
-
-    def _register_error_handlers(self):
-        """server.problems answers every error; smorest's own JSON error shape is not used."""
-
-    def _register_responses(self):
-        """Document every error response as what it is: RFC 9457 application/problem+json."""
-        for status in http.HTTPStatus:
-            response = {"description": status.phrase}
-            if status >= 400:
-                response["schema"] = self.ERROR_SCHEMA
-            prepare_response(response, self.spec, PROBLEM_MIMETYPE)
-            self.spec.components.response(status.name, response, lazy=True)
-        response = {"description": "Error (problem details)", "schema": self.ERROR_SCHEMA}
-        prepare_response(response, self.spec, PROBLEM_MIMETYPE)
-        self.spec.components.response(self.DEFAULT_ERROR_RESPONSE_NAME, response, lazy=True)
-
-
-def register_api(app: Flask) -> Api:
+def register_api(app: Flask) -> ToSoApi:
     from . import (activities, coverage, health, help_requests, me, notifications, posters, residents, role_grants,
                    teams, units)
 
@@ -64,6 +22,8 @@ def register_api(app: Flask) -> Api:
     blueprints = [health.blp, me.blp, units.blp, role_grants.blp, teams.blp, posters.blp, help_requests.blp,
                   notifications.blp, residents.blp, activities.blp, coverage.blp]
     for blueprint in blueprints:
+        if not isinstance(blueprint, Blueprint):
+            raise TypeError(f"{blueprint.name}: take Blueprint from mobile_api.smorest (strict query strings)")
         api.register_blueprint(blueprint, url_prefix=PREFIX)
     names = {blueprint.name for blueprint in blueprints}
 

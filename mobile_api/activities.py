@@ -1,13 +1,14 @@
 import marshmallow as ma
-from flask_smorest import Blueprint
 
 from server.activities import services
 from server.activities.ingest import MAX_BATCH, record_batch
 from server.activities.models import ACTIONS, BLOCKERS, OUTCOMES
+from server.activities.validation import MAX_MINUTES, MAX_NOTE, MAX_PEOPLE, MAX_UNIT_CODE
 from server.auth.scope import Ability
 
 from .access import SIGNED_IN, access, current_scope
 from .fields import DayOrTime, PageArgs, PageSchema, UnitCode
+from .smorest import Blueprint
 
 blp = Blueprint("activities", __name__, description="Assistance records: every help given, synced exactly once")
 
@@ -21,23 +22,28 @@ def _documented(openapi: dict, description: str | None = None):
 
 
 class ActivityInputSchema(ma.Schema):
-    """One assistance record as the phone sends it (also each item of a batch)."""
+    """One assistance record as the phone sends it (also each item of a batch).
+
+    It documents the record; server.activities.validation checks each item with the same limits (its
+    constants), so that a batch is answered item by item rather than refused whole."""
 
     class Meta:
         unknown = ma.INCLUDE  # unknown fields are answered by the ingest, with the other field errors
 
     id = _documented({"type": "string", "format": "uuid"}, "made by the phone; required")
-    unit = _documented({"type": "string", "example": "00715.2"}, "the village; required")
+    unit = _documented({"type": "string", "minLength": 1, "maxLength": MAX_UNIT_CODE, "example": "00715.2"},
+                       "the village; required")
     resident = _documented({"type": "string", "format": "uuid"}, "the resident helped (sent before), or…")
-    people = _documented({"type": "integer", "minimum": 1}, "…the number of people in a group session")
+    people = _documented({"type": "integer", "minimum": 1, "maximum": MAX_PEOPLE},
+                         "…the number of people in a group session")
     service = _documented({"type": "string", "example": "vneid"}, "a code from GET /services; required")
     action = _documented({"type": "string", "enum": list(ACTIONS)}, "required")
     outcome = _documented({"type": "string", "enum": list(OUTCOMES)}, "required")
     blocker = _documented({"type": "string", "enum": list(BLOCKERS)},
                           "what blocked the help; required when failed, absent when succeeded")
     occurred_at = _documented({"type": "string", "format": "date-time"}, "the phone's time, with offset; required")
-    minutes = _documented({"type": "integer", "minimum": 0, "maximum": 1440})
-    note = _documented({"type": "string", "maxLength": 1000}, "citizen ID numbers in it are masked")
+    minutes = _documented({"type": "integer", "minimum": 0, "maximum": MAX_MINUTES})
+    note = _documented({"type": "string", "maxLength": MAX_NOTE}, "citizen ID numbers in it are masked")
     request = _documented({"type": "string", "format": "uuid"}, "the help request this answers")
     supersedes = _documented({"type": "string", "format": "uuid"}, "the record this one corrects")
 

@@ -1,5 +1,4 @@
 import marshmallow as ma
-from flask_smorest import Blueprint
 
 from server import spreadsheets
 from server.auth.scope import Ability
@@ -9,6 +8,7 @@ from server.coverage.indicators import BY_CODE, INDICATORS
 from .access import access, current_scope
 from .fields import UnitCode
 from .schemas_common import UnitRefSchema
+from .smorest import Blueprint
 
 blp = Blueprint("coverage", __name__, description="How far each unit's people are reached, against targets")
 

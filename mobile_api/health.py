@@ -1,11 +1,11 @@
 import marshmallow as ma
-from flask_smorest import Blueprint
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from server.extensions import db
 
 from .access import PUBLIC, access
+from .smorest import Blueprint
 
 blp = Blueprint("health", __name__, description="Service health")
 

@@ -1,7 +1,6 @@
 import marshmallow as ma
 from flask import current_app, request
 from flask_babel import gettext as _
-from flask_smorest import Blueprint
 from webargs.fields import DelimitedList
 
 from server import select_locale
@@ -13,6 +12,7 @@ from server.requests.models import Status
 from .access import SIGNED_IN, access, current_scope
 from .fields import Name, PageArgs, PageSchema, Phone, UnitCode
 from .schemas_common import UnitRefSchema
+from .smorest import Blueprint
 
 blp = Blueprint("help_requests", __name__, description="Help requests: villagers ask, the village team answers")
 
@@ -171,7 +171,7 @@ def _expected_version(body_version: int | None) -> int | None:
 
 
 def _detail(help_request, status=200):
-    return services.attach_detail(current_scope(), help_request), status, {"ETag": _etag(help_request)}
+    return services.detail_view(current_scope(), help_request), status, {"ETag": _etag(help_request)}
 
 
 @blp.route("/help-requests", methods=["POST"])

@@ -1,11 +1,11 @@
 import marshmallow as ma
-from flask_smorest import Blueprint
 
 from server.auth.users import set_display_name
 
 from .access import SIGNED_IN, access, current_scope
 from .fields import Name
 from .schemas_common import UnitRefSchema
+from .smorest import Blueprint
 
 blp = Blueprint("me", __name__, description="The signed-in user")
 

@@ -1,11 +1,11 @@
 import marshmallow as ma
-from flask_smorest import Blueprint
+from flask_babel import get_locale
 
-from server import select_locale
 from server.notifications import services
 
 from .access import SIGNED_IN, access, current_scope
 from .fields import PageArgs, PageSchema
+from .smorest import Blueprint
 
 blp = Blueprint("notifications", __name__, description="Your notifications, and the phones they are pushed to")
 
@@ -77,7 +77,7 @@ def mark_all_read():
 @blp.response(201, DeviceSchema)
 def register_device(data):
     """Register this phone for push; pushes are written in the request's Accept-Language."""
-    return services.register_device(current_scope(), data["token"], data["platform"], select_locale())
+    return services.register_device(current_scope(), data["token"], data["platform"], str(get_locale()))
 
 
 @blp.route("/devices/<string:token>", methods=["DELETE"])

@@ -9,7 +9,6 @@ from pathlib import Path
 import marshmallow as ma
 from flask import Response, request, url_for
 from flask_babel import gettext as _
-from flask_smorest import Blueprint
 
 from server.content import pdf, services
 from server.content.models import AUDIENCES, DEFAULT_LANGUAGE, SKILLS
@@ -17,7 +16,8 @@ from server.errors import NotFound
 
 from .access import PUBLIC, access
 from .caching import FOREVER, REVALIDATE, client_has, not_modified, versioned
-from .fields import UnitCode
+from .fields import PageArgs, PageSchema, UnitCode
+from .smorest import Blueprint
 
 blp = Blueprint("content", __name__, description="Service catalogue and tutorial posters (public)")
 
@@ -53,6 +53,10 @@ class LangArgs(ma.Schema):
     lang = Lang()
 
 
+class ServiceListArgs(LangArgs, PageArgs):
+    pass
+
+
 class ServiceSchema(ma.Schema):
     code = ma.fields.String(metadata={"example": "vneid"})
     name = ma.fields.String()
@@ -61,11 +65,11 @@ class ServiceSchema(ma.Schema):
     posters = ma.fields.List(ma.fields.String(), metadata={"description": "slugs of its posters"})
 
 
-class ServiceListSchema(ma.Schema):
+class ServiceListSchema(PageSchema):
     items = ma.fields.List(ma.fields.Nested(ServiceSchema))
 
 
-class PosterListArgs(LangArgs):
+class PosterListArgs(LangArgs, PageArgs):
     service = ma.fields.String(load_default=None, validate=ma.validate.Length(max=40))
     audience = ma.fields.String(load_default=None, validate=ma.validate.OneOf(AUDIENCES))
     changed_since = ma.fields.AwareDateTime(
@@ -92,7 +96,7 @@ class PosterSummarySchema(ma.Schema):
     summary = ma.fields.String(attribute="text.summary")
 
 
-class PosterListSchema(ma.Schema):
+class PosterListSchema(PageSchema):
     items = ma.fields.List(ma.fields.Nested(PosterSummarySchema))
     removed = ma.fields.List(ma.fields.String(), metadata={
         "description": "with changed_since: slugs to drop from your copy (removed, or no longer matching)"})
@@ -127,18 +131,18 @@ class PosterPdfArgs(LangArgs):
 @blp.route("/services")
 @access(PUBLIC)
 @catalogue_version
-@blp.arguments(LangArgs, location="query")
+@blp.arguments(ServiceListArgs, location="query")
 @blp.response(200, ServiceListSchema)
 def list_services(args):
     """The digital services the teams help with, and the posters for each."""
     lang = _language(args["lang"])
-    catalogue = services.list_services()
+    catalogue, next_cursor = services.list_services(args["cursor"], args["limit"])
     items = [{"code": service.code, "name": service.localised("names", lang),
               "description": service.localised("descriptions", lang), "skill": service.skill,
               "posters": slugs}
              for service, slugs in catalogue]
     languages = {service.language_for(lang) for service, _slugs in catalogue}
-    return {"items": items}, 200, _localised_headers(languages)
+    return {"items": items, "next_cursor": next_cursor}, 200, _localised_headers(languages)
 
 
 @blp.route("/posters")
@@ -147,9 +151,9 @@ def list_services(args):
 @blp.arguments(PosterListArgs, location="query")
 @blp.response(200, PosterListSchema)
 def list_posters(args):
-    """The poster catalogue in one language (no steps), for a phone to keep and sync.
+    """The poster catalogue in one language (no steps), for a phone to keep and sync, page by page.
 
-    Not paginated: it is the whole (filtered) catalogue, so that one ETag covers a phone's copy."""
+    Each page has its ETag; with `changed_since` an unchanged catalogue is one empty page."""
     lang = _language(args.pop("lang"))
     view = services.list_posters(lang, **args)
     return view, 200, _localised_headers({item.lang for item in view.items} or {lang})

@@ -1,6 +1,5 @@
 import marshmallow as ma
 from flask_babel import gettext as _
-from flask_smorest import Blueprint
 
 from server.auth.scope import Ability
 from server.privacy import is_citizen_id_field
@@ -12,6 +11,7 @@ from server.residents.models import GENDERS
 
 from .access import SIGNED_IN, access, current_scope
 from .fields import Name, PageArgs, PageSchema, Phone, UnitCode
+from .smorest import Blueprint
 
 blp = Blueprint("residents", __name__, description="Residents a team serves: minimal personal data, with consent")
 
@@ -189,8 +189,7 @@ class AccessPageSchema(PageSchema):
 def create_resident(data):
     """Register a resident of a village in your area. Never a citizen ID number; a name only with consent."""
     resident, created = services.create_resident(current_scope(), data)
-    resident.possible_duplicates = services.possible_duplicates(resident)
-    return resident, 201 if created else 200
+    return services.resident_view(resident), 201 if created else 200
 
 
 @blp.route("/residents/batch", methods=["POST"])

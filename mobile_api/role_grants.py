@@ -1,5 +1,4 @@
 import marshmallow as ma
-from flask_smorest import Blueprint
 
 from server.auth.scope import Ability
 from server.roles import services
@@ -8,6 +7,7 @@ from server.roles.models import Role
 from .access import access, current_scope
 from .fields import PageArgs, PageSchema, Phone, UnitCode
 from .schemas_common import UnitRefSchema
+from .smorest import Blueprint
 
 blp = Blueprint("role_grants", __name__, description="Roles granted on units")
 

@@ -1,5 +1,4 @@
 import marshmallow as ma
-from flask_smorest import Blueprint
 
 from server.auth.scope import Ability
 from server.teams import services
@@ -7,6 +6,7 @@ from server.teams import services
 from .access import SIGNED_IN, access, current_scope
 from .fields import Name, PageArgs, PageSchema, Phone, UnitCode
 from .schemas_common import UnitRefSchema
+from .smorest import Blueprint
 
 blp = Blueprint("teams", __name__, description="Community digital technology teams and their members")
 
@@ -52,6 +52,10 @@ class TeamPageSchema(PageSchema):
     items = ma.fields.List(ma.fields.Nested(TeamSchema))
 
 
+class MemberPageSchema(PageSchema):
+    items = ma.fields.List(ma.fields.Nested(MemberSchema))
+
+
 @blp.route("/teams")
 @access(SIGNED_IN)
 @blp.arguments(TeamListArgs, location="query")
@@ -88,10 +92,11 @@ def update_team(data, team_id):
 
 @blp.route("/teams/<int:team_id>/members")
 @access(Ability.READ)
-@blp.response(200, MemberSchema(many=True))
-def list_members(team_id):
-    """Members of a team you can see."""
-    return services.list_members(current_scope(), team_id)
+@blp.arguments(PageArgs, location="query")
+@blp.response(200, MemberPageSchema)
+def list_members(args, team_id):
+    """Members of a team you can see, in the order they were added."""
+    return services.list_members(current_scope(), team_id, args["cursor"], args["limit"])
 
 
 @blp.route("/teams/<int:team_id>/members", methods=["POST"])

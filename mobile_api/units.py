@@ -1,5 +1,4 @@
 import marshmallow as ma
-from flask_smorest import Blueprint
 
 from server.auth.scope import Ability
 from server.units import services
@@ -8,6 +7,7 @@ from server.units.models import LEVELS
 from .access import SIGNED_IN, access, current_scope
 from .fields import Count, Name, PageArgs, PageSchema, UnitCode
 from .schemas_common import UnitRefSchema
+from .smorest import Blueprint
 
 blp = Blueprint("units", __name__, description="Administrative units (nation → province → commune → village)")
 
@@ -83,9 +83,7 @@ def list_units(args):
 @blp.response(200, UnitDetailSchema)
 def get_unit(code):
     """One unit with its ancestors, root first."""
-    unit = services.get_unit(code)
-    unit.ancestors = services.ancestors_of(unit)
-    return unit
+    return services.unit_detail(code)
 
 
 @blp.route("/units", methods=["POST"])

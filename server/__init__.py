@@ -2,7 +2,7 @@
 
 import os
 
-from flask import Flask, request
+from flask import Flask
 import flask_babel
 from flask_babel import get_locale
 from sqlalchemy import event
@@ -12,9 +12,11 @@ from werkzeug.routing import IntegerConverter
 from . import config
 from .extensions import babel, compress, db, migrate
 from .guards import register_guards
+from .locale import select_locale
 from .problems import register_problem_handlers, send_errors_to_gunicorn
+from .resources import resource_dir
 
-MIGRATIONS_DIR = os.path.join(os.path.dirname(os.path.dirname(__file__)), "migrations")
+MIGRATIONS_DIR = str(resource_dir("migrations"))
 
 
 class UnsafeConfiguration(RuntimeError):
@@ -80,29 +82,9 @@ def _finish_config(app: Flask) -> None:
             raise UnsafeConfiguration("SECRET_KEY must be set in production.")
     elif not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = "development-only-secret"
-    if app.config.get("FIREBASE_AUTH_EMULATOR_HOST"):
-        # firebase-admin reads the emulator switch from the environment.
-        os.environ["FIREBASE_AUTH_EMULATOR_HOST"] = app.config["FIREBASE_AUTH_EMULATOR_HOST"]
     if not app.config.get("SQLALCHEMY_DATABASE_URI"):
         os.makedirs(app.instance_path, exist_ok=True)
         app.config["SQLALCHEMY_DATABASE_URI"] = "sqlite:///" + os.path.join(app.instance_path, "toso.sqlite3")
-
-
-def select_locale() -> str:
-    """The dashboard's language switch (a cookie) wins; otherwise Accept-Language; otherwise Vietnamese."""
-    from flask import current_app, has_request_context
-
-    if not has_request_context():  # the CLI and workers: the default language
-        return None
-    languages = current_app.config["LANGUAGES"]
-    chosen = None
-    if request.path.startswith("/dashboard"):
-        chosen = request.cookies.get("lang")
-    elif request.path.startswith("/p/"):
-        chosen = request.args.get("lang", "vi")
-    if chosen in languages:
-        return chosen
-    return request.accept_languages.best_match(languages, default="vi")
 
 
 def _register_dashboard(app: Flask) -> None:
@@ -153,10 +135,11 @@ def _register_models() -> None:
 
 
 def _connect_signals() -> None:
-    from .coverage.denominators import connect_signals
+    from .coverage import aggregates, denominators
     from .open311.people import connect_signals as connect_open311_signals
 
-    connect_signals()
+    aggregates.connect_signals()
+    denominators.connect_signals()
     connect_open311_signals()
 
 
@@ -164,13 +147,13 @@ def _register_cli(app: Flask) -> None:
     from .auth.cli import dev_cli
     from .content.cli import content_cli
     from .coverage.cli import coverage_cli
-    from .demo.cli import demo_cli
     from .notifications.cli import notifications_cli
     from .open311.cli import open311_cli
     from .requests.cli import requests_cli
     from .roles.cli import roles_cli
     from .units.cli import units_cli
 
-    for group in (units_cli, roles_cli, content_cli, requests_cli, notifications_cli, coverage_cli, demo_cli,
-                  dev_cli, open311_cli):
+    # The demo's `demo` group is a plugin (flask.commands in setup.cfg): production code never imports it.
+    for group in (units_cli, roles_cli, content_cli, requests_cli, notifications_cli, coverage_cli, dev_cli,
+                  open311_cli):
         app.cli.add_command(group)

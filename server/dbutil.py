@@ -50,6 +50,11 @@ def insert_new_rows(table, rows: list[dict], key: str | tuple[str, ...]) -> set:
     return {row[0] if isinstance(key, str) else tuple(row) for row in found}
 
 
+def insert_new_row(table, key: str, values: dict) -> bool:
+    """INSERT one row unless its `key` is taken; True if this call inserted it."""
+    return bool(insert_new_rows(table, [values], key))
+
+
 def add_to_rows(table, rows: list[dict], key: tuple[str, ...], amount: str) -> None:
     """Adds each row's `amount` to the stored row with its key, creating the rows that are missing."""
     rows = [row for row in rows if row[amount]]

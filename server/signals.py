@@ -23,3 +23,6 @@ person_erased = _signals.signal("person-erased")
 
 #: A person's data is exported; `phones` are theirs. Receivers return {section name: JSON-ready data} to add.
 person_exported = _signals.signal("person-exported")
+
+#: The resident `duplicate_id` was merged into `kept_id`, who lives at the unit at `kept_path`.
+resident_merged = _signals.signal("resident-merged")

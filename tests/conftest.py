@@ -21,6 +21,10 @@ from server.units.models import Unit
 from server.units.official import import_official_units
 
 PROJECT_ID = "toso-test"
+EMULATOR_HOST = "127.0.0.1:9099"
+# firebase-admin reads the emulator switch from the process environment; the test process sets it
+# as `make demo` does, and the apps below are configured to match.
+os.environ["FIREBASE_AUTH_EMULATOR_HOST"] = EMULATOR_HOST
 # Tables kept between tests: the official unit tree is reference data, imported once.
 # So are the posters and the service catalogue, loaded once from the real content/ folder.
 REFERENCE_TABLES = {"units", "alembic_version", "services", "posters", "poster_translations", "images"}
@@ -69,7 +73,7 @@ def make_test_app(database_url: str, **overrides):
     config = {
         "TOSO_ENV": "testing",
         "SQLALCHEMY_DATABASE_URI": database_url,
-        "FIREBASE_AUTH_EMULATOR_HOST": "127.0.0.1:9099",
+        "FIREBASE_AUTH_EMULATOR_HOST": EMULATOR_HOST,
         "FIREBASE_PROJECT_ID": PROJECT_ID,
         "SECRET_KEY": "test-secret",
         "SERVER_NAME": None,

@@ -1,6 +1,9 @@
+import os
+
 import pytest
 
 from server import UnsafeConfiguration, create_app
+from tests.conftest import auth_headers
 
 
 def test_factory_respects_test_config(tmp_path):
@@ -39,3 +42,20 @@ def test_production_starts_with_a_safe_configuration(monkeypatch):
     monkeypatch.delenv("FIREBASE_AUTH_EMULATOR_HOST", raising=False)
     app = create_app({"TOSO_ENV": "production", "SECRET_KEY": "real", "FIREBASE_AUTH_EMULATOR_HOST": None})
     assert not app.testing
+
+
+def test_the_factory_leaves_the_process_environment_alone(monkeypatch, tmp_path):
+    monkeypatch.delenv("FIREBASE_AUTH_EMULATOR_HOST", raising=False)
+    before = dict(os.environ)
+    create_app({"TOSO_ENV": "testing", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/x.db", "SECRET_KEY": "s",
+                "FIREBASE_AUTH_EMULATOR_HOST": "127.0.0.1:9099"})
+    assert dict(os.environ) == before
+
+
+def test_an_app_configured_for_real_tokens_refuses_emulator_tokens_whatever_the_environment(make_app):
+    # The test process has FIREBASE_AUTH_EMULATOR_HOST set (firebase-admin would accept unsigned tokens).
+    assert os.environ.get("FIREBASE_AUTH_EMULATOR_HOST")
+    real = make_app(FIREBASE_AUTH_EMULATOR_HOST=None)
+    response = real.test_client().get("/api/v1/me", headers=auth_headers("+84912000001"))
+    assert response.status_code == 503
+    assert response.mimetype == "application/problem+json"

@@ -135,7 +135,7 @@ def palette_image(colors):
     entries = list(dict.fromkeys(colors))
     for i, a in enumerate(colors):
         for b in colors[i + 1:]:
-            entries += [tuple(round(x + (y - x) * t) for x, y in zip(a, b)) for t in BLEND_STEPS]
+            entries += [tuple(round(x + (y - x) * t) for x, y in zip(a, b, strict=True)) for t in BLEND_STEPS]
     entries = list(dict.fromkeys(entries))[:256]
     entries += [entries[0]] * (256 - len(entries))
     pal = Image.new("P", (1, 1))

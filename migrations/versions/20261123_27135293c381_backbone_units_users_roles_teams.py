@@ -1,7 +1,7 @@
 """backbone units users roles teams
 
 Revision ID: 27135293c381
-Revises: 
+Revises:
 Create Date: 2026-11-23 09:07:41.485246
 
 """

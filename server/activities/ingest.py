@@ -17,6 +17,7 @@ from ..extensions import db
 from ..residents.models import Resident
 from ..types import utcnow
 from ..units.models import Unit
+from ..units.paths import is_within
 from .models import Activity
 from .validation import ParsedActivity, parse_activity, raw_id
 
@@ -69,7 +70,7 @@ def record_batch(scope: Scope, items: list) -> BatchOutcome:
     inserted = _insert([row for row in rows if row["id"] not in existing])
     existing |= _stored_hashes([row["id"] for row in rows if row["id"] not in existing and row["id"] not in inserted])
     created = []
-    for (index, parsed, _unit), row in zip(accepted, rows):
+    for (index, parsed, _unit), row in zip(accepted, rows, strict=True):
         if parsed.id in inserted:
             results[index] = {"id": str(parsed.id), "status": CREATED}
             created.append(row)
@@ -101,7 +102,7 @@ def _check_units(accepted, work_paths, results):
         elif unit.level not in UNIT_LEVELS:
             results[index] = _rejected(index, str(parsed.id), INVALID, {
                 "unit": [_("Record help in a village or a commune, not in a larger area.")]})
-        elif not _within(unit.path, work_paths):
+        elif not is_within(unit.path, work_paths):
             results[index] = _rejected(index, str(parsed.id), OUTSIDE_AREA, {
                 "unit": [_("This village is outside the area where you work.")]})
         else:
@@ -117,7 +118,7 @@ def _check_residents(accepted, work_paths, results):
     kept = []
     for index, parsed, unit in accepted:
         # A resident outside the member's area is answered as unknown: its existence is not theirs to learn.
-        if parsed.resident is not None and not _within(paths.get(parsed.resident), work_paths):
+        if parsed.resident is not None and not is_within(paths.get(parsed.resident), work_paths):
             results[index] = _rejected(index, str(parsed.id), UNKNOWN_RESIDENT, {"resident": [
                 _("This resident is not known to ToSo yet: send the resident (POST /residents) first, "
                   "then send this record again.")]})
@@ -136,7 +137,7 @@ def _check_superseded(accepted, work_paths, results):
     kept = []
     for index, parsed, unit in accepted:
         path = paths.get(parsed.supersedes)
-        if path is not None and not _within(path, work_paths):
+        if path is not None and not is_within(path, work_paths):
             results[index] = _rejected(index, str(parsed.id), OUTSIDE_AREA, {
                 "supersedes": [_("The record to correct is outside the area where you work.")]})
         else:
@@ -189,10 +190,6 @@ def _stored_hashes(ids: list) -> dict:
         return {}
     return dict(db.session.execute(
         select(Activity.id, Activity.content_hash).where(in_values(Activity.id, ids))).all())
-
-
-def _within(path: str | None, prefixes: list[str]) -> bool:
-    return path is not None and any(path.startswith(prefix) for prefix in prefixes)
 
 
 def _rejected(index: int, record_id: str | None, reason: str, errors: dict) -> dict:

@@ -6,6 +6,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
 from ..types import BinaryString, UTCDateTime
+from ..units.paths import codes_of
 
 ACTIONS = ("install_app", "create_account", "verify_identity", "setup_payment", "make_payment",
            "submit_public_service", "use_health_record", "digital_skills_lesson", "scam_awareness",
@@ -51,7 +52,7 @@ class Activity(db.Model):
     received_at: Mapped[datetime] = mapped_column(UTCDateTime())
     minutes: Mapped[int | None]
     note: Mapped[str | None] = mapped_column(String(1000))
-    # The help request it answers; a plain id until the requests feature is merged.
+    # The help request it answers. No foreign key, like `supersedes_id`: records are synced in any order.
     request_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
     # No foreign key: a correction may arrive before the record it corrects.
     supersedes_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, index=True)
@@ -63,4 +64,4 @@ class Activity(db.Model):
 
     @property
     def unit_code(self) -> str:
-        return self.unit_path.rstrip("/").rsplit("/", 1)[-1]
+        return codes_of(self.unit_path)[-1]

@@ -6,12 +6,12 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import and_, or_, select
+from sqlalchemy import or_, select
 
 from ..auth.scope import Scope
 from ..errors import Conflict, Forbidden, InvalidInput
 from ..extensions import db
-from ..pagination import DEFAULT_LIMIT, MAX_LIMIT, decode_cursor, encode_cursor
+from ..pagination import Page, paginate
 from ..types import utcnow
 from ..units.paths import subtree_condition
 from ..units.services import get_unit
@@ -33,13 +33,6 @@ def record_activity(scope: Scope, item: dict) -> tuple[Activity, bool]:
 
 
 @dataclass
-class ActivityPage:
-    items: list
-    next_cursor: str | None  # the next page now; null at the end
-    resume_cursor: str | None  # where the next sync starts: records that arrive later come after it
-
-
-@dataclass
 class ActivityFilters:
     unit: str | None = None
     mine: bool = False
@@ -56,23 +49,15 @@ def visible_condition(scope: Scope):
     return or_(scope.read_condition(Activity.unit_path), Activity.member_id == scope.user.id)
 
 
-def list_activities(scope: Scope, filters: ActivityFilters, cursor: str | None, limit: int | None) -> ActivityPage:
-    """In order of arrival, so that a phone can fetch what arrived since its last sync.
+def list_activities(scope: Scope, filters: ActivityFilters, cursor: str | None, limit: int | None) -> Page:
+    """In order of arrival, so that a phone can fetch what arrived since its last sync (`resume_cursor`).
 
     Records younger than the settle window are held back: a transaction that took its arrival
     time earlier may still be committing, and a cursor must never move past a record unseen."""
-    limit = min(limit or DEFAULT_LIMIT, MAX_LIMIT)
     settled = utcnow() - timedelta(seconds=current_app.config["ACTIVITY_SETTLE_SECONDS"])
     stmt = select(Activity).where(visible_condition(scope), Activity.received_at <= settled)
     stmt = stmt.where(*_filter_conditions(scope, filters))
-    if cursor:
-        after_time, after_id = _decode(cursor)
-        stmt = stmt.where(or_(Activity.received_at > after_time,
-                              and_(Activity.received_at == after_time, Activity.id > after_id)))
-    rows = list(db.session.scalars(stmt.order_by(Activity.received_at, Activity.id).limit(limit + 1)))
-    items = rows[:limit]
-    resume = _encode(items[-1]) if items else cursor
-    return ActivityPage(items, resume if len(rows) > limit else None, resume)
+    return paginate(stmt, (Activity.received_at, Activity.id), cursor, limit)
 
 
 def _filter_conditions(scope: Scope, filters: ActivityFilters) -> list:
@@ -92,18 +77,3 @@ def _filter_conditions(scope: Scope, filters: ActivityFilters) -> list:
     if filters.since:
         conditions.append(Activity.received_at > filters.since)
     return conditions
-
-
-def _encode(activity: Activity) -> str:
-    return encode_cursor([activity.received_at.isoformat(), str(activity.id)])
-
-
-def _decode(cursor: str) -> tuple[datetime, uuid.UUID]:
-    received_at, record_id = decode_cursor(cursor, 2)
-    try:
-        moment, ident = datetime.fromisoformat(str(received_at)), uuid.UUID(str(record_id))
-    except ValueError:
-        moment = ident = None
-    if moment is None or moment.tzinfo is None:
-        raise InvalidInput(_("Invalid cursor."), {"cursor": [_("Invalid cursor.")]})
-    return moment, ident

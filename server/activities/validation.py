@@ -3,20 +3,21 @@
 Hand-written rather than a marshmallow schema: a 500-record batch is validated on every sync,
 and each record must answer for itself without failing its neighbours."""
 
-import hashlib
-import json
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from flask_babel import gettext as _
 
+from .. import idempotency
 from ..privacy import is_citizen_id_field, mask_citizen_ids
 from ..content.catalogue import known_service_codes
 from .models import ACTIONS, BLOCKERS, OUTCOMES
 
 FIELDS = frozenset({"id", "unit", "resident", "people", "service", "action", "outcome", "blocker",
                     "occurred_at", "minutes", "note", "request", "supersedes"})
+# The limits of a record; mobile_api's ActivityInput schema documents these same constants.
+MAX_UNIT_CODE = 40
 MAX_NOTE = 1000
 MAX_PEOPLE = 1000
 MAX_MINUTES = 1440
@@ -62,7 +63,7 @@ def parse_activity(item, member_id: int, now: datetime) -> tuple[ParsedActivity 
     get = item.get
     record_id = _uuid(get("id"), "id", errors, required=True)
     unit = get("unit")
-    if not isinstance(unit, str) or not 0 < len(unit) <= 40:
+    if not isinstance(unit, str) or not 0 < len(unit) <= MAX_UNIT_CODE:
         errors["unit"] = [_("Give the code of the village where the help was given.")]
     resident = _uuid(get("resident"), "resident", errors)
     people = _integer(get("people"), "people", 1, MAX_PEOPLE, errors)
@@ -97,13 +98,12 @@ def parse_activity(item, member_id: int, now: datetime) -> tuple[ParsedActivity 
 
 def content_hash(parsed: ParsedActivity, member_id: int) -> bytes:
     """Same record, however the phone formatted it (time zone, key order), gives the same hash."""
-    canonical = json.dumps([
+    return idempotency.content_hash([
         str(parsed.id), member_id, parsed.unit, parsed.resident and str(parsed.resident), parsed.people,
         parsed.service, parsed.action, parsed.outcome, parsed.blocker, parsed.occurred_at.isoformat(),
         parsed.minutes, parsed.note, parsed.request and str(parsed.request),
         parsed.supersedes and str(parsed.supersedes),
-    ], ensure_ascii=False, separators=(",", ":"))
-    return hashlib.blake2b(canonical.encode(), digest_size=16).digest()
+    ])
 
 
 def _uuid(value, field, errors, required=False):

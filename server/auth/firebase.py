@@ -1,7 +1,10 @@
 """Verifying Firebase ID tokens with firebase-admin.
 
 With FIREBASE_AUTH_EMULATOR_HOST set, firebase-admin accepts the Auth emulator's unsigned
-tokens; create_app() refuses that mode in production."""
+tokens; create_app() refuses that mode in production. The app's config says which mode it runs in;
+firebase-admin itself reads only the process environment (the deployer's, or `make demo`'s), so a
+token is verified only when the two agree: an app configured for real tokens never accepts an
+emulator token because some other code set the variable."""
 
 import hashlib
 import os
@@ -17,6 +20,7 @@ from ..errors import DomainError, Unauthenticated
 
 _APP_NAME_PREFIX = "toso-"
 VERIFIED_TOKENS_KEPT = 5_000  # a phone sends the same token for up to an hour; bounded memory
+EMULATOR_VARIABLE = "FIREBASE_AUTH_EMULATOR_HOST"  # firebase-admin's switch
 
 
 class TokenServiceUnavailable(DomainError):
@@ -31,11 +35,8 @@ def firebase_app() -> firebase_admin.App:
     try:
         return firebase_admin.get_app(name)
     except ValueError:
-        credential = None
-        if not os.environ.get("GOOGLE_APPLICATION_CREDENTIALS"):
-            # Token verification needs only public certificates; no service account is required.
-            credential = _AnonymousCredential()
-        return firebase_admin.initialize_app(credential, {"projectId": project_id}, name=name)
+        # Token verification needs only Google's public certificates; no service account is required.
+        return firebase_admin.initialize_app(_AnonymousCredential(), {"projectId": project_id}, name=name)
 
 
 class _AnonymousCredential(credentials.Base):
@@ -66,6 +67,11 @@ def verify_token(id_token: str) -> dict:
 
 
 def _verify(id_token: str) -> dict:
+    """Claims of a valid ID token; Unauthenticated for anything else."""
+    if (current_app.config.get("FIREBASE_AUTH_EMULATOR_HOST") or "") != os.environ.get(EMULATOR_VARIABLE, ""):
+        current_app.logger.error("FIREBASE_AUTH_EMULATOR_HOST differs between the app's config and the process "
+                                 "environment firebase-admin reads: refusing to verify sign-in tokens.")
+        raise TokenServiceUnavailable(_("Sign-in cannot be checked right now. Try again shortly."))
     try:
         return auth.verify_id_token(id_token, app=firebase_app(), clock_skew_seconds=30)
     except auth.ExpiredIdTokenError:

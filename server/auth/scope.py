@@ -20,7 +20,7 @@ from ..extensions import db
 from ..roles.models import Role, RoleGrant
 from ..teams.models import Team, TeamMember
 from ..units.models import Unit
-from ..units.paths import any_subtree_condition
+from ..units.paths import any_subtree_condition, is_within
 from .models import User
 
 
@@ -77,7 +77,7 @@ class Scope:
         return bool(self.paths(ability))
 
     def allows(self, ability: Ability, unit: Unit) -> bool:
-        return any(unit.path.startswith(path) for path in self.paths(ability))
+        return is_within(unit.path, self.paths(ability))
 
     def condition(self, ability: Ability, path_column):
         """SQL condition: rows whose unit path lies in a subtree this ability reaches."""

@@ -14,6 +14,7 @@ from pathlib import Path
 import marshmallow as ma
 from PIL import Image as PILImage
 
+from ..resources import resource_dir
 from .models import REQUIRED_LANGUAGES
 from .schemas import (IMAGE_NAME, LANGUAGE_CODE, SLUG, PosterMetaSchema, ServicesFileSchema,
                       TranslationSchema, flatten_errors)
@@ -79,7 +80,7 @@ def default_root(posters_dir: str | None) -> Path:
     """`POSTERS_DIR` names the posters folder; services.toml and images/ sit beside it."""
     if posters_dir:
         return Path(posters_dir).resolve().parent
-    return Path(__file__).resolve().parents[2] / "content"
+    return resource_dir("content")
 
 
 def read_content(root: Path, posters_dir: Path | None = None) -> Content:

@@ -4,11 +4,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, not_, select
 from sqlalchemy.orm import defer, selectinload
 
 from ..errors import NotFound, shown
 from ..extensions import db
+from ..pagination import decode_cursor, paginate
 from .models import DEFAULT_LANGUAGE, Image, Poster, PosterTranslation, Service
 
 
@@ -35,6 +36,7 @@ class CatalogueView:
     items: list[LocalisedPoster]
     removed: list[str]  # slugs a phone should drop from its copy of this list
     as_of: datetime | None  # the latest change: the next sync's `changed_since`
+    next_cursor: str | None = None
 
 
 def _primary(lang: str) -> str:
@@ -47,34 +49,44 @@ def pick_translation(poster: Poster, lang: str) -> PosterTranslation:
     return by_lang.get(lang) or by_lang.get(_primary(lang)) or by_lang[DEFAULT_LANGUAGE]
 
 
-def list_services() -> list[tuple[Service, list[str]]]:
-    """Services in catalogue order, each with the slugs of its published posters."""
-    services = db.session.scalars(
-        select(Service).where(Service.removed_at.is_(None)).order_by(Service.position)).all()
+def list_services(cursor: str | None = None, limit: int | None = None) -> tuple[list[tuple[Service, list[str]]],
+                                                                                str | None]:
+    """Services in catalogue order, each with the slugs of its published posters; and the next cursor."""
+    page = paginate(select(Service).where(Service.removed_at.is_(None)), (Service.position, Service.id),
+                    cursor, limit)
     slugs: dict[int, list[str]] = {}
     for service_id, slug in db.session.execute(
-            select(Poster.service_id, Poster.slug).where(Poster.removed_at.is_(None)).order_by(Poster.slug)):
+            select(Poster.service_id, Poster.slug).where(Poster.removed_at.is_(None),
+                                                         Poster.service_id.in_([s.id for s in page.items]))
+            .order_by(Poster.slug)):
         slugs.setdefault(service_id, []).append(slug)
-    return [(service, slugs.get(service.id, [])) for service in services]
+    return [(service, slugs.get(service.id, [])) for service in page.items], page.next_cursor
 
 
 def list_posters(lang: str, service: str | None = None, audience: str | None = None,
-                 changed_since: datetime | None = None) -> CatalogueView:
-    """Published posters matching the filters; with `changed_since`, only those changed after it,
-    and the slugs of posters removed (or no longer matching) since then."""
-    stmt = select(Poster).options(selectinload(Poster.translations)).order_by(Poster.slug)
+                 changed_since: datetime | None = None, cursor: str | None = None,
+                 limit: int | None = None) -> CatalogueView:
+    """Published posters matching the filters, by slug; with `changed_since`, only those changed after it,
+    and the slugs of posters removed (or no longer matching) since then, within the page's range of slugs."""
+    matching = [Poster.removed_at.is_(None)]
+    if service is not None:
+        matching.append(Poster.service.has(Service.code == service))
+    if audience is not None:
+        matching.append(Poster.audience == audience)
+    changed = [Poster.updated_at > changed_since] if changed_since is not None else []
+    stmt = select(Poster).options(selectinload(Poster.translations)).where(*matching, *changed)
+    page = paginate(stmt, (Poster.slug,), cursor, limit)
+    removed = []
     if changed_since is not None:
-        stmt = stmt.where(Poster.updated_at > changed_since)
-    items, removed = [], []
-    for poster in db.session.scalars(stmt):
-        matches = ((service is None or poster.service.code == service)
-                   and (audience is None or poster.audience == audience))
-        if poster.removed_at is None and matches:
-            items.append(LocalisedPoster(poster, pick_translation(poster, lang), lang))
-        elif changed_since is not None:
-            removed.append(poster.slug)
+        gone = select(Poster.slug).where(*changed, not_(and_(*matching)))
+        if cursor:
+            gone = gone.where(Poster.slug > decode_cursor(cursor, (Poster.slug,))[0])
+        if page.next_cursor:
+            gone = gone.where(Poster.slug <= page.items[-1].slug)
+        removed = list(db.session.scalars(gone.order_by(Poster.slug)))
     as_of = db.session.scalar(select(func.max(Poster.updated_at)))
-    return CatalogueView(items, removed, as_of)
+    items = [LocalisedPoster(poster, pick_translation(poster, lang), lang) for poster in page.items]
+    return CatalogueView(items, removed, as_of, page.next_cursor)
 
 
 def get_poster(slug: str, lang: str) -> LocalisedPoster:

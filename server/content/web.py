@@ -3,12 +3,19 @@ to ask that village's team for help. Public, like the posters themselves."""
 
 from flask import Blueprint, render_template, request, url_for
 
+from ..locale import prefer_language
 from ..teams.contact import public_contact
 from ..units.services import get_unit
 from .pdf import place_and_team
 from .services import get_poster
 
 blp = Blueprint("poster_pages", __name__, template_folder="templates")
+
+
+@blp.before_request
+def _language_from_link():
+    """A printed poster's link says its language; without one, Vietnamese (not the phone's setting)."""
+    prefer_language(request.args.get("lang", "vi"))
 
 
 @blp.get("/p/<slug>")

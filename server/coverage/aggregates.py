@@ -14,9 +14,9 @@ from sqlalchemy import delete, func, select, tuple_
 
 from ..dbutil import add_to_rows, in_values, insert_new_rows, upsert
 from ..extensions import db
+from ..signals import resident_merged
 from ..units.models import Unit
-from ..units.paths import SEPARATOR
-from ..units.paths import subtree_condition
+from ..units.paths import codes_of, lineage, subtree_condition
 from .indicators import BY_CODE, INDICATORS, MEMBERS, PEOPLE, RECORDS, RESIDENTS, VILLAGES, blocker_counter
 from .models import CoverageCounter, CoverageMark, LastActivity
 from .periods import parse_period, period_keys
@@ -33,16 +33,6 @@ class Place:
     resident_path: str | None
     village: str | None
     village_path: str | None
-
-
-def codes_of(path: str) -> list[str]:
-    return path.strip(SEPARATOR).split(SEPARATOR)
-
-
-def path_prefixes(path: str) -> list[tuple[str, str]]:
-    """(code, path) of the unit and each unit above it."""
-    codes = codes_of(path)
-    return [(codes[i], SEPARATOR + SEPARATOR.join(codes[: i + 1]) + SEPARATOR) for i in range(len(codes))]
 
 
 def record_activities(rows: list[dict]) -> None:
@@ -73,7 +63,7 @@ def _apply(rows: list[dict], sign: int) -> None:
         blocker = blocker_counter(row)
         if blocker:
             for period in periods:
-                for code, _path in path_prefixes(row["unit_path"]):
+                for code, _path in lineage(row["unit_path"]):
                     amounts[(code, period, blocker)] += sign
     for key, amount in _change_marks(marks).items():
         amounts[key] += amount
@@ -90,10 +80,10 @@ def _contribute(indicator, period, row, place, sign, marks, amounts, homes) -> N
     if indicator.counts in (RESIDENTS, PEOPLE) and place.resident:
         mark(f"r:{place.resident}", place.resident_path)
     elif indicator.counts == PEOPLE and row["people"]:
-        for code, _path in path_prefixes(row["unit_path"]):
+        for code, _path in lineage(row["unit_path"]):
             amounts[(code, period, indicator.code)] += sign * row["people"]
     elif indicator.counts == RECORDS:
-        for code, _path in path_prefixes(row["unit_path"]):
+        for code, _path in lineage(row["unit_path"]):
             amounts[(code, period, indicator.code)] += sign
     elif indicator.counts == VILLAGES and place.village:
         mark(f"u:{place.village}", place.village_path)
@@ -103,7 +93,7 @@ def _contribute(indicator, period, row, place, sign, marks, amounts, homes) -> N
         # wherever they helped, so a rate never exceeds 100 %: a commune leader who helps in a
         # village is active in the commune, not in the village, which does not count them either.
         for home in homes.get(row["member_id"], ()):
-            for code, path in path_prefixes(home):
+            for code, path in lineage(home):
                 mark(f"m:{row['member_id']}@{code}", path)
 
 
@@ -134,7 +124,7 @@ def _change_marks(marks: dict) -> dict:
 
 def _count(counters: dict, key: tuple, path: str, step: int) -> None:
     indicator, period, subject = key
-    targets = [path] if subject.startswith("m:") else [prefix for _code, prefix in path_prefixes(path)]
+    targets = [path] if subject.startswith("m:") else [prefix for _code, prefix in lineage(path)]
     for target in targets:
         counters[(codes_of(target)[-1], period, indicator)] += step
 
@@ -237,11 +227,19 @@ def _places(rows: list[dict]) -> dict:
             canonical_id = canonical[row["resident_id"]]
             resident = str(canonical_id)
         village, village_path = None, None
-        for code, path in path_prefixes(row["unit_path"]):
+        for code, path in lineage(row["unit_path"]):
             if code in villages:
                 village, village_path = code, path
         places[row["id"]] = Place(resident, homes.get(canonical_id) if canonical_id else None, village, village_path)
     return places
+
+
+def connect_signals() -> None:
+    resident_merged.connect(_on_resident_merged)
+
+
+def _on_resident_merged(_sender, duplicate_id, kept_id, kept_path: str) -> None:
+    move_resident_marks(duplicate_id, kept_id, kept_path)
 
 
 def move_resident_marks(duplicate_id, kept_id, kept_path: str) -> None:

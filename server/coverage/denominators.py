@@ -24,7 +24,7 @@ from ..roles.models import Role, RoleGrant
 from ..signals import member_changed, units_changed
 from ..teams.models import Team, TeamMember
 from ..units.models import Unit
-from .aggregates import codes_of
+from ..units.paths import codes_of
 from .models import CoverageDenominator
 
 # Every recount takes this lock first (PostgreSQL; SQLite writes one at a time anyway), so two

@@ -8,8 +8,7 @@ from ..extensions import db
 from ..requests.models import HelpRequest
 from ..requests.sla import overdue_condition
 from ..types import utcnow
-from ..units.paths import subtree_condition
-from .aggregates import codes_of
+from ..units.paths import codes_of, subtree_condition
 from .periods import Period
 
 

@@ -15,10 +15,10 @@ from ..extensions import db
 from ..teams.models import Team, TeamMember
 from ..types import utcnow
 from ..units.models import Unit
-from ..units.paths import subtree_condition
+from ..units.paths import codes_of, subtree_condition
 from ..units.services import get_unit
 from ..requests import dispatch
-from .aggregates import codes_of
+from ..units.paths import codes_of
 from . import requests_figures
 from .indicators import ALL_MEMBERS, ALL_VILLAGES, BLOCKER_PREFIX, BY_CODE, INDICATORS, POPULATION, REQUEST_INDICATORS
 from .denominators import denominators_of

@@ -44,7 +44,8 @@ def update_coverage(chunk: int = CHUNK) -> int:
 
 
 def update_all() -> int:
-    """Runs the worker until coverage is current (tests, the demo, and `coverage update`)."""
+    """Runs the worker until coverage is current, in one transaction (tests and the demo seed; the
+    `coverage update` command commits after each chunk instead)."""
     done = 0
     while taken := update_coverage():
         done += taken

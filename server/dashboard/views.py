@@ -9,8 +9,9 @@ from .. import formatting, spreadsheets
 from ..auth.emulator import mint_emulator_token
 from ..auth.scope import Scope
 from ..content.catalogue import service_names
+from ..boundary import commits
 from ..errors import DomainError, InvalidInput, NotFound, Unauthenticated
-from ..extensions import db
+from ..locale import prefer_language
 from ..coverage import export
 from ..coverage import services as coverage_services
 from ..coverage.monthly_report import monthly_report as build_monthly_report
@@ -22,6 +23,7 @@ from ..units.models import Unit
 from ..units.services import ancestors_of
 from .chart import bar_chart
 from .redirects import firebase_sign_in_policy, safe_next
+from ..auth.dev_sign_in import dashboard_people, dev_people
 from .session import emulator_mode, end_session, session_scope, start_session
 from .forms import check_csrf, csrf_token
 from .periods import chart_end, period_choices, report_month
@@ -41,19 +43,24 @@ def _page_helpers():
             "signed_in": signed_in}
 
 
+@blp.before_request
+def _language_from_cookie():
+    prefer_language(request.cookies.get(LANG_COOKIE))
+
+
 class SessionRequest(Schema):
     id_token = fields.String(required=True, validate=validate.Length(min=1, max=8192))
 
 
 @blp.post("/auth/session")
+@commits
 def create_session():
     """Exchange a Firebase ID token for the dashboard's session cookie."""
     try:
         data = SessionRequest().load(request.get_json(silent=True) or {})
     except ValidationError as error:
         raise InvalidInput(_("Some fields are invalid."), error.messages)
-    start_session(data["id_token"])
-    db.session.commit()
+    start_session(data["id_token"])  # a first sign-in creates the user
     return "", 204
 
 
@@ -73,11 +80,7 @@ def sign_out():
 
 @blp.get("/dashboard/sign-in")
 def sign_in():
-    demo_people = []
-    if emulator_mode():
-        from ..demo.seed import DEMO_PEOPLE
-
-        demo_people = [p for p in DEMO_PEOPLE if p.role in ("admin", "monitor", "team_leader")]
+    demo_people = dashboard_people() if emulator_mode() else []
     page = make_response(render_template(
         "dashboard/sign_in.html", next=safe_next(request.args.get("next")), demo_people=demo_people,
         emulator=emulator_mode(), firebase_project=current_app.config["FIREBASE_PROJECT_ID"],
@@ -94,9 +97,7 @@ def dev_token():
         raise NotFound(_("Nothing exists at this address."))
     body = request.get_json(silent=True)
     phone = body.get("phone") if isinstance(body, dict) else None
-    from ..demo.seed import DEMO_PEOPLE
-
-    if not isinstance(phone, str) or phone not in {p.phone for p in DEMO_PEOPLE}:
+    if not isinstance(phone, str) or phone not in {person.phone for person in dev_people()}:
         raise NotFound(_("Nothing exists at this address."))
     return jsonify(id_token=mint_emulator_token(current_app.config["FIREBASE_PROJECT_ID"], phone))
 

@@ -19,7 +19,9 @@ from ..residents.models import Resident
 from ..residents.services import create_resident
 from ..types import utcnow
 from ..units.models import Unit
+from ..text import fold
 from ..units.paths import any_subtree_condition
+from .people import DEMO_PEOPLE
 
 DEMO_NAMESPACE = uuid.UUID("6f1c1f0e-4c1a-4a51-9a39-5d0c0de5a5e5")
 FAMILY = ("Sùng", "Giàng", "Vàng", "Lầu", "Ly", "Thào", "Mua", "Hầu", "Cháng", "Lò", "Sình", "Hoàng", "Nguyễn")
@@ -55,7 +57,7 @@ NOTES = {
 
 
 def _weighted(rng: random.Random, pairs):
-    choices, weights = zip(*pairs)
+    choices, weights = zip(*pairs, strict=True)
     return rng.choices(choices, weights)[0]
 
 
@@ -90,8 +92,6 @@ def realistic_activity(rng: random.Random, unit_code: str, resident_id, now, max
 
 def seed_activities(records: int = 400, residents_per_village: int = 24) -> str:
     """Idempotent: residents have fixed ids; records are added only when the demo has none yet."""
-    from .seed import DEMO_PEOPLE
-
     rng = random.Random(715)
     workers = [p for p in DEMO_PEOPLE if p.role in ("member", "team_leader")]
     scopes = {p.phone: load_scope(_ensure_user(p.phone, p.name)) for p in workers}
@@ -151,6 +151,4 @@ def _ensure_resident(scope, village: Unit, number, rng: random.Random) -> Reside
 
 
 def _undiacritic(name: str) -> str:
-    from ..text import fold
-
     return " ".join(word.capitalize() for word in fold(name).split())

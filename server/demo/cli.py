@@ -2,7 +2,8 @@ import click
 from flask.cli import AppGroup
 
 from ..extensions import db
-from .seed import DEMO_PEOPLE, seed_demo
+from .people import DEMO_PEOPLE
+from .seed import seed_demo
 
 demo_cli = AppGroup("demo", help="Demo data.")
 

@@ -121,7 +121,7 @@ def _backdate(request_id: uuid.UUID, age: timedelta) -> None:
     table = HelpRequest.__table__
     row = db.session.execute(select(*(table.c[c] for c in columns)).where(table.c.id == request_id)).one()
     db.session.execute(update(table).where(table.c.id == request_id).values(
-        {c: value - age for c, value in zip(columns, row) if value is not None}))
+        {c: value - age for c, value in zip(columns, row, strict=True) if value is not None}))
     for model in (RequestEvent, Comment, Rating, Notification):
         # Core updates: history rows refuse ORM updates (they are append-only in the app).
         table = model.__table__

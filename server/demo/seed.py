@@ -1,7 +1,5 @@
 """Demo data: two highland communes of Tuyên Quang with villages, teams, leaders and members."""
 
-from dataclasses import dataclass
-
 from sqlalchemy import select
 
 from ..coverage.denominators import rebuild_denominators
@@ -15,16 +13,8 @@ from ..units.paths import child_path
 from ..units.services import get_unit
 from .activities import seed_activities
 from .coverage import seed_coverage
+from .people import DEMO_PEOPLE
 from .requests import seed_requests
-
-
-@dataclass(frozen=True)
-class DemoPerson:
-    phone: str
-    name: str
-    role: str
-    unit: str  # a unit code, or a village name for team members
-    team: str | None = None
 
 
 # Communes of the official tree (Tuyên Quang province, code 08) and villages we add under them.
@@ -39,16 +29,6 @@ DEMO_TEAMS = {
     ("00715", "Tổ công nghệ số thôn Lô Lô Chải"): "Thôn Lô Lô Chải",
     ("00769", "Tổ công nghệ số xã Mèo Vạc"): None,
 }
-DEMO_PEOPLE = (
-    DemoPerson("+84912000000", "Quản trị viên demo", "admin", "VN"),
-    DemoPerson("+84912000001", "Nguyễn Thị Lan", "monitor", "08"),
-    DemoPerson("+84912000002", "Sùng Mí Páo", "team_leader", "00715"),
-    DemoPerson("+84912000003", "Lò Thị Hoa", "member", "00715", "Tổ công nghệ số thôn Lô Lô Chải"),
-    DemoPerson("+84912000004", "Vàng Văn Chứ", "member", "00715", "Tổ công nghệ số xã Lũng Cú"),
-    DemoPerson("+84912000005", "Hoàng Văn Thắng", "team_leader", "00769"),
-    DemoPerson("+84912000006", "Thào Thị Dợ", "member", "00769", "Tổ công nghệ số xã Mèo Vạc"),
-    DemoPerson("+84912000009", "Lầu Mí Sính", "resident", "-"),
-)
 
 
 def seed_demo() -> str:

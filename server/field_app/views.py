@@ -11,6 +11,7 @@ from flask import Blueprint, Response, current_app, jsonify, request, render_tem
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
+from ..auth.dev_sign_in import dev_people
 from ..auth.emulator import mint_emulator_token
 from ..dashboard.session import emulator_mode
 from ..errors import InvalidInput, NotFound
@@ -78,11 +79,8 @@ def strings(lang):
 @blp.get("/config.json")
 def config():
     """How this server signs people in: demo people with emulator tokens, or Firebase phone auth."""
-    demo_people = []
-    if emulator_mode():
-        from ..demo.seed import DEMO_PEOPLE
-
-        demo_people = [{"phone": p.phone, "name": p.name, "role": p.role} for p in DEMO_PEOPLE]
+    people = dev_people() if emulator_mode() else []
+    demo_people = [{"phone": p.phone, "name": p.name, "role": p.role} for p in people]
     return jsonify(emulator=emulator_mode(), demo_people=demo_people,
                    firebase={"project": current_app.config["FIREBASE_PROJECT_ID"],
                              "api_key": current_app.config.get("FIREBASE_WEB_API_KEY")},

@@ -94,7 +94,7 @@ def deliver_batch(now: datetime | None = None, batch_size: int = FCM_BATCH) -> D
     dead_devices: set[int] = set()
     for start in range(0, len(pairs), FCM_BATCH):
         chunk = pairs[start:start + FCM_BATCH]
-        for (notification, device), error in zip(chunk, _send(app, chunk)):
+        for (notification, device), error in zip(chunk, _send(app, chunk), strict=True):
             if error is None:
                 outcomes[notification.id].append("sent")
             elif isinstance(error, DEAD_TOKEN_ERRORS):

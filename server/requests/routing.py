@@ -8,7 +8,7 @@ from ..extensions import db
 from ..roles.models import Role, RoleGrant
 from ..teams.models import Team, TeamMember
 from ..units.models import Unit
-from ..units.paths import SEPARATOR
+from ..units.paths import is_within, lineage
 
 # Levels whose leaders and monitors look after a village's requests (not the whole province).
 LOCAL_LEVELS = ("commune", "village", "group")
@@ -16,8 +16,7 @@ LOCAL_LEVELS = ("commune", "village", "group")
 
 def ancestor_paths(unit: Unit) -> list[str]:
     """The unit's own path and those of its ancestors, root first."""
-    codes = unit.path.strip(SEPARATOR).split(SEPARATOR)
-    return [SEPARATOR + SEPARATOR.join(codes[:n]) + SEPARATOR for n in range(1, len(codes) + 1)]
+    return [path for _code, path in lineage(unit.path)]
 
 
 def route(unit: Unit) -> Team | None:
@@ -47,5 +46,5 @@ def local_users(unit: Unit, roles: tuple[Role, ...]) -> list[User]:
 
 def covering_team(scope: Scope, unit: Unit) -> Team | None:
     """The person's own team that serves the unit, the most local one first."""
-    teams = [m.team for m in scope.memberships if unit.path.startswith(m.team.unit.path)]
+    teams = [m.team for m in scope.memberships if is_within(unit.path, [m.team.unit.path])]
     return max(teams, key=lambda team: team.unit.depth, default=None)

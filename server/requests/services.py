@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from sqlalchemy import or_, select, update
 
 from ..auth.scope import Ability, Scope
-from ..dbutil import insert_ignoring_conflicts
+from ..dbutil import insert_ignoring_conflicts, insert_new_row
 from ..errors import Conflict, Forbidden, InvalidInput, NotFound, shown
 from ..extensions import db
 from ..pagination import Page, paginate
@@ -21,7 +21,7 @@ from ..content.catalogue import known_service_codes
 from .models import FINISHED_STATUSES, OPEN_STATUSES, Comment, HelpRequest, Rating, ReferenceCounter, RequestEvent, \
     Status
 from .sla import due_times, overdue_condition
-from .states import present, works_on
+from .states import RequestView, present, works_on
 
 REQUEST_LEVELS = ("village", "group", "commune")
 REFERENCE_PREFIX = "HT"
@@ -62,22 +62,17 @@ def get_request(scope: Scope, request_id: uuid.UUID) -> HelpRequest:
     return request
 
 
-def request_detail(scope: Scope, request_id: uuid.UUID) -> HelpRequest:
+def detail_view(scope: Scope, request: HelpRequest) -> RequestView:
     """The request with its history, the comments the caller may read, and its rating."""
-    request = get_request(scope, request_id)
-    return attach_detail(scope, request)
-
-
-def attach_detail(scope: Scope, request: HelpRequest) -> HelpRequest:
-    present(scope, request)
+    view = present(scope, request)
     comments = select(Comment).where(Comment.request_id == request.id)
     if not is_staff(scope, request):
         comments = comments.where(Comment.internal.is_(False))
-    request.comments = list(db.session.scalars(comments.order_by(Comment.created_at, Comment.id)))
-    request.history = list(db.session.scalars(
+    view.comments = list(db.session.scalars(comments.order_by(Comment.created_at, Comment.id)))
+    view.history = list(db.session.scalars(
         select(RequestEvent).where(RequestEvent.request_id == request.id).order_by(RequestEvent.id)))
-    request.rating = db.session.get(Rating, request.id)
-    return request
+    view.rating = db.session.get(Rating, request.id)
+    return view
 
 
 @dataclass
@@ -111,8 +106,7 @@ def list_requests(scope: Scope, filters: RequestFilters, cursor: str | None, lim
         stmt = stmt.where(HelpRequest.updated_at >= filters.updated_since)
     page = paginate(stmt, (HelpRequest.year, HelpRequest.number), cursor, limit)
     follow_ups: dict = {}
-    for request in page.items:
-        present(scope, request, follow_ups)
+    page.items = [present(scope, request, follow_ups) for request in page.items]
     return page
 
 
@@ -163,7 +157,7 @@ def file_request(scope: Scope, request_id: uuid.UUID, unit_code: str, service: s
     year = now.year
     number = _next_number(year)
     first_due, resolution_due = due_times(service, now)
-    inserted = insert_new(HelpRequest.__table__, "id", dict(
+    inserted = insert_new_row(HelpRequest.__table__, "id", dict(
         id=request_id, year=year, number=number, reference=format_reference(year, number),
         team_id=team.id if team else None, status=Status.NEW, version=1,
         likely_duplicate_of_id=_likely_duplicate(content),
@@ -176,14 +170,6 @@ def file_request(scope: Scope, request_id: uuid.UUID, unit_code: str, service: s
     notify.new_request(request, scope.user)
     db.session.flush()
     return request, True
-
-
-def insert_new(table, key: str, values: dict) -> bool:
-    """INSERT unless a row with this key exists; True if this call inserted it.
-
-    RETURNING tells, where rowcount cannot (PostgreSQL reports -1 for ON CONFLICT DO NOTHING here)."""
-    stmt = insert_ignoring_conflicts(table, [key]).values(**values).returning(table.c[key])
-    return db.session.execute(stmt).first() is not None
 
 
 def format_reference(year: int, number: int) -> str:
@@ -264,7 +250,7 @@ def add_comment(scope: Scope, request_id: uuid.UUID, body: str, internal: bool,
     existing = db.session.get(Comment, comment_id)
     if existing is None:
         now = utcnow()
-        inserted = insert_new(Comment.__table__, "id", dict(
+        inserted = insert_new_row(Comment.__table__, "id", dict(
             id=comment_id, request_id=request.id, author_id=scope.user.id, body=body, internal=internal,
             created_at=now))
         if inserted:
@@ -295,7 +281,7 @@ def rate_request(scope: Scope, request_id: uuid.UUID, score: int, comment: str |
     if request.status not in (Status.RESOLVED, Status.CLOSED):
         raise Conflict(_("A request can be rated once it is resolved."))
     now = utcnow()
-    inserted = insert_new(Rating.__table__, "request_id", dict(
+    inserted = insert_new_row(Rating.__table__, "request_id", dict(
         request_id=request.id, score=score, comment=mask_citizen_ids(comment.strip()) if comment else None,
         rated_by_id=scope.user.id, on_behalf=request.on_behalf_name is not None, created_at=now))
     if not inserted:

@@ -3,7 +3,7 @@
 new → assigned → in_progress ⇄ waiting_on_resident → resolved → closed; cancelled before
 resolution; reopened within a few days of resolution; merged into another request."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
 
@@ -18,22 +18,24 @@ WORKING = (Status.ASSIGNED, Status.IN_PROGRESS, Status.WAITING_ON_RESIDENT)
 
 @dataclass(frozen=True)
 class Transition:
+    """From which statuses an action may be taken, and by whom; the status it leads to is set by
+    transitions._changes (reopen's depends on the request)."""
+
     sources: tuple[Status, ...]
-    target: Status | None  # None: decided by the action (reopen)
     actors: tuple[str, ...]  # who may: the requester, anyone working the area, a manager, the assignee
 
 
 TRANSITIONS = {
-    "claim": Transition((Status.NEW,), Status.ASSIGNED, (WORKER,)),
-    "assign": Transition((Status.NEW, *WORKING), Status.ASSIGNED, (MANAGER, DISPATCHER)),
-    "start": Transition((Status.ASSIGNED,), Status.IN_PROGRESS, (ASSIGNEE, MANAGER)),
-    "wait": Transition((Status.IN_PROGRESS,), Status.WAITING_ON_RESIDENT, (ASSIGNEE, MANAGER)),
-    "resume": Transition((Status.WAITING_ON_RESIDENT,), Status.IN_PROGRESS, (ASSIGNEE, MANAGER)),
-    "resolve": Transition(WORKING, Status.RESOLVED, (ASSIGNEE, MANAGER)),
-    "close": Transition((Status.RESOLVED,), Status.CLOSED, (REQUESTER, WORKER)),
-    "cancel": Transition(OPEN_STATUSES, Status.CANCELLED, (REQUESTER,)),
-    "reopen": Transition((Status.RESOLVED, Status.CLOSED), None, (REQUESTER,)),
-    "merge": Transition(OPEN_STATUSES, Status.MERGED, (WORKER,)),
+    "claim": Transition((Status.NEW,), (WORKER,)),
+    "assign": Transition((Status.NEW, *WORKING), (MANAGER, DISPATCHER)),
+    "start": Transition((Status.ASSIGNED,), (ASSIGNEE, MANAGER)),
+    "wait": Transition((Status.IN_PROGRESS,), (ASSIGNEE, MANAGER)),
+    "resume": Transition((Status.WAITING_ON_RESIDENT,), (ASSIGNEE, MANAGER)),
+    "resolve": Transition(WORKING, (ASSIGNEE, MANAGER)),
+    "close": Transition((Status.RESOLVED,), (REQUESTER, WORKER)),
+    "cancel": Transition(OPEN_STATUSES, (REQUESTER,)),
+    "reopen": Transition((Status.RESOLVED, Status.CLOSED), (REQUESTER,)),
+    "merge": Transition(OPEN_STATUSES, (WORKER,)),
 }
 
 STATUS_LABELS = {
@@ -78,18 +80,34 @@ def allowed_actions(scope: Scope, request: HelpRequest) -> list[str]:
             if request.status in rule.sources and roles & set(rule.actors)]
 
 
-def present(scope: Scope, request: HelpRequest, follow_ups: dict | None = None) -> HelpRequest:
-    """Attach what depends on the caller and the clock: allowed actions, overdue, and for a request
-    no team serves, who follows it up."""
+@dataclass
+class RequestView:
+    """A request as one caller sees it now: the stored request (its columns read through), what the
+    caller may do with it, whether it is overdue and, for a request no team serves, who follows it up;
+    the detail adds history, comments and rating."""
+
+    request: HelpRequest
+    allowed_actions: list[str]
+    overdue: bool
+    follow_up: str | None = None
+    history: list = field(default_factory=list)
+    comments: list = field(default_factory=list)
+    rating: object | None = None
+
+    def __getattr__(self, name):
+        return getattr(self.request, name)
+
+
+def present(scope: Scope, request: HelpRequest, follow_ups: dict | None = None) -> RequestView:
+    """What depends on the caller and the clock: allowed actions, overdue, and for a request no team
+    serves, who follows it up."""
     from .dispatch import follow_up, is_unrouted
 
-    request.allowed_actions = allowed_actions(scope, request)
-    request.overdue = request.is_overdue(utcnow())
-    request.follow_up = None
+    view = RequestView(request, allowed_actions(scope, request), request.is_overdue(utcnow()))
     if is_unrouted(request):
         # A page of a province's unrouted requests asks once per village, not once per request.
         known = {} if follow_ups is None else follow_ups
         if request.unit_id not in known:
             known[request.unit_id] = follow_up(request.unit).message(request.unit)
-        request.follow_up = known[request.unit_id]
-    return request
+        view.follow_up = known[request.unit_id]
+    return view

@@ -1,23 +1,20 @@
 """Residents: minimal personal data, kept only with consent, every read by someone else logged."""
 
 import difflib
-import hashlib
-import json
-import re
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import func, or_, select, update
 
+from .. import idempotency
 from ..auth.scope import Ability, Scope
-from ..coverage.aggregates import move_resident_marks
 from ..dbutil import insert_ignoring_conflicts
 from ..errors import Conflict, Forbidden, InvalidInput, NotFound
 from ..extensions import db
-from ..pagination import DEFAULT_LIMIT, MAX_LIMIT, decode_cursor, encode_cursor
+from ..pagination import Page, paginate
 from ..privacy import looks_like_citizen_id
-from ..signals import person_erased
+from ..signals import person_erased, resident_merged
 from ..text import fold
 from ..types import utcnow
 from ..units.models import Unit
@@ -32,9 +29,18 @@ SIMILAR_NAME_RATIO = 0.85
 
 
 @dataclass
-class ResidentPage:
-    items: list
-    next_cursor: str | None
+class ResidentView:
+    """A resident (its columns read through) with the likely duplicates a leader may merge."""
+
+    resident: Resident
+    possible_duplicates: list[uuid.UUID] = field(default_factory=list)
+
+    def __getattr__(self, name):
+        return getattr(self.resident, name)
+
+
+def resident_view(resident: Resident) -> ResidentView:
+    return ResidentView(resident, possible_duplicates(resident))
 
 
 def create_resident(scope: Scope, data: dict) -> tuple[Resident, bool]:
@@ -82,11 +88,10 @@ def _clean(text: str | None) -> str | None:
 
 
 def _content_hash(fields: dict, unit_code: str) -> bytes:
-    canonical = json.dumps([
+    return idempotency.content_hash([
         str(fields["id"]), unit_code, fields["name"], fields["birth_year"], fields["gender"], fields["household"],
         fields["phone"], fields["languages"], fields["consent"],
-    ], ensure_ascii=False, separators=(",", ":"))
-    return hashlib.blake2b(canonical.encode(), digest_size=16).digest()
+    ])
 
 
 def _visible(scope: Scope):
@@ -108,17 +113,15 @@ def _load_for_work(scope: Scope, resident_id: uuid.UUID) -> Resident:
     return resident
 
 
-def get_resident(scope: Scope, resident_id: uuid.UUID) -> Resident:
+def get_resident(scope: Scope, resident_id: uuid.UUID) -> ResidentView:
     resident = load_resident(scope, resident_id)
-    resident.possible_duplicates = possible_duplicates(resident)
     log_access(scope, [resident], "read")
-    return resident
+    return resident_view(resident)
 
 
 def list_residents(scope: Scope, unit_code: str | None, query: str | None, cursor: str | None,
-                   limit: int | None) -> ResidentPage:
+                   limit: int | None) -> Page:
     """Residents of the caller's area, by name; merged and erased records are left out."""
-    limit = min(limit or DEFAULT_LIMIT, MAX_LIMIT)
     sort_name = func.coalesce(Resident.search_name, "")
     stmt = (select(Resident).join(Unit, Resident.unit_id == Unit.id)
             .where(_visible(scope), Resident.merged_into_id.is_(None), Resident.erased_at.is_(None)))
@@ -126,20 +129,11 @@ def list_residents(scope: Scope, unit_code: str | None, query: str | None, curso
         unit = get_unit(unit_code)
         stmt = stmt.where(subtree_condition(Unit.path, unit.path))
     if query and fold(query):
-        escaped = re.sub(r"([\\%_])", r"\\\1", fold(query))
-        stmt = stmt.where(Resident.search_name.like(f"%{escaped}%", escape="\\"))
-    if cursor:
-        after_name, after_id = decode_cursor(cursor, 2)
-        try:
-            after_id = uuid.UUID(str(after_id))
-        except ValueError:
-            raise InvalidInput(_("Invalid cursor."), {"cursor": [_("Invalid cursor.")]})
-        stmt = stmt.where(or_(sort_name > str(after_name), and_(sort_name == str(after_name), Resident.id > after_id)))
-    rows = list(db.session.scalars(stmt.order_by(sort_name, Resident.id).limit(limit + 1)))
-    items = rows[:limit]
-    log_access(scope, items, "read")
-    next_cursor = encode_cursor([items[-1].search_name or "", str(items[-1].id)]) if len(rows) > limit else None
-    return ResidentPage(items, next_cursor)
+        stmt = stmt.where(Resident.search_name.contains(fold(query), autoescape=True))
+    page = paginate(stmt, (sort_name, Resident.id), cursor, limit,
+                    key=lambda resident: (resident.search_name or "", resident.id))
+    log_access(scope, page.items, "read")
+    return page
 
 
 def possible_duplicates(resident: Resident) -> list[uuid.UUID]:
@@ -155,7 +149,7 @@ def possible_duplicates(resident: Resident) -> list[uuid.UUID]:
             if difflib.SequenceMatcher(None, resident.search_name, name).ratio() >= SIMILAR_NAME_RATIO]
 
 
-def merge_residents(scope: Scope, kept_id: uuid.UUID, duplicate_id: uuid.UUID) -> Resident:
+def merge_residents(scope: Scope, kept_id: uuid.UUID, duplicate_id: uuid.UUID) -> ResidentView:
     """A leader merges a duplicate into the record kept; the duplicate stays, pointing at it (history)."""
     if kept_id == duplicate_id:
         raise InvalidInput(_("A resident cannot be merged into itself."),
@@ -177,11 +171,10 @@ def merge_residents(scope: Scope, kept_id: uuid.UUID, duplicate_id: uuid.UUID) -
     db.session.execute(update(Resident).where(Resident.merged_into_id == duplicate.id)
                        .values(merged_into_id=kept.id, updated_at=now))
     duplicate.merged_into_id, duplicate.merged_at, duplicate.merged_by_id = kept.id, now, scope.user.id
-    move_resident_marks(duplicate.id, kept.id, kept.unit.path)
+    resident_merged.send(__name__, duplicate_id=duplicate.id, kept_id=kept.id, kept_path=kept.unit.path)
     log_access(scope, [kept, duplicate], "merge")
     db.session.flush()
-    kept.possible_duplicates = possible_duplicates(kept)
-    return kept
+    return resident_view(kept)
 
 
 def merged_records(resident: Resident) -> list[Resident]:
@@ -189,7 +182,7 @@ def merged_records(resident: Resident) -> list[Resident]:
                                    .order_by(Resident.created_at)))
 
 
-def erase_resident(scope: Scope, resident_id: uuid.UUID, reason: str = "erase") -> Resident:
+def erase_resident(scope: Scope, resident_id: uuid.UUID, reason: str = "erase") -> ResidentView:
     """Blanks the personal data (name, phone, household, notes) of the resident and of records merged
     into it, and what the export calls theirs (server/residents/erasure.py); village, birth year,
     gender and the assistance facts stay, anonymous, for coverage."""
@@ -209,10 +202,9 @@ def erase_resident(scope: Scope, resident_id: uuid.UUID, reason: str = "erase") 
     db.session.execute(update(Activity).where(Activity.resident_id.in_([p.id for p in group]),
                                               Activity.note.is_not(None)).values(note=None))
     db.session.flush()
-    resident.possible_duplicates = []
-    return resident
+    return ResidentView(resident)
 
 
-def withdraw_consent(scope: Scope, resident_id: uuid.UUID) -> Resident:
+def withdraw_consent(scope: Scope, resident_id: uuid.UUID) -> ResidentView:
     """Withdrawing consent erases: ToSo keeps no personal data without it."""
     return erase_resident(scope, resident_id, reason="withdraw_consent")

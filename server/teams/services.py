@@ -83,8 +83,11 @@ def remove_member(scope: Scope, team_id: int, member_id: int) -> None:
     member_changed.send(__name__, phone=member.phone, path=team.unit.path, added=False)
 
 
-def list_members(scope: Scope, team_id: int) -> list[TeamMember]:
-    return with_names(list(get_team(scope, team_id).members))
+def list_members(scope: Scope, team_id: int, cursor: str | None, limit: int | None) -> Page:
+    team = get_team(scope, team_id)
+    page = paginate(select(TeamMember).where(TeamMember.team_id == team.id), (TeamMember.id,), cursor, limit)
+    with_names(page.items)
+    return page
 
 
 def with_names(members: list[TeamMember]) -> list[TeamMember]:

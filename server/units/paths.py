@@ -13,6 +13,22 @@ def root_path(code: str) -> str:
     return f"{SEPARATOR}{code}{SEPARATOR}"
 
 
+def codes_of(path: str) -> list[str]:
+    """The codes along a path, root first: "/VN/08/00715/" gives ["VN", "08", "00715"]."""
+    return path.strip(SEPARATOR).split(SEPARATOR)
+
+
+def lineage(path: str) -> list[tuple[str, str]]:
+    """(code, path) of the unit at `path` and of each unit above it, root first."""
+    codes = codes_of(path)
+    return [(codes[i], SEPARATOR + SEPARATOR.join(codes[: i + 1]) + SEPARATOR) for i in range(len(codes))]
+
+
+def is_within(path: str | None, prefixes) -> bool:
+    """Whether the unit at `path` lies in one of the subtrees at `prefixes` (the check in Python)."""
+    return path is not None and any(path.startswith(prefix) for prefix in prefixes)
+
+
 def subtree_condition(path_column, prefix: str):
     """path in [prefix, prefix-with-last-"/"-bumped): every path that starts with prefix.
 

@@ -1,6 +1,6 @@
 """Reading and changing the unit tree."""
 
-import re
+from dataclasses import dataclass
 
 from flask_babel import gettext as _
 from sqlalchemy import case, func, select
@@ -12,7 +12,7 @@ from ..pagination import Page, paginate
 from ..signals import units_changed
 from ..text import fold
 from .models import LEVELS, Unit
-from .paths import SEPARATOR, child_path, subtree_condition
+from .paths import child_path, codes_of, subtree_condition
 
 SEARCH_LIMIT = 20
 # Levels a leader may add under a unit of the given level (official levels come from imports).
@@ -33,8 +33,24 @@ def get_unit(code: str) -> Unit:
     return unit
 
 
+@dataclass
+class UnitDetail:
+    """A unit (its columns read through) with its ancestors, root first."""
+
+    unit: Unit
+    ancestors: list[Unit]
+
+    def __getattr__(self, name):
+        return getattr(self.unit, name)
+
+
+def unit_detail(code: str) -> UnitDetail:
+    unit = get_unit(code)
+    return UnitDetail(unit, ancestors_of(unit))
+
+
 def ancestors_of(unit: Unit) -> list[Unit]:
-    codes = unit.path.strip(SEPARATOR).split(SEPARATOR)[:-1]
+    codes = codes_of(unit.path)[:-1]
     if not codes:
         return []
     return list(db.session.scalars(select(Unit).where(Unit.code.in_(codes)).order_by(Unit.depth)))
@@ -51,11 +67,10 @@ def search_units(query: str, within: str | None = None, limit: int = SEARCH_LIMI
     folded = fold(query)
     if not folded:
         return []
-    escaped = re.sub(r"([\\%_])", r"\\\1", folded)
-    stmt = select(Unit).where(Unit.search_name.like(f"%{escaped}%", escape="\\"))
+    stmt = select(Unit).where(Unit.search_name.contains(folded, autoescape=True))
     if within:
         stmt = stmt.where(subtree_condition(Unit.path, get_unit(within).path))
-    starts = case((Unit.search_name.like(f"{escaped}%", escape="\\"), 0), else_=1)
+    starts = case((Unit.search_name.startswith(folded, autoescape=True), 0), else_=1)
     stmt = stmt.order_by(starts, Unit.depth, func.length(Unit.search_name), Unit.id).limit(limit)
     return list(db.session.scalars(stmt))
 

@@ -96,7 +96,7 @@ def test_a_bad_item_does_not_cost_the_good_ones(as_phone, world):
     items = bad[:6] + good + bad[6:]
     random.Random(5).shuffle(items)
     body = post_batch(as_phone(MEMBER_A, "en"), items)
-    by_position = dict(zip(map(id, items), body["results"]))
+    by_position = dict(zip(map(id, items), body["results"], strict=True))
     assert [by_position[id(i)]["status"] for i in good] == ["created"] * 3
     rejected = [by_position[id(i)] for i in bad]
     assert all(r["status"] == "rejected" and r["errors"] for r in rejected)
@@ -211,3 +211,25 @@ def test_500_records_take_a_fixed_number_of_queries(as_phone, world, app):
     # Bulk statements may be sent in a few pages (the coverage marks of 500 records are thousands
     # of rows), but nothing is sent per record.
     assert queries_for(500) <= queries_for(5) + 8
+
+
+def test_the_documented_limits_are_the_enforced_ones(as_phone, world, app):
+    """The OpenAPI document promises the limits the ingest applies: the largest value documented is
+    stored, one more is rejected."""
+    with app.test_client() as client:
+        documented = client.get("/api/v1/openapi.json").get_json()["components"]["schemas"]["ActivityInput"]
+    limits = {"people": documented["properties"]["people"]["maximum"],
+              "minutes": documented["properties"]["minutes"]["maximum"]}
+    note_max = documented["properties"]["note"]["maxLength"]
+    village = world.village_a.code
+    at_limit = [activity_item(village, people=limits["people"], action="digital_skills_lesson",
+                              service="digital_skills", minutes=limits["minutes"], note="x" * note_max)]
+    over = [activity_item(village, people=limits["people"] + 1, action="digital_skills_lesson",
+                          service="digital_skills"),
+            activity_item(village, people=1, minutes=limits["minutes"] + 1, action="digital_skills_lesson",
+                          service="digital_skills"),
+            activity_item(village, people=1, note="x" * (note_max + 1), action="digital_skills_lesson",
+                          service="digital_skills")]
+    body = post_batch(as_phone(MEMBER_A), at_limit + over)
+    assert [r["status"] for r in body["results"]] == ["created", "rejected", "rejected", "rejected"]
+    assert [list(r["errors"]) for r in body["results"][1:]] == [["people"], ["minutes"], ["note"]]

@@ -57,7 +57,7 @@ def test_a_role_granted_is_seen_on_the_next_call(as_phone, app_context):
 def test_a_member_removed_loses_the_team_on_the_next_call(as_phone, app_context):
     world = build_world()
     assert [t["id"] for t in as_phone(MEMBER_A).get("/me").get_json()["teams"]] == [world.team_a.id]
-    members = as_phone(LEADER_A).get(f"/teams/{world.team_a.id}/members").get_json()
+    members = as_phone(LEADER_A).get(f"/teams/{world.team_a.id}/members").get_json()["items"]
     assert as_phone(LEADER_A).delete(f"/teams/{world.team_a.id}/members/{members[0]['id']}").status_code == 204
     me = as_phone(MEMBER_A).get("/me").get_json()
     assert me["teams"] == []

@@ -276,7 +276,7 @@ def test_a_rate_never_exceeds_100_percent(as_phone, app_context):
     as_phone(MEMBER_A).post("/activities/batch", json={"items": [activity_item(world.village_a.code)]})
     count_coverage()
     leader = as_phone(LEADER_A)
-    member = leader.get(f"/teams/{world.team_a.id}/members").get_json()[0]
+    member = leader.get(f"/teams/{world.team_a.id}/members").get_json()["items"][0]
     assert leader.delete(f"/teams/{world.team_a.id}/members/{member['id']}").status_code == 204
     make_team(world.village_a.code, "Tổ mới", ("+84900000032",))
     db.session.commit()

@@ -74,3 +74,12 @@ def test_dev_tokens_exist_only_in_emulator_mode(make_app):
     production_like = make_app(FIREBASE_AUTH_EMULATOR_HOST=None)
     response = production_like.test_client().post("/dashboard/dev-token", json={"phone": "+84912000001"})
     assert response.status_code == 404
+
+
+def test_the_development_sign_in_offers_the_people_the_demo_registers(client):
+    """The demo package plugs its people in (entry point toso.dev_sign_in); the dashboard imports no demo code."""
+    page = client.get("/dashboard/sign-in").get_data(as_text=True)
+    assert "+84912000001" in page and "Nguyễn Thị Lan" in page  # the demo's province monitor
+    assert "+84912000009" not in page  # a resident has no dashboard
+    assert client.post("/dashboard/dev-token", json={"phone": "+84912000001"}).get_json()["id_token"]
+    assert client.post("/dashboard/dev-token", json={"phone": "+84912999999"}).status_code == 404

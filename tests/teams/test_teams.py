@@ -22,7 +22,7 @@ def test_adding_the_same_member_twice_is_a_conflict(as_phone, app_context):
 
 def test_removing_a_member_ends_their_membership(as_phone, app_context):
     world = build_world()
-    members = as_phone(LEADER_A).get(f"/teams/{world.team_a.id}/members").get_json()
+    members = as_phone(LEADER_A).get(f"/teams/{world.team_a.id}/members").get_json()["items"]
     assert as_phone(LEADER_A).delete(f"/teams/{world.team_a.id}/members/{members[0]['id']}").status_code == 204
     assert as_phone(MEMBER_A).get("/me").get_json()["teams"] == []
 
@@ -55,10 +55,10 @@ def test_a_member_sets_their_own_name_and_the_team_sees_it(as_phone, app_context
     response = member.patch("/me", json={"display_name": "  Lò Thị Hoa "})
     assert response.status_code == 200 and response.get_json()["display_name"] == "Lò Thị Hoa"
     assert member.get("/me").get_json()["display_name"] == "Lò Thị Hoa"
-    roster = {m["phone"]: m for m in as_phone(LEADER_A).get(f"/teams/{world.team_a.id}/members").get_json()}
+    roster = {m["phone"]: m for m in as_phone(LEADER_A).get(f"/teams/{world.team_a.id}/members").get_json()["items"]}
     assert roster[MEMBER_A]["name"] == "Lò Thị Hoa"
     assert member.patch("/me", json={"display_name": None}).get_json()["display_name"] is None
-    roster = {m["phone"]: m for m in as_phone(LEADER_A).get(f"/teams/{world.team_a.id}/members").get_json()}
+    roster = {m["phone"]: m for m in as_phone(LEADER_A).get(f"/teams/{world.team_a.id}/members").get_json()["items"]}
     assert roster[MEMBER_A]["name"] == roster[MEMBER_A]["display_name"]  # the leader's name for them, if any
 
 

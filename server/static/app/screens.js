@@ -481,7 +481,7 @@ screens.team = async () => {
 };
 
 async function teamCard(team) {
-  const members = (await sync.api("GET", `/teams/${team.id}/members`)).data;
+  const members = (await sync.api("GET", `/teams/${team.id}/members?limit=500`)).data.items;  // a team is one page
   const id = `team-${team.id}`;
   const phone = h("input", {id: id + "-public", type: "tel", inputmode: "tel", value: team.public_phone || ""});
   const newPhone = h("input", {id: id + "-phone", type: "tel", inputmode: "tel", required: true});
