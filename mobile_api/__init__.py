@@ -50,13 +50,14 @@ class ToSoApi(Api):
 
 
 def register_api(app: Flask) -> Api:
-    from . import (activities, coverage, health, help_requests, me, notifications, posters, residents, role_grants,
-                   teams, units)
+    from . import (activities, coverage, emulation, health, help_requests, me, notifications, posters, residents,
+                   role_grants, teams, units)
 
     api = ToSoApi(app)
     api.spec.options["servers"] = [{"url": "/"}]
     blueprints = [health.blp, me.blp, units.blp, role_grants.blp, teams.blp, posters.blp, help_requests.blp,
-                  notifications.blp, residents.blp, activities.blp, coverage.blp]
+                  notifications.blp, residents.blp, activities.blp, coverage.blp,
+                  emulation.blp]
     for blueprint in blueprints:
         api.register_blueprint(blueprint, url_prefix=PREFIX)
     names = {blueprint.name for blueprint in blueprints}

@@ -2,6 +2,7 @@ import marshmallow as ma
 from flask_smorest import Blueprint
 
 from server.auth.scope import Ability
+from server.emulation.trainings import skills_of
 from server.teams import services
 
 from .access import SIGNED_IN, access, current_scope
@@ -16,6 +17,8 @@ class MemberSchema(ma.Schema):
     phone = ma.fields.String()
     display_name = ma.fields.String(allow_none=True)
     created_at = ma.fields.AwareDateTime()
+    skills = ma.fields.List(ma.fields.String(), dump_default=list, metadata={
+        "description": "services trained on, and services helped with successfully at least 5 times (docs/emulation.md)"})
 
 
 class TeamSchema(ma.Schema):
@@ -72,8 +75,12 @@ def get_team(team_id):
 @access(SIGNED_IN)
 @blp.response(200, MemberSchema(many=True))
 def list_members(team_id):
-    """Members of a team you can see."""
-    return services.list_members(current_scope(), team_id)
+    """Members of a team you can see, with their skills."""
+    members = services.list_members(current_scope(), team_id)
+    skills = skills_of([member.phone for member in members])
+    for member in members:
+        member.skills = skills.get(member.phone, [])
+    return members
 
 
 @blp.route("/teams/<int:team_id>/members", methods=["POST"])

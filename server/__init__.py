@@ -131,6 +131,7 @@ def _register_models() -> None:
     from .auth import models as _auth  # noqa: F401
     from .content import models as _content  # noqa: F401
     from .coverage import models as _coverage  # noqa: F401
+    from .emulation import models as _emulation  # noqa: F401
     from .notifications import models as _notifications  # noqa: F401
     from .requests import models as _requests  # noqa: F401
     from .residents import models as _residents  # noqa: F401
@@ -141,8 +142,10 @@ def _register_models() -> None:
 
 def _connect_signals() -> None:
     from .coverage.denominators import connect_signals
+    from .emulation.tallies import connect_signals as connect_emulation
 
     connect_signals()
+    connect_emulation()
 
 
 def _register_cli(app: Flask) -> None:
@@ -150,11 +153,12 @@ def _register_cli(app: Flask) -> None:
     from .content.cli import content_cli
     from .coverage.cli import coverage_cli
     from .demo.cli import demo_cli
+    from .emulation.cli import emulation_cli
     from .notifications.cli import notifications_cli
     from .requests.cli import requests_cli
     from .roles.cli import roles_cli
     from .units.cli import units_cli
 
     for group in (units_cli, roles_cli, content_cli, requests_cli, notifications_cli, coverage_cli, demo_cli,
-                  dev_cli):
+                  dev_cli, emulation_cli):
         app.cli.add_command(group)

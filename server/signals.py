@@ -13,3 +13,6 @@ units_changed = _signals.signal("units-changed")
 
 #: A team member or team leader with `phone` was added (`added=True`) or removed at the unit at `path`.
 member_changed = _signals.signal("member-changed")
+
+#: The coverage worker has counted (or withdrawn) these records (dicts with the activities' columns).
+activities_counted = _signals.signal("activities-counted")
