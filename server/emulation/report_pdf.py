@@ -70,7 +70,9 @@ class RankingSheet:
         pdf.set_font(FONT, "B", 8)
         pdf.set_fill_color(*LIGHT)
         pdf.set_text_color(*DARK)
-        for width, text in zip(self._widths(), header(self.ranking)):
+        # The criteria columns carry the numbers of the criteria listed above the table.
+        texts = header(self.ranking)[:4] + [str(i) for i in range(1, len(self.ranking.criteria) + 1)]
+        for width, text in zip(self._widths(), texts):
             pdf.cell(width, 7, text, border=1, fill=True, align="C")
         pdf.ln(7)
 
