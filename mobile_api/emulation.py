@@ -39,17 +39,18 @@ class MemberRefSchema(ma.Schema):
     team = ma.fields.Nested(TeamRefSchema)
 
 
-class CriterionValueSchema(ma.Schema):
-    value = ma.fields.Float(allow_none=True, metadata={"description": "null when it cannot be known (no population, too few ratings)"})
-    points = ma.fields.Float()
-
-
 class RankedSchema(ma.Schema):
     rank = ma.fields.Integer()
     member = ma.fields.Function(lambda e: e.ref if e.kind == MEMBERS else None, metadata={"type": "object"})
     team = ma.fields.Function(lambda e: e.ref if e.kind == TEAMS else None, metadata={"type": "object"})
     score = ma.fields.Float()
-    criteria = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.Nested(CriterionValueSchema))
+    # Built by the service as plain dicts: nesting a schema per criterion and member would cost more
+    # than the whole ranking for a province's 6,000 members.
+    criteria = ma.fields.Function(lambda e: e.criteria, metadata={
+        "type": "object", "additionalProperties": {"type": "object", "properties": {
+            "value": {"type": "number", "nullable": True,
+                      "description": "null when it cannot be known (no population, too few ratings)"},
+            "points": {"type": "number"}}}})
 
     @ma.post_dump
     def _one_of(self, data, **_kwargs):

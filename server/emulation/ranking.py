@@ -91,7 +91,7 @@ def rank(unit: Unit, period: Period, of: str, only_teams: list[int] | None = Non
     else:
         entries, groups = _team_entries(unit, memberships, only_teams)
     population = {c: d.population for c, d in denominators_of({e.ref["_unit"] for e in entries}).items()}
-    tallies = _tallies([users[p] for p in users], months)
+    tallies = _tallies(list(users.values()), months, criteria)
     trainings = _trainings(list({m["phone"] for m in memberships}), period)
     if of == MEMBERS:
         requests = _requests(HelpRequest.assignee_id, list(users.values()), period)
@@ -102,7 +102,7 @@ def rank(unit: Unit, period: Period, of: str, only_teams: list[int] | None = Non
     for key, entry in zip(groups, entries):
         phones = groups[key]
         ids = [users[p] for p in phones if p in users]
-        entry.values = _values(chosen, criteria, [tallies.get(i, {}) for i in ids], request_of[key],
+        entry.values = _values(chosen, criteria, [tallies[i] for i in ids if i in tallies], request_of[key],
                                sum(trainings.get(p, 0) for p in phones), population.get(entry.ref.pop("_unit")))
     score(entries, chosen)
     return Ranking(unit, period, of, chosen, entries)
@@ -129,20 +129,17 @@ def score(entries: list[Entry], criteria: tuple[Criterion, ...]) -> None:
 
 def _values(chosen, criteria: Criteria, tallies: list[dict], requests: dict | None, trainings: int,
             population: int | None) -> dict:
-    everything = [t.get(ALL_SERVICES, {}) for t in tallies]
-    people = sum(t.get("people", 0) for t in everything)
-    weighted = sum(criteria.service_weight(service) * figures["people"]
-                   for t in tallies for service, figures in t.items() if service != ALL_SERVICES)
+    people = sum(t["people"] for t in tallies)
     requests = requests or {"on_time": 0, "ratings": 0, "rating_sum": 0}
     values = {
-        "people_helped": round(weighted, 2),
+        "people_helped": round(sum(t["weighted"] for t in tallies), 2),
         "people_per_100": round(people * 100 / population, 2) if population else None,
         "requests_on_time": requests["on_time"],
         "rating": round(requests["rating_sum"] / requests["ratings"], 2)
         if requests["ratings"] and requests["ratings"] >= criteria.min_ratings else None,
-        "days_active": sum(t.get("days", 0) for t in everything),
+        "days_active": sum(t["days"] for t in tallies),
         "trainings": trainings,
-        "pursued": sum(t.get("pursued", 0) for t in everything),
+        "pursued": sum(t["pursued"] for t in tallies),
     }
     return {c.code: values[c.code] for c in chosen}
 
@@ -167,11 +164,12 @@ def _users(phones: set[str]) -> dict[str, int]:
 def _member_entries(memberships: list[dict]) -> tuple[list[Entry], dict]:
     """One entry per person: someone in two teams of the area is ranked once, with their first team."""
     entries, groups = [], {}
+    unnamed = _("Member …%(end)s", end="{end}")  # translated once, not for each of 6,000 members
     for m in memberships:
         if m["phone"] in groups:
             continue
         groups[m["phone"]] = [m["phone"]]
-        name = m["display_name"] or _("Member …%(end)s", end=m["phone"][-4:])
+        name = m["display_name"] or unnamed.replace("{end}", m["phone"][-4:])
         entries.append(Entry(MEMBERS, {"id": m["id"], "name": name, "team": {"id": m["team_id"], "name": m["team_name"]},
                                        "_unit": m["unit_code"]}))
     return entries, groups
@@ -193,19 +191,23 @@ def _team_entries(unit: Unit, memberships: list[dict], only_teams) -> tuple[list
     return entries, groups
 
 
-def _tallies(member_ids: list[int], months: list[str]) -> dict[int, dict[str, dict]]:
-    """member id -> service -> summed figures over the months."""
+def _tallies(member_ids: list[int], months: list[str], criteria: Criteria) -> dict[int, dict]:
+    """member id -> figures summed over the months, the service weights applied by the database:
+    one row per member, however many services and months."""
     if not member_ids:
         return {}
-    stmt = (select(EmulationTally.member_id, EmulationTally.service, func.sum(EmulationTally.people),
-                   func.sum(EmulationTally.successes), func.sum(EmulationTally.pursued), func.sum(EmulationTally.days))
-            .where(in_values(EmulationTally.member_id, member_ids), EmulationTally.month.in_(months))
-            .group_by(EmulationTally.member_id, EmulationTally.service))
-    found: dict[int, dict] = defaultdict(dict)
-    for member_id, service, people, successes, pursued, days in db.session.execute(stmt):
-        found[member_id][service] = {"people": int(people), "successes": int(successes), "pursued": int(pursued),
-                                     "days": int(days)}
-    return found
+    t = EmulationTally
+    everything = t.service == ALL_SERVICES
+    weights = {service: weight for service, weight in criteria.service_weights.items() if service != "default"}
+    weight = case(weights, value=t.service, else_=criteria.service_weight("")) if weights else \
+        criteria.service_weight("")
+    stmt = (select(t.member_id,
+                   func.sum(case((everything, t.people), else_=0)), func.sum(case((everything, t.days), else_=0)),
+                   func.sum(case((everything, t.pursued), else_=0)),
+                   func.sum(case((everything, 0), else_=t.people * weight)))
+            .where(in_values(t.member_id, member_ids), t.month.in_(months)).group_by(t.member_id))
+    return {member_id: {"people": int(people), "days": int(days), "pursued": int(pursued), "weighted": float(weighted)}
+            for member_id, people, days, pursued, weighted in db.session.execute(stmt)}
 
 
 def _requests(column, keys: list, period: Period) -> dict:
