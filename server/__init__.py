@@ -106,10 +106,12 @@ def _register_dashboard(app: Flask) -> None:
     from .dashboard.views import blp
 
     from .content.web import blp as poster_pages
+    from .emulation.web import blp as emulation_pages
 
     configure_session_cookie(app)
     app.register_blueprint(blp)
     app.register_blueprint(poster_pages)
+    app.register_blueprint(emulation_pages)
     app.jinja_env.globals["current_locale"] = lambda: str(get_locale())
 
 
