@@ -40,6 +40,14 @@ def refresh_tallies(pairs: set[tuple[int, str]]) -> None:
             _refresh_month(month, members[start:start + BATCH])
 
 
+def refresh_tallies_of_residents(resident_ids: list) -> None:
+    """After a merge two records are one person: recount the member-months that helped either."""
+    db.session.flush()
+    rows = db.session.execute(select(Activity.member_id, Activity.occurred_at)
+                              .where(in_values(Activity.resident_id, resident_ids))).all()
+    refresh_tallies({(member_id, month_of(moment)) for member_id, moment in rows})
+
+
 def rebuild_tallies(progress=None) -> int:
     """Forget every tally and recount all months from the records (after a bulk load or a repair)."""
     db.session.execute(delete(EmulationTally))

@@ -13,6 +13,7 @@ from sqlalchemy import and_, func, or_, select, update
 from ..auth.scope import Ability, Scope
 from ..coverage.aggregates import move_resident_marks
 from ..dbutil import insert_ignoring_conflicts
+from ..emulation.tallies import refresh_tallies_of_residents
 from ..errors import Conflict, Forbidden, InvalidInput, NotFound
 from ..extensions import db
 from ..pagination import DEFAULT_LIMIT, MAX_LIMIT, decode_cursor, encode_cursor
@@ -178,6 +179,7 @@ def merge_residents(scope: Scope, kept_id: uuid.UUID, duplicate_id: uuid.UUID) -
                        .values(merged_into_id=kept.id, updated_at=now))
     duplicate.merged_into_id, duplicate.merged_at, duplicate.merged_by_id = kept.id, now, scope.user.id
     move_resident_marks(duplicate.id, kept.id, kept.unit.path)
+    refresh_tallies_of_residents([duplicate.id, kept.id])
     log_access(scope, [kept, duplicate], "merge")
     db.session.flush()
     kept.possible_duplicates = possible_duplicates(kept)

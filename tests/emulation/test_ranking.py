@@ -1,6 +1,7 @@
 """Rankings read from the monthly tallies equal a recount from the raw records; ties, zero
 entries, periods in Vietnam's calendar, scope and bad input."""
 
+import uuid
 from collections import defaultdict
 
 import pytest
@@ -170,3 +171,23 @@ def test_bad_input_is_a_problem(history, as_phone, query):
 
 def test_unknown_unit_is_404(history, as_phone):
     assert as_phone(LEADER_A).get("/emulation/99999999?period=2026").status_code == 404
+
+
+def test_a_merge_of_two_residents_counts_them_once(history, as_phone):
+    village = history.world.village_a.code
+    first = as_phone(LEADER_A).post("/residents", json={"id": str(uuid.uuid4()), "unit": village, "consent": True,
+                                                        "name": "Vàng Thị Dí", "birth_year": 1970}).get_json()
+    second = as_phone(LEADER_A).post("/residents", json={"id": str(uuid.uuid4()), "unit": village, "consent": True,
+                                                         "name": "Vang Thi Di", "birth_year": 1970}).get_json()
+    items = [activity_item(village, resident["id"], service="vneid", occurred_at="2026-11-10T09:00:00+07:00")
+             for resident in (first, second)]
+    assert as_phone(MEMBER_A).post("/activities/batch", json={"items": items}).status_code == 200
+    count_coverage()
+
+    def helped():
+        ranking = rank(get_unit(COMMUNE_A), parse_period("2026-11"), "members")
+        return next(e.values["people_helped"] for e in ranking.items if e.ref["team"]["name"] == "Tổ CNS Lô Lô Chải")
+
+    before = helped()
+    assert as_phone(LEADER_A).post(f"/residents/{first['id']}/merge", json={"duplicate": second["id"]}).status_code == 200
+    assert helped() == before - 2  # one person, helped with VNeID (weight 2), not two
