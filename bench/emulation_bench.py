@@ -111,11 +111,11 @@ def run(args, pg_url: str, sa_url: str) -> None:
         cb.copy_records(cb.RecordMaker(world, rng, now), args.records, pg_url)
         print(f"  {args.records:,} records by COPY in {time.perf_counter() - started:.0f} s")
         started = time.perf_counter()
-        months = rebuild_tallies()
+        pairs = rebuild_tallies()
         db.session.commit()
         elapsed = time.perf_counter() - started
         tallies = db.session.scalar(select(func.count()).select_from(EmulationTally))
-        print(f"  tallies by rebuild_tallies() (the real code): {months} months, {tallies:,} rows, in {elapsed:.0f} s "
+        print(f"  tallies by rebuild_tallies() (the real code): {pairs:,} member-months, {tallies:,} rows, in {elapsed:.0f} s "
               f"= {args.records / elapsed:,.0f} records/s")
         db.session.remove()
         with psycopg.connect(pg_url, autocommit=True) as connection:

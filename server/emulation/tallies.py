@@ -5,7 +5,7 @@ from that member's records of that month (a few dozen rows), so corrections and 
 residents come out right without any bookkeeping; a ranking then adds up months."""
 
 from collections import defaultdict
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import delete, func, select
 
@@ -19,6 +19,11 @@ from .models import EmulationTally
 ALL_SERVICES = "*"
 SUCCEEDED = "succeeded"
 BATCH = 500
+REBUILD_BATCH = 200
+# A record is stored after it happened (ingest refuses times more than 10 minutes ahead of the
+# server's clock), so "received since the month began, less this margin" bounds a member's records
+# of a month through the (member_id, received_at) index, instead of reading their whole history.
+CLOCK_MARGIN = timedelta(days=1)
 
 
 def month_of(moment: datetime) -> str:
@@ -49,31 +54,24 @@ def refresh_tallies_of_residents(resident_ids: list) -> None:
 
 
 def rebuild_tallies(progress=None) -> int:
-    """Forget every tally and recount all months from the records (after a bulk load or a repair)."""
+    """Forget every tally and recount them all, reading each record once (members in batches, each
+    batch's records grouped by member and month in Python). Returns the number of member-months."""
     db.session.execute(delete(EmulationTally))
-    first, last = db.session.execute(select(func.min(Activity.occurred_at), func.max(Activity.occurred_at))).one()
-    if first is None:
-        return 0
+    members = sorted(set(db.session.scalars(select(Activity.member_id).distinct())))
     done = 0
-    for month in _months_between(month_of(first), month_of(last)):
-        period = parse_period(month)
-        members = sorted(set(db.session.scalars(select(Activity.member_id).distinct().where(
-            Activity.occurred_at >= period.start, Activity.occurred_at < period.end))))
-        for start in range(0, len(members), BATCH):
-            _refresh_month(month, members[start:start + BATCH])
-        done += 1
+    for start in range(0, len(members), REBUILD_BATCH):
+        batch = members[start:start + REBUILD_BATCH]
+        groups = defaultdict(list)
+        for row in db.session.execute(effective_records().where(in_values(Activity.member_id, batch))):
+            groups[(row.member_id, month_of(row.occurred_at))].append(row)
+        tallies = [tally for (member_id, month), rows in sorted(groups.items())
+                   for tally in tally_rows(member_id, month, rows)]
+        for offset in range(0, len(tallies), 5000):
+            db.session.execute(EmulationTally.__table__.insert(), tallies[offset:offset + 5000])
+        done += len(groups)
         if progress:
-            progress(month)
+            progress(min(start + REBUILD_BATCH, len(members)), len(members))
     return done
-
-
-def _months_between(first: str, last: str) -> list[str]:
-    year, month = int(first[:4]), int(first[5:])
-    keys = []
-    while f"{year}-{month:02d}" <= last:
-        keys.append(f"{year}-{month:02d}")
-        year, month = (year, month + 1) if month < 12 else (year + 1, 1)
-    return keys
 
 
 def effective_records():
@@ -88,8 +86,9 @@ def effective_records():
 
 def _refresh_month(month: str, members: list[int]) -> None:
     period = parse_period(month)
-    stmt = effective_records().where(in_values(Activity.member_id, members), Activity.occurred_at >= period.start,
-                                     Activity.occurred_at < period.end)
+    stmt = effective_records().where(in_values(Activity.member_id, members),
+                                     Activity.received_at >= period.start - CLOCK_MARGIN,
+                                     Activity.occurred_at >= period.start, Activity.occurred_at < period.end)
     by_member = defaultdict(list)
     for row in db.session.execute(stmt):
         by_member[row.member_id].append(row)

@@ -191,3 +191,18 @@ def test_a_merge_of_two_residents_counts_them_once(history, as_phone):
     before = helped()
     assert as_phone(LEADER_A).post(f"/residents/{first['id']}/merge", json={"duplicate": second["id"]}).status_code == 200
     assert helped() == before - 2  # one person, helped with VNeID (weight 2), not two
+
+
+def test_rebuild_gives_the_tallies_the_worker_kept(history):
+    from server.emulation.models import EmulationTally
+    from server.emulation.tallies import rebuild_tallies
+
+    def tallies():
+        return sorted(tuple(row) for row in db.session.execute(select(
+            EmulationTally.member_id, EmulationTally.month, EmulationTally.service, EmulationTally.people,
+            EmulationTally.successes, EmulationTally.pursued, EmulationTally.days)))
+
+    kept = tallies()
+    assert len(kept) > 30
+    assert rebuild_tallies() == len({(row[0], row[1]) for row in kept})
+    assert tallies() == kept
