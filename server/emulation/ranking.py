@@ -13,7 +13,7 @@ from sqlalchemy import case, func, select
 from ..auth.models import User
 from ..auth.scope import Ability, Scope
 from ..coverage.aggregates import codes_of
-from ..coverage.denominators import denominators_of
+from ..coverage.models import CoverageDenominator
 from ..coverage.periods import VIETNAM, InvalidPeriod, Period, parse_period
 from ..dbutil import in_values
 from ..errors import InvalidInput
@@ -90,7 +90,7 @@ def rank(unit: Unit, period: Period, of: str, only_teams: list[int] | None = Non
         entries, groups = _member_entries(memberships)
     else:
         entries, groups = _team_entries(unit, memberships, only_teams)
-    population = {c: d.population for c, d in denominators_of({e.ref["_unit"] for e in entries}).items()}
+    population = _populations({e.ref["_unit"] for e in entries})
     tallies = _tallies(list(users.values()), months, criteria)
     trainings = _trainings(list({m["phone"] for m in memberships}), period)
     if of == MEMBERS:
@@ -152,6 +152,14 @@ def _memberships(unit: Unit, only_teams: list[int] | None) -> list[dict]:
     if only_teams is not None:
         stmt = stmt.where(Team.id.in_(only_teams))
     return [dict(row) for row in db.session.execute(stmt).mappings()]
+
+
+def _populations(codes: set[str]) -> dict[str, int | None]:
+    """The population of each team's area, as coverage keeps it (plain tuples: 2,000 villages)."""
+    if not codes:
+        return {}
+    return dict(db.session.execute(select(CoverageDenominator.unit_code, CoverageDenominator.population)
+                                   .where(in_values(CoverageDenominator.unit_code, codes))).all())
 
 
 def _users(phones: set[str]) -> dict[str, int]:
