@@ -21,40 +21,17 @@ class EmulationArgs(ma.Schema):
     format = ma.fields.String(load_default="json", validate=ma.validate.OneOf(("json",) + FORMATS))
 
 
-class CriterionSchema(ma.Schema):
-    code = ma.fields.String()
-    label = ma.fields.String()
-    weight = ma.fields.Float()
-
-
-class TeamRefSchema(ma.Schema):
-    id = ma.fields.Integer()
-    name = ma.fields.String()
-    unit = ma.fields.Nested(UnitRefSchema, required=False)
-
-
-class MemberRefSchema(ma.Schema):
-    id = ma.fields.Integer(metadata={"description": "the team membership's id"})
-    name = ma.fields.String()
-    team = ma.fields.Nested(TeamRefSchema)
-
-
-class RankedSchema(ma.Schema):
-    rank = ma.fields.Integer()
-    member = ma.fields.Function(lambda e: e.ref if e.kind == MEMBERS else None, metadata={"type": "object"})
-    team = ma.fields.Function(lambda e: e.ref if e.kind == TEAMS else None, metadata={"type": "object"})
-    score = ma.fields.Float()
-    # Built by the service as plain dicts: nesting a schema per criterion and member would cost more
-    # than the whole ranking for a province's 6,000 members.
-    criteria = ma.fields.Function(lambda e: e.criteria, metadata={
-        "type": "object", "additionalProperties": {"type": "object", "properties": {
-            "value": {"type": "number", "nullable": True,
-                      "description": "null when it cannot be known (no population, too few ratings)"},
-            "points": {"type": "number"}}}})
-
-    @ma.post_dump
-    def _one_of(self, data, **_kwargs):
-        return {key: value for key, value in data.items() if value is not None or key not in ("member", "team")}
+# A province ranks 6,000 members: items are built as plain dicts by the service (Entry.as_item), since
+# a schema per item and criterion cost more than computing the ranking. Their shape, for the document:
+ITEM = {"type": "object", "properties": {
+    "rank": {"type": "integer", "description": "equal scores share a rank"},
+    "member": {"type": "object", "description": "of=members: {id (the membership), name, team: {id, name}}"},
+    "team": {"type": "object", "description": "of=teams: {id, name, unit: {code, name}}"},
+    "score": {"type": "number"},
+    "criteria": {"type": "object", "additionalProperties": {"type": "object", "properties": {
+        "value": {"type": "number", "nullable": True,
+                  "description": "null when it cannot be known (no population, too few ratings)"},
+        "points": {"type": "number"}}}}}}
 
 
 class RankingSchema(ma.Schema):
@@ -63,8 +40,11 @@ class RankingSchema(ma.Schema):
     of = ma.fields.String()
     formula = ma.fields.Function(lambda _r: formula_text())
     criteria = ma.fields.Function(lambda r: [{"code": c.code, "label": c.label(_language()), "weight": c.weight}
-                                             for c in r.criteria], metadata={"type": "array"})
-    items = ma.fields.List(ma.fields.Nested(RankedSchema))
+                                             for c in r.criteria], metadata={"type": "array", "items": {
+        "type": "object", "properties": {"code": {"type": "string"}, "label": {"type": "string"},
+                                         "weight": {"type": "number"}}}})
+    items = ma.fields.Function(lambda r: [entry.as_item() for entry in r.items],
+                               metadata={"type": "array", "items": ITEM})
 
 
 def _language() -> str:

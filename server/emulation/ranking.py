@@ -45,6 +45,10 @@ class Entry:
     def criteria(self) -> dict:
         return {code: {"value": self.values.get(code), "points": self.points.get(code, 0.0)} for code in self.values}
 
+    def as_item(self) -> dict:
+        """The API's item: {rank, member | team, score, criteria}."""
+        return {"rank": self.rank, self.kind[:-1]: self.ref, "score": self.score, "criteria": self.criteria}
+
 
 @dataclass
 class Ranking:
