@@ -111,6 +111,7 @@ class TrainingListSchema(ma.Schema):
 @access(Ability.MANAGE)
 @blp.arguments(TrainingInputSchema)
 @blp.response(201, TrainingSchema)
+@blp.alt_response(200, schema=TrainingSchema, description="already stored: the same training sent again")
 def create_training(data):
     """Record a training held for the teams of a unit; team leaders and administrators of the area.
     Sending the same training again answers 200 and changes nothing."""
