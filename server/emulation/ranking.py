@@ -8,7 +8,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
-from sqlalchemy import case, func, select
+from sqlalchemy import case, func, select, text
 
 from ..auth.models import User
 from ..auth.scope import Ability, Scope
@@ -86,6 +86,10 @@ def ranking_for(scope: Scope, code: str, period_key: str, of: str) -> Ranking:
 def rank(unit: Unit, period: Period, of: str, only_teams: list[int] | None = None,
          criteria: Criteria | None = None) -> Ranking:
     criteria = criteria or current_criteria()
+    if db.session.get_bind().dialect.name == "postgresql":
+        # psycopg prepares a statement it has run 5 times; PostgreSQL may then keep one generic plan
+        # for any array of ids, and for a province's 6,000 phones that plan took 4 s instead of 20 ms.
+        db.session.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
     chosen = criteria.for_unit_path(codes_of(unit.path))
     memberships = _memberships(unit, only_teams)
     users = _users({m["phone"] for m in memberships})
