@@ -14,13 +14,14 @@ BODY_METHODS = {"POST", "PUT", "PATCH"}
 
 
 def register_api(app: Flask) -> ToSoApi:
-    from . import (activities, coverage, health, help_requests, me, notifications, posters, residents, role_grants,
-                   teams, units)
+    from . import (activities, coverage, emulation, health, help_requests, me, notifications, posters, residents,
+                   role_grants, teams, units)
 
     api = ToSoApi(app)
     api.spec.options["servers"] = [{"url": "/"}]
     blueprints = [health.blp, me.blp, units.blp, role_grants.blp, teams.blp, posters.blp, help_requests.blp,
-                  notifications.blp, residents.blp, activities.blp, coverage.blp]
+                  notifications.blp, residents.blp, activities.blp, coverage.blp,
+                  emulation.blp]
     for blueprint in blueprints:
         if not isinstance(blueprint, Blueprint):
             raise TypeError(f"{blueprint.name}: take Blueprint from mobile_api.smorest (strict query strings)")

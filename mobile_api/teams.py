@@ -1,6 +1,7 @@
 import marshmallow as ma
 
 from server.auth.scope import Ability
+from server.emulation.trainings import skills_of
 from server.teams import services
 
 from .access import SIGNED_IN, access, current_scope
@@ -18,6 +19,8 @@ class MemberSchema(ma.Schema):
     name = ma.fields.String(allow_none=True, metadata={
         "description": "the name the member chose (PATCH /me), else the leader's display_name"})
     created_at = ma.fields.AwareDateTime()
+    skills = ma.fields.List(ma.fields.String(), dump_default=list, metadata={
+        "description": "services trained on, and services helped with successfully at least 5 times (docs/emulation.md)"})
 
 
 class TeamSchema(ma.Schema):
@@ -95,8 +98,12 @@ def update_team(data, team_id):
 @blp.arguments(PageArgs, location="query")
 @blp.response(200, MemberPageSchema)
 def list_members(args, team_id):
-    """Members of a team you can see, in the order they were added."""
-    return services.list_members(current_scope(), team_id, args["cursor"], args["limit"])
+    """Members of a team you can see, in the order they were added, with their skills."""
+    page = services.list_members(current_scope(), team_id, args["cursor"], args["limit"])
+    skills = skills_of([member.phone for member in page.items])
+    for member in page.items:
+        member.skills = skills.get(member.phone, [])
+    return page
 
 
 @blp.route("/teams/<int:team_id>/members", methods=["POST"])

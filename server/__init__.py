@@ -93,11 +93,13 @@ def _register_dashboard(app: Flask) -> None:
 
     from .content.web import blp as poster_pages
     from .field_app.views import blp as field_app
+    from .emulation.web import blp as emulation_pages
 
     configure_session_cookie(app)
     app.register_blueprint(blp)
     app.register_blueprint(poster_pages)
     app.register_blueprint(field_app)
+    app.register_blueprint(emulation_pages)
     app.jinja_env.globals["current_locale"] = lambda: str(get_locale())
 
 
@@ -125,6 +127,7 @@ def _register_models() -> None:
     from .auth import models as _auth  # noqa: F401
     from .content import models as _content  # noqa: F401
     from .coverage import models as _coverage  # noqa: F401
+    from .emulation import models as _emulation  # noqa: F401
     from .notifications import models as _notifications  # noqa: F401
     from .open311 import models as _open311  # noqa: F401
     from .requests import models as _requests  # noqa: F401
@@ -141,12 +144,16 @@ def _connect_signals() -> None:
     aggregates.connect_signals()
     denominators.connect_signals()
     connect_open311_signals()
+    from .emulation.tallies import connect_signals as connect_emulation
+
+    connect_emulation()
 
 
 def _register_cli(app: Flask) -> None:
     from .auth.cli import dev_cli
     from .content.cli import content_cli
     from .coverage.cli import coverage_cli
+    from .emulation.cli import emulation_cli
     from .notifications.cli import notifications_cli
     from .open311.cli import open311_cli
     from .requests.cli import requests_cli
@@ -155,5 +162,5 @@ def _register_cli(app: Flask) -> None:
 
     # The demo's `demo` group is a plugin (flask.commands in setup.cfg): production code never imports it.
     for group in (units_cli, roles_cli, content_cli, requests_cli, notifications_cli, coverage_cli, dev_cli,
-                  open311_cli):
+                  open311_cli, emulation_cli):
         app.cli.add_command(group)

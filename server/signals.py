@@ -26,3 +26,6 @@ person_exported = _signals.signal("person-exported")
 
 #: The resident `duplicate_id` was merged into `kept_id`, who lives at the unit at `kept_path`.
 resident_merged = _signals.signal("resident-merged")
+
+#: The coverage worker has counted (or withdrawn) these records (dicts with the activities' columns).
+activities_counted = _signals.signal("activities-counted")

@@ -36,6 +36,17 @@ class Column:
     width: int = 14  # in characters, as spreadsheets measure columns
 
 
+@dataclass(frozen=True)
+class Chart:
+    """A bar chart beside the table (XLSX only): column `values` against column `categories` (0-based),
+    for the first `entries` rows."""
+
+    title: str
+    values: int
+    categories: int
+    entries: int = 20
+
+
 @dataclass
 class Table:
     """`details` are (label, value) lines under the title, e.g. (“Unit”, “Xã Lũng Cú”)."""
@@ -45,6 +56,7 @@ class Table:
     rows: list[list]
     details: list[tuple[str, str]] = field(default_factory=list)
     sheet: str = "ToSo"
+    chart: Chart | None = None
 
     @property
     def header_row(self) -> int:
@@ -105,9 +117,27 @@ def to_xlsx(table: Table) -> bytes:
     sheet.append([cell(column.header, **header_style) for column in table.columns])
     for row in table.rows:
         sheet.append([cell(value, column.kind) for value, column in zip(row, table.columns)])
+    if table.chart and table.rows:
+        _add_chart(sheet, table)
     stream = io.BytesIO()
     book.save(stream)
     return stream.getvalue()
+
+
+def _add_chart(sheet, table: Table) -> None:
+    from openpyxl.chart import BarChart, Reference
+    from openpyxl.utils import get_column_letter
+
+    first = table.header_row + 1
+    last = table.header_row + min(len(table.rows), table.chart.entries)
+    chart = BarChart()
+    chart.type = "bar"
+    chart.title = table.chart.title
+    chart.y_axis.scaling.min = 0
+    chart.add_data(Reference(sheet, min_col=table.chart.values + 1, min_row=table.header_row, max_row=last),
+                   titles_from_data=True)
+    chart.set_categories(Reference(sheet, min_col=table.chart.categories + 1, min_row=first, max_row=last))
+    sheet.add_chart(chart, f"{get_column_letter(len(table.columns) + 2)}{first}")
 
 
 def _sheet_name(name: str) -> str:

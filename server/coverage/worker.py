@@ -9,6 +9,7 @@ from sqlalchemy import select, update
 from ..activities.models import Activity
 from ..dbutil import in_values
 from ..extensions import db
+from ..signals import activities_counted
 from .aggregates import record_activities, withdraw_activities
 
 CONTRIBUTING_COLUMNS = ("id", "member_id", "unit_path", "resident_id", "people", "service", "action", "outcome",
@@ -32,6 +33,7 @@ def update_coverage(chunk: int = CHUNK) -> int:
     superseded = set(db.session.scalars(select(Activity.supersedes_id).where(in_values(Activity.supersedes_id, ids))))
     counted = [row for row in rows if row["id"] not in superseded]
     targets = {row["supersedes_id"] for row in counted if row["supersedes_id"] is not None}
+    withdrawn = []
     if targets:
         withdrawn = [dict(row) for row in db.session.execute(
             select(*columns).where(in_values(Activity.id, targets), Activity.aggregated.is_(True))).mappings()]
@@ -40,6 +42,7 @@ def update_coverage(chunk: int = CHUNK) -> int:
     record_activities(counted)
     _flag([row["id"] for row in counted], True)
     _flag([i for i in ids if i in superseded], False)
+    activities_counted.send(rows=counted + withdrawn + [row for row in rows if row["id"] in superseded])
     return len(rows)
 
 

@@ -14,6 +14,7 @@ from ..units.services import get_unit
 from .activities import seed_activities
 from .coverage import seed_coverage
 from .people import DEMO_PEOPLE
+from .emulation import seed_emulation
 from .requests import seed_requests
 
 
@@ -52,6 +53,7 @@ def seed_demo() -> str:
     report = f"Demo: {len(villages)} villages, {len(teams)} teams, {len(DEMO_PEOPLE)} people."
     report += "\n" + seed_activities()
     report += "\n" + seed_coverage(set(DEMO_VILLAGES))
+    report += "\n" + seed_emulation()
     rebuild_denominators()  # the demo writes its villages, teams and populations directly, not through the services
     update_all()  # the demo's coverage is current at once, as the worker would make it
     return report
