@@ -30,8 +30,25 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 PROJECT_ID = "toso-bench"
 BATCH = 500
-COLUMNS = ("id", "member_id", "unit_id", "unit_path", "resident_id", "people", "service", "action", "outcome",
-           "blocker", "occurred_at", "received_at", "minutes", "note", "request_id", "supersedes_id", "content_hash")
+COLUMNS = (
+    "id",
+    "member_id",
+    "unit_id",
+    "unit_path",
+    "resident_id",
+    "people",
+    "service",
+    "action",
+    "outcome",
+    "blocker",
+    "occurred_at",
+    "received_at",
+    "minutes",
+    "note",
+    "request_id",
+    "supersedes_id",
+    "content_hash",
+)
 
 
 def main() -> None:
@@ -46,8 +63,15 @@ def main() -> None:
     args = parser.parse_args()
     args.records -= args.records % BATCH
     url, cleanup = _make_database(args)
-    os.environ.update({"DATABASE_URL": url, "TOSO_ENV": "development", "SECRET_KEY": "bench",
-                       "FIREBASE_AUTH_EMULATOR_HOST": "127.0.0.1:9099", "FIREBASE_PROJECT_ID": PROJECT_ID})
+    os.environ.update(
+        {
+            "DATABASE_URL": url,
+            "TOSO_ENV": "development",
+            "SECRET_KEY": "bench",
+            "FIREBASE_AUTH_EMULATOR_HOST": "127.0.0.1:9099",
+            "FIREBASE_PROJECT_ID": PROJECT_ID,
+        }
+    )
     try:
         run(args, url)
     finally:
@@ -69,6 +93,7 @@ def _make_database(args):
     def drop():
         with psycopg.connect(args.pg, autocommit=True) as conn:
             conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
     return f"{base}/{name}", drop
 
 
@@ -82,14 +107,14 @@ def prepare(args):
     from server.activities.models import Activity
     from server.activities.validation import parse_activity
     from server.auth.scope import Ability, load_scope
+    from server.content.files import default_root
+    from server.content.loader import load_content_from
     from server.demo.activities import _ensure_user, realistic_activity, resident_name
     from server.demo.seed import DEMO_PEOPLE, seed_demo
     from server.extensions import db
     from server.residents.models import Resident
     from server.types import utcnow
     from server.units.models import Unit
-    from server.content.files import default_root
-    from server.content.loader import load_content_from
     from server.units.official import import_official_units
     from server.units.paths import any_subtree_condition
 
@@ -106,8 +131,13 @@ def prepare(args):
         members = []
         for person in workers:
             scope = load_scope(_ensure_user(person.phone, person.name))
-            villages = list(db.session.execute(select(Unit.id, Unit.code, Unit.path).where(
-                Unit.level == "village", any_subtree_condition(Unit.path, scope.paths(Ability.WORK)))))
+            villages = list(
+                db.session.execute(
+                    select(Unit.id, Unit.code, Unit.path).where(
+                        Unit.level == "village", any_subtree_condition(Unit.path, scope.paths(Ability.WORK))
+                    )
+                )
+            )
             members.append((person.phone, scope.user.id, villages))
         # Residents: a village's worth each, inserted directly (they are not what is measured).
         all_villages = {v.code: v for _p, _u, vs in members for v in vs}
@@ -118,12 +148,24 @@ def prepare(args):
             name, gender = resident_name(rng)
             resident_id = uuid.UUID(int=rng.getrandbits(128), version=4)
             by_village[code].append(resident_id)
-            rows.append({"id": resident_id, "unit_id": all_villages[code].id, "name": name, "search_name": name.lower(),
-                         "birth_year": rng.randint(1945, 2006), "gender": gender, "languages": ["hmn", "vi"],
-                         "consent": True, "consent_at": utcnow(), "content_hash": rng.randbytes(16),
-                         "created_at": utcnow(), "updated_at": utcnow()})
+            rows.append(
+                {
+                    "id": resident_id,
+                    "unit_id": all_villages[code].id,
+                    "name": name,
+                    "search_name": name.lower(),
+                    "birth_year": rng.randint(1945, 2006),
+                    "gender": gender,
+                    "languages": ["hmn", "vi"],
+                    "consent": True,
+                    "consent_at": utcnow(),
+                    "content_hash": rng.randbytes(16),
+                    "created_at": utcnow(),
+                    "updated_at": utcnow(),
+                }
+            )
         for start in range(0, len(rows), 5000):
-            db.session.execute(Resident.__table__.insert(), rows[start:start + 5000])
+            db.session.execute(Resident.__table__.insert(), rows[start : start + 5000])
         db.session.commit()
         # The records: each batch from one member, in the villages of their team.
         now = utcnow()
@@ -133,7 +175,9 @@ def prepare(args):
             items = []
             for _ in range(BATCH):
                 village = rng.choice(villages)
-                resident = rng.choice(by_village[village.code]) if by_village[village.code] and rng.random() < .85 else None
+                resident = (
+                    rng.choice(by_village[village.code]) if by_village[village.code] and rng.random() < 0.85 else None
+                )
                 items.append(realistic_activity(rng, village.code, resident, now, max_days=300))
             for item in items:
                 parsed, errors = parse_activity(item, member_id, now)
@@ -155,14 +199,16 @@ def raw_insert_postgresql(url, rows, method):
         started = time.perf_counter()
         with conn.cursor() as cur:
             for start in range(0, len(rows), BATCH):
-                chunk = rows[start:start + BATCH]
+                chunk = rows[start : start + BATCH]
                 if method == "copy":
                     with cur.copy(f"COPY activities ({', '.join(COLUMNS)}) FROM STDIN") as copy:
                         for row in chunk:
                             copy.write_row(row)
                 else:
-                    cur.executemany(f"INSERT INTO activities ({', '.join(COLUMNS)}) VALUES "
-                                    f"({', '.join(['%s'] * len(COLUMNS))})", chunk)
+                    cur.executemany(
+                        f"INSERT INTO activities ({', '.join(COLUMNS)}) VALUES ({', '.join(['%s'] * len(COLUMNS))})",
+                        chunk,
+                    )
                 conn.commit()
         elapsed = time.perf_counter() - started
         conn.execute("TRUNCATE activities")
@@ -189,7 +235,7 @@ def raw_insert_sqlite(path, rows):
     started = time.perf_counter()
     sql = f"INSERT INTO activities ({', '.join(COLUMNS)}) VALUES ({', '.join(['?'] * len(COLUMNS))})"
     for start in range(0, len(adapted), BATCH):
-        conn.executemany(sql, adapted[start:start + BATCH])
+        conn.executemany(sql, adapted[start : start + BATCH])
         conn.commit()
     elapsed = time.perf_counter() - started
     conn.execute("DELETE FROM activities")
@@ -199,8 +245,18 @@ def raw_insert_sqlite(path, rows):
 
 
 def start_gunicorn(args):
-    command = [str(Path(sys.executable).with_name("gunicorn")), "-w", str(args.workers), "-b",
-               f"127.0.0.1:{args.port}", "--keep-alive", "30", "--log-level", "warning", "wsgi:app"]
+    command = [
+        str(Path(sys.executable).with_name("gunicorn")),
+        "-w",
+        str(args.workers),
+        "-b",
+        f"127.0.0.1:{args.port}",
+        "--keep-alive",
+        "30",
+        "--log-level",
+        "warning",
+        "wsgi:app",
+    ]
     process = subprocess.Popen(command, cwd=ROOT, env=os.environ.copy())
     for _ in range(100):
         try:
@@ -241,8 +297,12 @@ def send_all(args, batches, tokens, expect):
             except queue.Empty:
                 return
             sent = time.perf_counter()
-            conn.request("POST", "/api/v1/activities/batch", body=body, headers={
-                "Content-Type": "application/json", "Authorization": f"Bearer {tokens[phone]}"})
+            conn.request(
+                "POST",
+                "/api/v1/activities/batch",
+                body=body,
+                headers={"Content-Type": "application/json", "Authorization": f"Bearer {tokens[phone]}"},
+            )
             response = conn.getresponse()
             data = response.read()
             if response.status != 200:
@@ -270,8 +330,10 @@ def send_all(args, batches, tokens, expect):
 def run(args, url):
     from server.auth.emulator import mint_emulator_token
 
-    print(f"ToSo ingest benchmark: {args.records:,} records, {args.database}, gunicorn -w {args.workers}, "
-          f"{args.connections} client connections, {os.cpu_count()} CPUs")
+    print(
+        f"ToSo ingest benchmark: {args.records:,} records, {args.database}, gunicorn -w {args.workers}, "
+        f"{args.connections} client connections, {os.cpu_count()} CPUs"
+    )
     started = time.perf_counter()
     batches, rows = prepare(args)
     print(f"prepared {len(batches)} batches of {BATCH} in {time.perf_counter() - started:.1f} s")
@@ -288,30 +350,36 @@ def run(args, url):
     tokens = {phone: mint_emulator_token(PROJECT_ID, phone, lifetime=24 * 3600) for phone, _ in batches}
     server = start_gunicorn(args)
     try:
-        warm = batches[:4 * args.connections]
+        warm = batches[: 4 * args.connections]
         send_all(args, warm, tokens, "created")
         rss_before = worker_rss_kib(server.pid)
-        rest = batches[len(warm):]
+        rest = batches[len(warm) :]
         elapsed, new_latencies = send_all(args, rest, tokens, "created")
         rss_after = worker_rss_kib(server.pid)
         api_rate = len(rest) * BATCH / elapsed
-        print(f"API POST /activities/batch  {api_rate:>10,.0f} records/s  ({len(rest)} batches after "
-              f"{len(warm)} warm-up, {elapsed / len(rest) * 1000 * args.connections:.0f} ms per batch per connection)")
+        print(
+            f"API POST /activities/batch  {api_rate:>10,.0f} records/s  ({len(rest)} batches after "
+            f"{len(warm)} warm-up, {elapsed / len(rest) * 1000 * args.connections:.0f} ms per batch per connection)"
+        )
         best_raw = max(len(rows) / s for s in raw.values())
         for name, seconds in raw.items():
             print(f"ratio API / raw {name:<20} {api_rate / (len(rows) / seconds):>6.0%}")
         sample = random.Random(1).sample(batches, min(len(batches), max(50, len(batches) // 5)))
         _elapsed, resend_latencies = send_all(args, sample, tokens, "duplicate")
         # Compared with the last new batches: the table is as large then as during the re-send.
-        last_new = median(new_latencies[-len(sample):])
+        last_new = median(new_latencies[-len(sample) :])
         resent = median(resend_latencies)
-        print(f"re-send of {len(sample)} stored batches: median {resent * 1000:.1f} ms per batch vs "
-              f"{last_new * 1000:.1f} ms for the last {len(sample)} new ones ({resent / last_new:.0%} of the cost)")
-        print("gunicorn worker RSS (MiB) after warm-up: "
-              + ", ".join(f"{kib / 1024:.0f}" for kib in rss_before)
-              + f"; after {len(rest) * BATCH:,} more records (+ re-sends): "
-              + ", ".join(f"{kib / 1024:.0f}" for kib in worker_rss_kib(server.pid))
-              + f" (just after ingest: {', '.join(f'{kib / 1024:.0f}' for kib in rss_after)})")
+        print(
+            f"re-send of {len(sample)} stored batches: median {resent * 1000:.1f} ms per batch vs "
+            f"{last_new * 1000:.1f} ms for the last {len(sample)} new ones ({resent / last_new:.0%} of the cost)"
+        )
+        print(
+            "gunicorn worker RSS (MiB) after warm-up: "
+            + ", ".join(f"{kib / 1024:.0f}" for kib in rss_before)
+            + f"; after {len(rest) * BATCH:,} more records (+ re-sends): "
+            + ", ".join(f"{kib / 1024:.0f}" for kib in worker_rss_kib(server.pid))
+            + f" (just after ingest: {', '.join(f'{kib / 1024:.0f}' for kib in rss_after)})"
+        )
         print(f"best raw {best_raw:,.0f} records/s; API {api_rate:,.0f} records/s")
     finally:
         server.send_signal(signal.SIGTERM)

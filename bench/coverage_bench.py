@@ -58,10 +58,10 @@ from server.auth.scope import load_scope  # noqa: E402
 from server.content.files import default_root  # noqa: E402
 from server.content.loader import load_content_from  # noqa: E402
 from server.coverage.denominators import count_member_change, rebuild_denominators, recount_areas  # noqa: E402
-from server.coverage.worker import update_all  # noqa: E402
 from server.coverage.models import CoverageTarget  # noqa: E402
 from server.coverage.periods import VIETNAM  # noqa: E402
 from server.coverage.rebuild import rebuild_coverage  # noqa: E402
+from server.coverage.worker import update_all  # noqa: E402
 from server.extensions import db  # noqa: E402
 from server.requests.models import HelpRequest, ReferenceCounter, Status  # noqa: E402
 from server.requests.services import format_reference  # noqa: E402
@@ -82,22 +82,69 @@ COPY_CHUNK = 100_000
 BATCH = 500
 
 VILLAGE_WORDS = ("Thôn", "Bản", "Tổ dân phố")
-NAME_WORDS = ("Nà", "Phìn", "Sủng", "Lô Lô", "Chải", "Tả", "Pả", "Vi", "Khuổi", "Nặm", "Cốc", "Lũng", "Séo", "Hạ",
-              "Thượng", "Mới", "Trung", "Đông", "Tây", "Bình", "An", "Phú", "Tân", "Làng")
+NAME_WORDS = (
+    "Nà",
+    "Phìn",
+    "Sủng",
+    "Lô Lô",
+    "Chải",
+    "Tả",
+    "Pả",
+    "Vi",
+    "Khuổi",
+    "Nặm",
+    "Cốc",
+    "Lũng",
+    "Séo",
+    "Hạ",
+    "Thượng",
+    "Mới",
+    "Trung",
+    "Đông",
+    "Tây",
+    "Bình",
+    "An",
+    "Phú",
+    "Tân",
+    "Làng",
+)
 # Individual help: (service, action, weight).
-INDIVIDUAL = (("vneid", "install_app", 7), ("vneid", "create_account", 6), ("vneid", "verify_identity", 12),
-              ("vneid", "use_health_record", 3), ("vneid", "troubleshoot", 5), ("dichvucong", "create_account", 4),
-              ("dichvucong", "submit_public_service", 8), ("bank_app", "install_app", 4),
-              ("bank_app", "setup_payment", 9), ("bank_app", "make_payment", 4), ("e_payment", "setup_payment", 3),
-              ("e_payment", "make_payment", 4), ("mobile_money", "setup_payment", 2),
-              ("health_book", "use_health_record", 6), ("vssid", "install_app", 3), ("zalo", "install_app", 6),
-              ("zalo", "troubleshoot", 4), ("scam_safety", "scam_awareness", 5),
-              ("digital_skills", "digital_skills_lesson", 3), ("ecommerce", "create_account", 2),
-              ("provincial_app", "install_app", 2), ("zalo", "other", 1))
+INDIVIDUAL = (
+    ("vneid", "install_app", 7),
+    ("vneid", "create_account", 6),
+    ("vneid", "verify_identity", 12),
+    ("vneid", "use_health_record", 3),
+    ("vneid", "troubleshoot", 5),
+    ("dichvucong", "create_account", 4),
+    ("dichvucong", "submit_public_service", 8),
+    ("bank_app", "install_app", 4),
+    ("bank_app", "setup_payment", 9),
+    ("bank_app", "make_payment", 4),
+    ("e_payment", "setup_payment", 3),
+    ("e_payment", "make_payment", 4),
+    ("mobile_money", "setup_payment", 2),
+    ("health_book", "use_health_record", 6),
+    ("vssid", "install_app", 3),
+    ("zalo", "install_app", 6),
+    ("zalo", "troubleshoot", 4),
+    ("scam_safety", "scam_awareness", 5),
+    ("digital_skills", "digital_skills_lesson", 3),
+    ("ecommerce", "create_account", 2),
+    ("provincial_app", "install_app", 2),
+    ("zalo", "other", 1),
+)
 # Group sessions (no named resident, a number of people).
 GROUP = (("digital_skills", "digital_skills_lesson", 7), ("scam_safety", "scam_awareness", 3))
-BLOCKERS = (("weak_signal", 25), ("no_smartphone", 20), ("forgot_credentials", 15), ("no_chip_id_card", 10),
-            ("phone_incompatible", 10), ("needs_in_person_office", 10), ("resident_declined", 5), ("other", 5))
+BLOCKERS = (
+    ("weak_signal", 25),
+    ("no_smartphone", 20),
+    ("forgot_credentials", 15),
+    ("no_chip_id_card", 10),
+    ("phone_incompatible", 10),
+    ("needs_in_person_office", 10),
+    ("resident_declined", 5),
+    ("other", 5),
+)
 GROUP_SHARE = 0.08  # records that are group sessions
 COMMUNE_SHARE = 0.03  # records a commune leader files at commune level
 OTHER_VILLAGE_SHARE = 0.07  # residents helped outside their own village (same commune)
@@ -149,15 +196,18 @@ def build_province(args, rng: random.Random, now: datetime, pg_url: str) -> Worl
     import_official_units()
     load_content_from(default_root(None))
     province = db.session.scalar(select(Unit).where(Unit.code == args.province))
-    communes_rows = db.session.scalars(select(Unit).where(Unit.parent_id == province.id, Unit.level == "commune")
-                                       .order_by(Unit.code)).all()
+    communes_rows = db.session.scalars(
+        select(Unit).where(Unit.parent_id == province.id, Unit.level == "commune").order_by(Unit.code)
+    ).all()
     base_unit = db.session.scalar(select(func.max(Unit.id))) + 1
     communes = [Commune(c.id, c.code, c.path, c.depth, leader=0) for c in communes_rows]
     # Village sizes vary a lot (a hamlet of 300, a town quarter of 3,000): lognormal, scaled to the total.
     sizes = [rng.lognormvariate(0, 0.5) for _ in range(args.villages)]
     scale = args.residents / sum(sizes)
     counts = [max(1, int(s * scale)) for s in sizes]
-    counts[max(range(len(counts)), key=counts.__getitem__)] += args.residents - sum(counts)  # the largest absorbs rounding
+    counts[max(range(len(counts)), key=counts.__getitem__)] += args.residents - sum(
+        counts
+    )  # the largest absorbs rounding
     units, teams, members, users, villages = [], [], [], [], []
     user_id, first = 1, 0
     for n in range(args.villages):
@@ -166,15 +216,30 @@ def build_province(args, rng: random.Random, now: datetime, pg_url: str) -> Worl
         code = f"{commune.code}.{n // len(communes) + 1}"
         name = f"{rng.choice(VILLAGE_WORDS)} {rng.choice(NAME_WORDS)} {rng.choice(NAME_WORDS)}"
         population = int(counts[n] * rng.uniform(1.05, 1.35))  # not everyone is in ToSo yet
-        units.append(dict(id=base_unit + n, code=code, name=name, search_name=fold(name), level="village",
-                          parent_id=commune.id, path=child_path(commune.path, code), depth=commune.depth + 1, official=False, population=population,
-                          households=round(population / 4.2), created_at=now, updated_at=now))
+        units.append(
+            dict(
+                id=base_unit + n,
+                code=code,
+                name=name,
+                search_name=fold(name),
+                level="village",
+                parent_id=commune.id,
+                path=child_path(commune.path, code),
+                depth=commune.depth + 1,
+                official=False,
+                population=population,
+                households=round(population / 4.2),
+                created_at=now,
+                updated_at=now,
+            )
+        )
         teams.append(dict(id=n + 1, unit_id=base_unit + n, name=f"Tổ CNS cộng đồng {name}", created_at=now))
         ids, phones = [], []
         for m in range(MEMBERS_PER_TEAM):
             phone = f"+849{n:05d}{m:03d}"
-            users.append(dict(id=user_id, firebase_uid=uid_for_phone(phone), phone=phone, created_at=now,
-                              last_seen_at=now))
+            users.append(
+                dict(id=user_id, firebase_uid=uid_for_phone(phone), phone=phone, created_at=now, last_seen_at=now)
+            )
             members.append(dict(team_id=n + 1, phone=phone, display_name=f"Tổ viên {m + 1}", created_at=now))
             ids.append(user_id)
             phones.append(phone)
@@ -185,24 +250,33 @@ def build_province(args, rng: random.Random, now: datetime, pg_url: str) -> Worl
     grants = []
     for ci, commune in enumerate(communes):
         phone = f"+848{ci:05d}000"
-        users.append(dict(id=user_id, firebase_uid=uid_for_phone(phone), phone=phone, created_at=now,
-                          last_seen_at=now))
+        users.append(dict(id=user_id, firebase_uid=uid_for_phone(phone), phone=phone, created_at=now, last_seen_at=now))
         grants.append(dict(phone=phone, role=Role.TEAM_LEADER.value, unit_id=commune.id, created_at=now))
         commune.leader = user_id
         user_id += 1
     requester = user_id
-    users.append(dict(id=requester, firebase_uid="bench-villager", phone="+84999999999", created_at=now,
-                      last_seen_at=now))
+    users.append(
+        dict(id=requester, firebase_uid="bench-villager", phone="+84999999999", created_at=now, last_seen_at=now)
+    )
     for model, rows in ((Unit, units), (Team, teams), (User, users), (TeamMember, members), (RoleGrant, grants)):
         for start in range(0, len(rows), 5000):
-            db.session.execute(insert(model.__table__), rows[start:start + 5000])
+            db.session.execute(insert(model.__table__), rows[start : start + 5000])
     for table in ("units", "teams", "users"):
-        db.session.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))"))
+        db.session.execute(
+            text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))")
+        )
     grant_role_as_administrator(MONITOR_PHONE, Role.MONITOR, args.province)
     # Decision 411-style targets on the province, so coverage shows progress against them.
     for indicator, rate in (("payments_enabled", 0.8), ("identity_verified", 0.9), ("people_helped", 0.7)):
-        db.session.add(CoverageTarget(unit_id=province.id, indicator=indicator, rate=rate,
-                                      deadline=date(now.year, 12, 31), note="Quyết định 411/QĐ-TTg"))
+        db.session.add(
+            CoverageTarget(
+                unit_id=province.id,
+                indicator=indicator,
+                rate=rate,
+                deadline=date(now.year, 12, 31),
+                note="Quyết định 411/QĐ-TTg",
+            )
+        )
     _add_requests(args.requests, villages, requester, rng, now)
     started = time.perf_counter()
     counted = rebuild_denominators()  # the rows above bypassed the services that keep them
@@ -231,11 +305,27 @@ def _add_requests(count: int, villages: list[Village], requester: int, rng: rand
         age = now - created
         roll = rng.random()
         if age > timedelta(days=7):
-            status = Status.CLOSED if roll < 0.80 else Status.RESOLVED if roll < 0.90 else \
-                Status.CANCELLED if roll < 0.95 else Status.IN_PROGRESS
+            status = (
+                Status.CLOSED
+                if roll < 0.80
+                else Status.RESOLVED
+                if roll < 0.90
+                else Status.CANCELLED
+                if roll < 0.95
+                else Status.IN_PROGRESS
+            )
         else:
-            status = Status.NEW if roll < 0.3 else Status.ASSIGNED if roll < 0.45 else \
-                Status.IN_PROGRESS if roll < 0.65 else Status.RESOLVED if roll < 0.9 else Status.CLOSED
+            status = (
+                Status.NEW
+                if roll < 0.3
+                else Status.ASSIGNED
+                if roll < 0.45
+                else Status.IN_PROGRESS
+                if roll < 0.65
+                else Status.RESOLVED
+                if roll < 0.9
+                else Status.CLOSED
+            )
         hours = rng.lognormvariate(3.3, 0.9)  # median ~27 h
         resolved = created + timedelta(hours=hours) if status in (Status.RESOLVED, Status.CLOSED) else None
         if resolved and resolved > now:
@@ -243,18 +333,32 @@ def _add_requests(count: int, villages: list[Village], requester: int, rng: rand
         year = created.astimezone(VIETNAM).year
         numbers[year] = numbers.get(year, 0) + 1
         assigned = status not in (Status.NEW, Status.CANCELLED)
-        rows.append(dict(
-            id=uuid.UUID(int=uuid4_bits(rng)), year=year, number=numbers[year],
-            reference=format_reference(year, numbers[year]), unit_id=village.id, unit_path=village.path,
-            team_id=n + 1, service=rng.choice(services), description="Nhờ tổ cài đặt và đăng nhập ứng dụng giúp.",
-            requester_id=requester, status=status, version=1,
-            assignee_id=village.members[0] if assigned else None,
-            first_responded_at=created + timedelta(hours=rng.uniform(0.2, 20)) if assigned else None,
-            first_response_due_at=created + timedelta(hours=24), resolution_due_at=created + timedelta(hours=72),
-            resolved_at=resolved, closed_at=resolved + timedelta(days=1) if status == Status.CLOSED else None,
-            created_at=created, updated_at=resolved or created))
+        rows.append(
+            dict(
+                id=uuid.UUID(int=uuid4_bits(rng)),
+                year=year,
+                number=numbers[year],
+                reference=format_reference(year, numbers[year]),
+                unit_id=village.id,
+                unit_path=village.path,
+                team_id=n + 1,
+                service=rng.choice(services),
+                description="Nhờ tổ cài đặt và đăng nhập ứng dụng giúp.",
+                requester_id=requester,
+                status=status,
+                version=1,
+                assignee_id=village.members[0] if assigned else None,
+                first_responded_at=created + timedelta(hours=rng.uniform(0.2, 20)) if assigned else None,
+                first_response_due_at=created + timedelta(hours=24),
+                resolution_due_at=created + timedelta(hours=72),
+                resolved_at=resolved,
+                closed_at=resolved + timedelta(days=1) if status == Status.CLOSED else None,
+                created_at=created,
+                updated_at=resolved or created,
+            )
+        )
     for start in range(0, len(rows), 5000):
-        db.session.execute(insert(HelpRequest.__table__), rows[start:start + 5000])
+        db.session.execute(insert(HelpRequest.__table__), rows[start : start + 5000])
     db.session.execute(insert(ReferenceCounter.__table__), [dict(year=y, last_number=n) for y, n in numbers.items()])
 
 
@@ -265,19 +369,30 @@ def _add_requests(count: int, villages: list[Village], requester: int, rng: rand
 def bulk_load(connection: psycopg.Connection, table: str):
     """Drop the table's indexes (and its key, when nothing references it) during a COPY, rebuild them after,
     with foreign-key triggers off for this session (the generator only makes valid references)."""
-    referenced = connection.execute("SELECT 1 FROM pg_constraint WHERE confrelid = %s::regclass AND contype = 'f'",
-                                    (table,)).fetchone() is not None
+    referenced = (
+        connection.execute(
+            "SELECT 1 FROM pg_constraint WHERE confrelid = %s::regclass AND contype = 'f'", (table,)
+        ).fetchone()
+        is not None
+    )
     constraints = connection.execute(
         "SELECT conname, pg_get_constraintdef(oid), conindid FROM pg_constraint "
-        "WHERE conrelid = %s::regclass AND contype IN ('p', 'u')", (table,)).fetchall()
+        "WHERE conrelid = %s::regclass AND contype IN ('p', 'u')",
+        (table,),
+    ).fetchall()
     kept_indexes = {row[2] for row in constraints} if referenced else set()
     dropped_constraints = [] if referenced else constraints
     indexes = connection.execute(
         "SELECT i.indexrelid, pg_get_indexdef(i.indexrelid), c.relname FROM pg_index i "
-        "JOIN pg_class c ON c.oid = i.indexrelid WHERE i.indrelid = %s::regclass", (table,)).fetchall()
+        "JOIN pg_class c ON c.oid = i.indexrelid WHERE i.indrelid = %s::regclass",
+        (table,),
+    ).fetchall()
     constraint_indexes = {row[2] for row in constraints}
-    plain = [(name, definition) for oid, definition, name in indexes
-             if oid not in constraint_indexes and oid not in kept_indexes]
+    plain = [
+        (name, definition)
+        for oid, definition, name in indexes
+        if oid not in constraint_indexes and oid not in kept_indexes
+    ]
     for name, _constraint, _index in dropped_constraints:
         connection.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
     for name, _definition in plain:
@@ -297,8 +412,9 @@ def _copy_residents(world: World, rng: random.Random, pg_url: str, now: datetime
     with psycopg.connect(pg_url) as connection:
         with bulk_load(connection, "residents"):
             with connection.cursor().copy(
-                    "COPY residents (id, unit_id, birth_year, gender, languages, consent, content_hash, "
-                    "merged_into_id, merged_at, created_at, updated_at) FROM STDIN") as copy:
+                "COPY residents (id, unit_id, birth_year, gender, languages, consent, content_hash, "
+                "merged_into_id, merged_at, created_at, updated_at) FROM STDIN"
+            ) as copy:
                 for village in world.villages:
                     lines = []
                     previous_merged = True
@@ -310,9 +426,11 @@ def _copy_residents(world: World, rng: random.Random, pg_url: str, now: datetime
                             # found to be a duplicate of the previous resident of the village, and merged
                             merged, merged_at = f"{world.resident_ids[-2]:032x}", stamp
                         previous_merged = merged_at == stamp
-                        lines.append(f"{bits:032x}\t{village.id}\t{rng.randint(1940, 2008)}\t"
-                                     f"{'female' if rng.random() < 0.51 else 'male'}\t[]\tf\t"
-                                     f"\\\\x{rng.getrandbits(128):032x}\t{merged}\t{merged_at}\t{stamp}\t{stamp}\n")
+                        lines.append(
+                            f"{bits:032x}\t{village.id}\t{rng.randint(1940, 2008)}\t"
+                            f"{'female' if rng.random() < 0.51 else 'male'}\t[]\tf\t"
+                            f"\\\\x{rng.getrandbits(128):032x}\t{merged}\t{merged_at}\t{stamp}\t{stamp}\n"
+                        )
                     copy.write("".join(lines))
         connection.commit()
     with psycopg.connect(pg_url, autocommit=True) as connection:
@@ -357,14 +475,22 @@ class RecordMaker:
                 home = world.villages[commune.villages[int(random_() * len(commune.villages))]]
             else:
                 unit_id, unit_path, member = village.id, village.path, village.members[int(random_() * 3)]
-                home = village if random_() >= OTHER_VILLAGE_SHARE else \
-                    world.villages[commune.villages[int(random_() * len(commune.villages))]]
+                home = (
+                    village
+                    if random_() >= OTHER_VILLAGE_SHARE
+                    else world.villages[commune.villages[int(random_() * len(commune.villages))]]
+                )
             if random_() < GROUP_SHARE:
                 resident, people = r"\N", str(int(5 + 55 * random_() ** 2))
                 what = self.pick(self.group, self.group_weights)
                 roll = random_()
-                outcome, blocker = ("succeeded", r"\N") if roll < 0.9 else ("partial", "weak_signal") \
-                    if roll < 0.98 else ("failed", self.pick(self.blockers, self.blocker_weights))
+                outcome, blocker = (
+                    ("succeeded", r"\N")
+                    if roll < 0.9
+                    else ("partial", "weak_signal")
+                    if roll < 0.98
+                    else ("failed", self.pick(self.blockers, self.blocker_weights))
+                )
             else:
                 resident, people = f"{self.resident_of(home):032x}", r"\N"
                 what = self.pick(self.individual, self.individual_weights)
@@ -380,16 +506,21 @@ class RecordMaker:
             minute = int(random_() * len(self.minutes))
             occurred = f"{self.days[day]} {self.minutes[minute]}:00+07"
             late = 0 if random_() < 0.8 else 1 + int(random_() * 3)  # most phones sync the same day
-            received = occurred if not late else \
-                f"{self.days[min(DAYS - 1, day + late)]} {self.minutes[int(random_() * len(self.minutes))]}:00+07"
+            received = (
+                occurred
+                if not late
+                else f"{self.days[min(DAYS - 1, day + late)]} {self.minutes[int(random_() * len(self.minutes))]}:00+07"
+            )
             record_id = f"{uuid4_bits(rng):032x}"
             supersedes = rng.choice(recent) if recent and random_() < CORRECTION_SHARE else r"\N"
             recent.append(record_id)
             if len(recent) > 1000:
                 recent = recent[500:]
-            out.append(f"{record_id}\t{member}\t{unit_id}\t{unit_path}\t{resident}\t{people}\t{what}\t{outcome}\t"
-                       f"{blocker}\t{occurred}\t{received}\t{5 + int(55 * random_())}\t{supersedes}\t"
-                       f"\\\\x{getrandbits(128):032x}\tt\n")
+            out.append(
+                f"{record_id}\t{member}\t{unit_id}\t{unit_path}\t{resident}\t{people}\t{what}\t{outcome}\t"
+                f"{blocker}\t{occurred}\t{received}\t{5 + int(55 * random_())}\t{supersedes}\t"
+                f"\\\\x{getrandbits(128):032x}\tt\n"
+            )
             if len(out) == COPY_CHUNK:
                 yield "".join(out)
                 out = []
@@ -409,9 +540,10 @@ def copy_records(maker: RecordMaker, count: int, pg_url: str) -> None:
     with psycopg.connect(pg_url) as connection:
         with bulk_load(connection, "activities"):
             with connection.cursor().copy(
-                    "COPY activities (id, member_id, unit_id, unit_path, resident_id, people, service, action, "
-                    "outcome, blocker, occurred_at, received_at, minutes, supersedes_id, content_hash, aggregated) "
-                    "FROM STDIN") as copy:
+                "COPY activities (id, member_id, unit_id, unit_path, resident_id, people, service, action, "
+                "outcome, blocker, occurred_at, received_at, minutes, supersedes_id, content_hash, aggregated) "
+                "FROM STDIN"
+            ) as copy:
                 for chunk in maker.lines(count):
                     copy.write(chunk)
         connection.commit()
@@ -516,11 +648,15 @@ def sql_aggregates(pg_url: str, into_real_tables: bool) -> dict[str, float]:
             connection.execute("TRUNCATE coverage_marks, coverage_counters, coverage_last_activity")
         else:
             names = {key: f"b_{key}" for key in names}
-            for key, table in (("marks", "coverage_marks"), ("counters", "coverage_counters"),
-                               ("last", "coverage_last_activity")):
+            for key, table in (
+                ("marks", "coverage_marks"),
+                ("counters", "coverage_counters"),
+                ("last", "coverage_last_activity"),
+            ):
                 connection.execute(f"CREATE TEMP TABLE b_{key} (LIKE {table})")
-        fill = SQL_FILL.format(**names, quarter=QUARTER.format(m="month"), amount_quarter=QUARTER.format(m="b.month"),
-                               effective=EFFECTIVE)
+        fill = SQL_FILL.format(
+            **names, quarter=QUARTER.format(m="month"), amount_quarter=QUARTER.format(m="b.month"), effective=EFFECTIVE
+        )
         started = time.perf_counter()
         with bulk_load(connection, names["marks"]) if into_real_tables else _nothing():
             for statement in filter(str.strip, fill.split(";\n")):
@@ -530,8 +666,10 @@ def sql_aggregates(pg_url: str, into_real_tables: bool) -> dict[str, float]:
             started = time.perf_counter()
             # What the worker records of each record it has seen: counted, or superseded.
             # Records are loaded as counted; the few that a correction supersedes are not.
-            connection.execute("UPDATE activities SET aggregated = false WHERE aggregated AND id IN "
-                               "(SELECT supersedes_id FROM activities WHERE supersedes_id IS NOT NULL)")
+            connection.execute(
+                "UPDATE activities SET aggregated = false WHERE aggregated AND id IN "
+                "(SELECT supersedes_id FROM activities WHERE supersedes_id IS NOT NULL)"
+            )
             steps["records flagged as counted"] = time.perf_counter() - started
             connection.commit()
             return steps
@@ -549,9 +687,10 @@ def _differences(connection) -> int:
     """Rows that differ between what rebuild_coverage() stored and what the SQL computed (0 = the same)."""
     total = 0
     for real, mine, columns in (
-            ("coverage_marks", "b_marks", "indicator, period, subject, village_path"),
-            ("coverage_counters", "b_counters", "unit_code, period, indicator, value"),
-            ("coverage_last_activity", "b_last", "subject, occurred_at")):
+        ("coverage_marks", "b_marks", "indicator, period, subject, village_path"),
+        ("coverage_counters", "b_counters", "unit_code, period, indicator, value"),
+        ("coverage_last_activity", "b_last", "subject, occurred_at"),
+    ):
         where = " WHERE value <> 0" if real == "coverage_counters" else ""
         count = connection.execute(
             f"SELECT (SELECT count(*) FROM (SELECT {columns} FROM {real}{where} EXCEPT SELECT {columns} FROM {mine}) x)"
@@ -571,11 +710,28 @@ def gunicorn(pg_url: str):
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    env = dict(os.environ, DATABASE_URL=pg_url, TOSO_ENV="development", SECRET_KEY="bench",
-               FIREBASE_AUTH_EMULATOR_HOST="127.0.0.1:9099", FIREBASE_PROJECT_ID=PROJECT)
-    process = subprocess.Popen([os.path.join(os.path.dirname(sys.executable), "gunicorn"), "--workers", "1",
-                                "--bind", f"127.0.0.1:{port}", "--log-level", "warning", "wsgi:app"],
-                               cwd=ROOT, env=env)
+    env = dict(
+        os.environ,
+        DATABASE_URL=pg_url,
+        TOSO_ENV="development",
+        SECRET_KEY="bench",
+        FIREBASE_AUTH_EMULATOR_HOST="127.0.0.1:9099",
+        FIREBASE_PROJECT_ID=PROJECT,
+    )
+    process = subprocess.Popen(
+        [
+            os.path.join(os.path.dirname(sys.executable), "gunicorn"),
+            "--workers",
+            "1",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+            "wsgi:app",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
     try:
         for _ in range(100):
             try:
@@ -603,17 +759,26 @@ def get(port: int, path: str, headers: dict) -> tuple[int, bytes]:
 
 def periods_to_read(now: datetime) -> list[str]:
     local = now.astimezone(VIETNAM)
-    last_month = (local.replace(day=1) - timedelta(days=1))
+    last_month = local.replace(day=1) - timedelta(days=1)
     quarter = (local.month - 1) // 3 + 1
     previous_quarter = f"{local.year}-Q{quarter - 1}" if quarter > 1 else f"{local.year - 1}-Q4"
-    return [f"{local.year}-{local.month:02d}", f"{last_month.year}-{last_month.month:02d}",
-            f"{local.year}-Q{quarter}", previous_quarter, str(local.year), str(local.year - 1), "all"]
+    return [
+        f"{local.year}-{local.month:02d}",
+        f"{last_month.year}-{last_month.month:02d}",
+        f"{local.year}-Q{quarter}",
+        previous_quarter,
+        str(local.year),
+        str(local.year - 1),
+        "all",
+    ]
 
 
 def measure_reads(port: int, province: str, periods: list[str], reads: int, rng: random.Random) -> dict:
     headers = {"Authorization": "Bearer " + mint_emulator_token(PROJECT, MONITOR_PHONE), "Accept-Encoding": "gzip"}
-    paths = {"coverage": lambda p: f"/api/v1/coverage/{province}?period={p}",
-             "children": lambda p: f"/api/v1/coverage/{province}/children?indicator=people_helped&period={p}"}
+    paths = {
+        "coverage": lambda p: f"/api/v1/coverage/{province}?period={p}",
+        "children": lambda p: f"/api/v1/coverage/{province}/children?indicator=people_helped&period={p}",
+    }
     for period in periods * 3:  # warm up: first sign-in, caches, connection pool
         for path in paths.values():
             status, body = get(port, path(period), headers)
@@ -642,9 +807,15 @@ def measure_reads(port: int, province: str, periods: list[str], reads: int, rng:
     _status, body = get(port, paths["children"]("all"), {**headers, "Accept-Encoding": "identity"})
     children = json.loads(body)
     helped = next(item for item in whole["items"] if item["indicator"] == "people_helped")
-    return {"timings": timings, "by_period": by_period, "whole": whole, "helped": helped, "gaps": gaps,
-            "children_sum": sum(item["numerator"] for item in children["items"]),
-            "children": len(children["items"])}
+    return {
+        "timings": timings,
+        "by_period": by_period,
+        "whole": whole,
+        "helped": helped,
+        "gaps": gaps,
+        "children_sum": sum(item["numerator"] for item in children["items"]),
+        "children": len(children["items"]),
+    }
 
 
 def measure_denominator_upkeep(world: World, rng: random.Random, times: int = 20) -> None:
@@ -670,8 +841,10 @@ def measure_denominator_upkeep(world: World, rng: random.Random, times: int = 20
         for village in rng.sample(world.villages, times):
             timings.append(change(village) * 1000)
             db.session.rollback()
-        print(f"  denominators kept on write, after a {name}: median {statistics.median(timings):.1f} ms, "
-              f"max {max(timings):.1f} ms (village, commune, province, nation)")
+        print(
+            f"  denominators kept on write, after a {name}: median {statistics.median(timings):.1f} ms, "
+            f"max {max(timings):.1f} ms (village, commune, province, nation)"
+        )
 
 
 # ---------------------------------------------------------------- ingest with and without aggregates
@@ -682,8 +855,12 @@ def ingest_items(village: Village, world: World, rng: random.Random, now: dateti
     items = []
     for _ in range(BATCH):
         occurred = now - timedelta(minutes=rng.randrange(60, 30 * 24 * 60))
-        item = {"id": str(uuid.UUID(int=uuid4_bits(rng))), "unit": village.code,
-                "occurred_at": occurred.isoformat(), "minutes": rng.randint(5, 60)}
+        item = {
+            "id": str(uuid.UUID(int=uuid4_bits(rng))),
+            "unit": village.code,
+            "occurred_at": occurred.isoformat(),
+            "minutes": rng.randint(5, 60),
+        }
         if rng.random() < GROUP_SHARE:
             service, action = maker.pick(maker.group, maker.group_weights).split("\t")
             item["people"] = rng.randint(5, 60)
@@ -692,8 +869,13 @@ def ingest_items(village: Village, world: World, rng: random.Random, now: dateti
             service, action = maker.pick(maker.individual, maker.individual_weights).split("\t")
             item["resident"] = str(uuid.UUID(int=maker.resident_of(village)))
             roll = rng.random()
-            outcome, blocker = ("succeeded", None) if roll < 0.74 else ("partial", None) if roll < 0.84 else \
-                ("failed", maker.pick(maker.blockers, maker.blocker_weights))
+            outcome, blocker = (
+                ("succeeded", None)
+                if roll < 0.74
+                else ("partial", None)
+                if roll < 0.84
+                else ("failed", maker.pick(maker.blockers, maker.blocker_weights))
+            )
         item.update(service=service, action=action, outcome=outcome)
         if blocker:
             item["blocker"] = blocker
@@ -727,8 +909,13 @@ def measure_ingest(world: World, batches: int, rng: random.Random, maker: Record
         return times
 
     def queue_index(present: bool) -> None:
-        db.session.execute(text(f"CREATE INDEX {QUEUE_INDEX} ON activities (id) WHERE aggregated IS NULL"
-                                if present else f"DROP INDEX {QUEUE_INDEX}"))
+        db.session.execute(
+            text(
+                f"CREATE INDEX {QUEUE_INDEX} ON activities (id) WHERE aggregated IS NULL"
+                if present
+                else f"DROP INDEX {QUEUE_INDEX}"
+            )
+        )
         db.session.commit()
 
     run(1)  # warm up
@@ -736,7 +923,7 @@ def measure_ingest(world: World, batches: int, rng: random.Random, maker: Record
     present = True
     # In rounds, alternating which goes first, so that the machine's changing load hits both alike.
     for round_ in range(ROUNDS):
-        for wanted in ((True, False) if round_ % 2 == 0 else (False, True)):
+        for wanted in (True, False) if round_ % 2 == 0 else (False, True):
             if wanted != present:
                 queue_index(wanted)
                 present = wanted
@@ -765,8 +952,14 @@ def load_note() -> str:
 def run(args, pg_url: str, sa_url: str) -> None:
     rng = random.Random(2026)
     now = utcnow()
-    app = create_app({"TOSO_ENV": "testing", "SQLALCHEMY_DATABASE_URI": sa_url, "SECRET_KEY": "bench",
-                      "FIREBASE_AUTH_EMULATOR_HOST": "127.0.0.1:9099"})
+    app = create_app(
+        {
+            "TOSO_ENV": "testing",
+            "SQLALCHEMY_DATABASE_URI": sa_url,
+            "SECRET_KEY": "bench",
+            "FIREBASE_AUTH_EMULATOR_HOST": "127.0.0.1:9099",
+        }
+    )
     sizes = sorted(int(s) for s in args.records.split(","))
     rebuild_limit = sizes[0] if args.rebuild_limit is None else args.rebuild_limit
     periods = periods_to_read(now)
@@ -776,11 +969,15 @@ def run(args, pg_url: str, sa_url: str) -> None:
         started = time.perf_counter()
         world = build_province(args, rng, now, pg_url)
         maker = RecordMaker(world, rng, now)
-        units = db.session.scalar(select(func.count()).select_from(Unit).where(Unit.path.like(f"/VN/{args.province}/%")))
-        print(f"province {args.province}: {len(world.communes)} communes, {len(world.villages):,} villages "
-              f"({units:,} units), {len(world.villages) * MEMBERS_PER_TEAM:,} members + {len(world.communes)} "
-              f"leaders, {len(world.resident_ids):,} residents, {args.requests:,} help requests; "
-              f"built in {time.perf_counter() - started:.0f} s")
+        units = db.session.scalar(
+            select(func.count()).select_from(Unit).where(Unit.path.like(f"/VN/{args.province}/%"))
+        )
+        print(
+            f"province {args.province}: {len(world.communes)} communes, {len(world.villages):,} villages "
+            f"({units:,} units), {len(world.villages) * MEMBERS_PER_TEAM:,} members + {len(world.communes)} "
+            f"leaders, {len(world.resident_ids):,} residents, {args.requests:,} help requests; "
+            f"built in {time.perf_counter() - started:.0f} s"
+        )
         measure_denominator_upkeep(world, rng)
         db.session.remove()
         for size in sizes:
@@ -788,8 +985,10 @@ def run(args, pg_url: str, sa_url: str) -> None:
             db.session.remove()
             started = time.perf_counter()
             copy_records(maker, size - stored, pg_url)
-            print(f"\n== {size:,} records (+{size - stored:,} by COPY and index rebuild in "
-                  f"{time.perf_counter() - started:.0f} s); {load_note()}")
+            print(
+                f"\n== {size:,} records (+{size - stored:,} by COPY and index rebuild in "
+                f"{time.perf_counter() - started:.0f} s); {load_note()}"
+            )
             result = {"size": size}
             if size <= rebuild_limit:
                 started = time.perf_counter()
@@ -799,21 +998,32 @@ def run(args, pg_url: str, sa_url: str) -> None:
                 db.session.remove()
                 result["build"] = f"rebuild_coverage() {elapsed:.0f} s"
                 result["rebuild_rate"] = done / elapsed
-                print(f"  aggregates by rebuild_coverage(): {done:,} effective records in {elapsed:.0f} s "
-                      f"= {done / elapsed:,.0f} records/s")
+                print(
+                    f"  aggregates by rebuild_coverage(): {done:,} effective records in {elapsed:.0f} s "
+                    f"= {done / elapsed:,.0f} records/s"
+                )
                 steps = sql_aggregates(pg_url, into_real_tables=False)
                 result["verified"] = steps["differences"] == 0
-                print(f"  the set-based SQL build, for comparison: {sum(v for k, v in steps.items() if k != 'differences'):.0f} s; "
-                      f"{'IDENTICAL' if result['verified'] else 'DIFFERENT'} to rebuild_coverage()")
+                print(
+                    f"  the set-based SQL build, for comparison: {sum(v for k, v in steps.items() if k != 'differences'):.0f} s; "
+                    f"{'IDENTICAL' if result['verified'] else 'DIFFERENT'} to rebuild_coverage()"
+                )
             else:
                 rate = max((r.get("rebuild_rate", 0) for r in results), default=0)
                 steps = sql_aggregates(pg_url, into_real_tables=True)
                 total = sum(steps.values())
                 result["build"] = f"set-based SQL {total:.0f} s"
-                print(f"  aggregates by set-based SQL in {total:.0f} s ("
-                      + ", ".join(f"{k} {v:.0f} s" for k, v in steps.items()) + ")"
-                      + (f"; rebuild_coverage() at its measured {rate:,.0f} records/s would take "
-                         f"~{size / rate / 60:.0f} min" if rate else ""))
+                print(
+                    f"  aggregates by set-based SQL in {total:.0f} s ("
+                    + ", ".join(f"{k} {v:.0f} s" for k, v in steps.items())
+                    + ")"
+                    + (
+                        f"; rebuild_coverage() at its measured {rate:,.0f} records/s would take "
+                        f"~{size / rate / 60:.0f} min"
+                        if rate
+                        else ""
+                    )
+                )
             with psycopg.connect(pg_url, autocommit=True) as connection:
                 connection.execute("VACUUM ANALYZE coverage_marks")
                 connection.execute("VACUUM ANALYZE coverage_counters")
@@ -823,27 +1033,39 @@ def run(args, pg_url: str, sa_url: str) -> None:
                     "SELECT (SELECT count(*) FROM coverage_marks), (SELECT count(*) FROM coverage_counters), "
                     "pg_size_pretty(pg_total_relation_size('activities')), "
                     "pg_size_pretty(pg_total_relation_size('coverage_marks')), "
-                    "pg_size_pretty(pg_total_relation_size('coverage_counters'))").fetchone()
-            print(f"  stored: {sizes_row[0]:,} marks ({sizes_row[3]}), {sizes_row[1]:,} counters ({sizes_row[4]}); "
-                  f"activities {sizes_row[2]}")
+                    "pg_size_pretty(pg_total_relation_size('coverage_counters'))"
+                ).fetchone()
+            print(
+                f"  stored: {sizes_row[0]:,} marks ({sizes_row[3]}), {sizes_row[1]:,} counters ({sizes_row[4]}); "
+                f"activities {sizes_row[2]}"
+            )
             print(f"  reads start: {load_note()}")
             with gunicorn(pg_url) as port:
                 reads = measure_reads(port, args.province, periods, args.reads, rng)
             result["reads"] = reads
             helped = reads["helped"]
             rate = f"{helped['rate']:.1%}" if helped["rate"] is not None else "unknown (a commune has no population)"
-            print(f"  people_helped (all time): {helped['numerator']:,} of {helped['denominator'] or 0:,} "
-                  f"= {rate}; the {reads['children']} communes add up to "
-                  f"{reads['children_sum']:,} ({'same' if reads['children_sum'] == helped['numerator'] else 'DIFFERENT'})")
+            print(
+                f"  people_helped (all time): {helped['numerator']:,} of {helped['denominator'] or 0:,} "
+                f"= {rate}; the {reads['children']} communes add up to "
+                f"{reads['children_sum']:,} ({'same' if reads['children_sum'] == helped['numerator'] else 'DIFFERENT'})"
+            )
             for name, target in (("coverage", 50), ("children", 80)):
                 samples = reads["timings"][name]
-                per = "  ".join(f"{p} {p95(reads['by_period'][(name, p)]):.1f}" for p in periods
-                                if len(reads['by_period'][(name, p)]) >= 2)
-                print(f"  GET {name:<9} n={len(samples)} p50 {statistics.median(samples):6.1f} ms  "
-                      f"p95 {p95(samples):6.1f} ms (target ≤ {target})   p95 by period: {per}")
+                per = "  ".join(
+                    f"{p} {p95(reads['by_period'][(name, p)]):.1f}"
+                    for p in periods
+                    if len(reads["by_period"][(name, p)]) >= 2
+                )
+                print(
+                    f"  GET {name:<9} n={len(samples)} p50 {statistics.median(samples):6.1f} ms  "
+                    f"p95 {p95(samples):6.1f} ms (target ≤ {target})   p95 by period: {per}"
+                )
             gaps = reads["gaps"]
-            print(f"  GET gaps      n={len(gaps)} p50 {statistics.median(gaps):6.1f} ms  p95 {p95(gaps):6.1f} ms "
-                  f"(no target; every dashboard page shows it)")
+            print(
+                f"  GET gaps      n={len(gaps)} p50 {statistics.median(gaps):6.1f} ms  p95 {p95(gaps):6.1f} ms "
+                f"(no target; every dashboard page shows it)"
+            )
             if args.ingest_batches:
                 timings = measure_ingest(world, args.ingest_batches, rng, maker)
                 on, off = sum(timings["on"]), sum(timings["off"])
@@ -852,13 +1074,17 @@ def run(args, pg_url: str, sa_url: str) -> None:
                 # Medians: on a shared 2-core machine one stalled batch would otherwise decide the ratio.
                 ratio = statistics.median(timings["on"]) / statistics.median(timings["off"])
                 result["ingest"] = (n / on, n / off, ratio)
-                print(f"  ingest (the phones' sync path, record_batch + COMMIT), {len(timings['on'])} × {BATCH} records: "
-                      f"with the coverage queue index {n / on:,.0f} records/s "
-                      f"({statistics.median(timings['on']) * 1000:.0f} ms/batch), without it (as before aggregates) "
-                      f"{n / off:,.0f} records/s ({statistics.median(timings['off']) * 1000:.0f} ms/batch): "
-                      f"median {ratio:.2f}× the time (bar ≤ 1.20×) — {'within' if ratio <= 1.2 else 'NOT within'} the bar")
-                print(f"  coverage worker: counted {counted:,} records in {worker:.1f} s = {counted / worker:,.0f} records/s"
-                      f" (aggregates run here, outside the sync requests)")
+                print(
+                    f"  ingest (the phones' sync path, record_batch + COMMIT), {len(timings['on'])} × {BATCH} records: "
+                    f"with the coverage queue index {n / on:,.0f} records/s "
+                    f"({statistics.median(timings['on']) * 1000:.0f} ms/batch), without it (as before aggregates) "
+                    f"{n / off:,.0f} records/s ({statistics.median(timings['off']) * 1000:.0f} ms/batch): "
+                    f"median {ratio:.2f}× the time (bar ≤ 1.20×) — {'within' if ratio <= 1.2 else 'NOT within'} the bar"
+                )
+                print(
+                    f"  coverage worker: counted {counted:,} records in {worker:.1f} s = {counted / worker:,.0f} records/s"
+                    f" (aggregates run here, outside the sync requests)"
+                )
                 db.session.remove()
             results.append(result)
     summary(results, periods)
@@ -866,30 +1092,41 @@ def run(args, pg_url: str, sa_url: str) -> None:
 
 def summary(results: list[dict], periods) -> None:
     print(f"\nsummary ({load_note()}):")
-    print(f"  {'records':>12}  {'aggregates built by':<26} {'coverage p50/p95 ms':>20} {'children p50/p95 ms':>20}"
-          f"  ingest with/without aggregates")
+    print(
+        f"  {'records':>12}  {'aggregates built by':<26} {'coverage p50/p95 ms':>20} {'children p50/p95 ms':>20}"
+        f"  ingest with/without aggregates"
+    )
     for r in results:
         c, k = r["reads"]["timings"]["coverage"], r["reads"]["timings"]["children"]
-        ingest_text = (f"{r['ingest'][0]:,.0f} / {r['ingest'][1]:,.0f} rec/s ({r['ingest'][2]:.2f}×)"
-                       if "ingest" in r else "not measured")
-        print(f"  {r['size']:>12,}  {r['build']:<26} {statistics.median(c):9.1f} / {p95(c):6.1f}"
-              f" {statistics.median(k):10.1f} / {p95(k):6.1f}  {ingest_text}")
+        ingest_text = (
+            f"{r['ingest'][0]:,.0f} / {r['ingest'][1]:,.0f} rec/s ({r['ingest'][2]:.2f}×)"
+            if "ingest" in r
+            else "not measured"
+        )
+        print(
+            f"  {r['size']:>12,}  {r['build']:<26} {statistics.median(c):9.1f} / {p95(c):6.1f}"
+            f" {statistics.median(k):10.1f} / {p95(k):6.1f}  {ingest_text}"
+        )
     large = results[-1]
     for small in results[-2::-1]:  # the largest size against each smaller one
         ratio = large["size"] / small["size"]
         for name, target in (("coverage", 50), ("children", 80)):
             a, b = small["reads"]["timings"][name], large["reads"]["timings"][name]
-            print(f"  GET {name}: {large['size']:,} / {small['size']:,} records ({ratio:.0f}×) → p95 "
-                  f"{p95(b) / p95(a):.2f}×, p50 {statistics.median(b) / statistics.median(a):.2f}× "
-                  f"(target ≤ 1.2×); p95 at {large['size']:,}: {p95(b):.1f} ms (target ≤ {target} ms)")
+            print(
+                f"  GET {name}: {large['size']:,} / {small['size']:,} records ({ratio:.0f}×) → p95 "
+                f"{p95(b) / p95(a):.2f}×, p50 {statistics.median(b) / statistics.median(a):.2f}× "
+                f"(target ≤ 1.2×); p95 at {large['size']:,}: {p95(b):.1f} ms (target ≤ {target} ms)"
+            )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--records", default="100000,1000000", help="comma-separated sizes, measured in turn")
-    parser.add_argument("--rebuild-limit", type=int,
-                        help="sizes up to this use rebuild_coverage(), larger ones set-based SQL "
-                             "(default: the smallest size only)")
+    parser.add_argument(
+        "--rebuild-limit",
+        type=int,
+        help="sizes up to this use rebuild_coverage(), larger ones set-based SQL (default: the smallest size only)",
+    )
     parser.add_argument("--province", default="08")
     parser.add_argument("--villages", type=int, default=2000)
     parser.add_argument("--residents", type=int, default=2_000_000)

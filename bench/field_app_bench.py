@@ -23,8 +23,16 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
 SHELL_LIMIT, SYNC_LIMIT = 150 * 1024, 2 * 1024
 
 
@@ -43,16 +51,26 @@ class Meter:
 
         body = b"".join(self.app(environ, start))
         headers = dict(captured["headers"])
-        request_bytes = len(f"{environ['REQUEST_METHOD']} {environ.get('PATH_INFO', '')}?{environ.get('QUERY_STRING', '')} HTTP/1.1\r\n")
+        request_bytes = len(
+            f"{environ['REQUEST_METHOD']} {environ.get('PATH_INFO', '')}?{environ.get('QUERY_STRING', '')} HTTP/1.1\r\n"
+        )
         request_bytes += sum(len(k) - 5 + len(v) + 4 for k, v in environ.items() if k.startswith("HTTP_"))
         request_bytes += int(environ.get("CONTENT_LENGTH") or 0)
         header_bytes = len(captured["status"]) + 11 + sum(len(k) + len(v) + 4 for k, v in captured["headers"])
         already = headers.get("Content-Encoding") == "gzip"
         compressed = len(body) if already or not body else len(gzip.compress(body, 6))
         with self.lock:
-            self.log.append({"path": environ.get("PATH_INFO"), "query": environ.get("QUERY_STRING", ""),
-                             "status": captured["status"][:3], "request": request_bytes, "headers": header_bytes,
-                             "body": len(body), "gzip": compressed})
+            self.log.append(
+                {
+                    "path": environ.get("PATH_INFO"),
+                    "query": environ.get("QUERY_STRING", ""),
+                    "status": captured["status"][:3],
+                    "request": request_bytes,
+                    "headers": header_bytes,
+                    "body": len(body),
+                    "gzip": compressed,
+                }
+            )
         return [body]
 
     def take(self):
@@ -62,8 +80,14 @@ class Meter:
 
 
 def build_app(folder):
-    os.environ.update({"TOSO_ENV": "development", "FIREBASE_AUTH_EMULATOR_HOST": "127.0.0.1:9099",
-                       "SECRET_KEY": "bench", "DATABASE_URL": f"sqlite:///{folder}/bench.sqlite3"})
+    os.environ.update(
+        {
+            "TOSO_ENV": "development",
+            "FIREBASE_AUTH_EMULATOR_HOST": "127.0.0.1:9099",
+            "SECRET_KEY": "bench",
+            "DATABASE_URL": f"sqlite:///{folder}/bench.sqlite3",
+        }
+    )
     from flask_migrate import upgrade
 
     from server import create_app
@@ -114,8 +138,10 @@ def main():
             print("1. first load of the shell (sign-in screen, service worker installed):")
             for r in first:
                 print(f"   {r['status']} {r['path']:<34} {r['body']:>7} B  gzip {r['gzip']:>6} B")
-            print(f"   total {kb(raw)} as sent by Flask, {kb(packed)} gzip-compressed "
-                  f"({len(first)} responses; limit {kb(SHELL_LIMIT)})")
+            print(
+                f"   total {kb(raw)} as sent by Flask, {kb(packed)} gzip-compressed "
+                f"({len(first)} responses; limit {kb(SHELL_LIMIT)})"
+            )
             if packed > SHELL_LIMIT:
                 failures.append("shell first load over 150 KB")
 
@@ -126,8 +152,10 @@ def main():
             page.wait_for_timeout(500)
             repeat = meter.take()
             shell_hits = [r for r in repeat if r["path"] != "/app/sw.js"]
-            print(f"2. repeat visit: {len(shell_hits)} requests for the shell reached the server "
-                  f"({', '.join(r['path'] for r in repeat) or 'none'})")
+            print(
+                f"2. repeat visit: {len(shell_hits)} requests for the shell reached the server "
+                f"({', '.join(r['path'] for r in repeat) or 'none'})"
+            )
             if shell_hits:
                 failures.append("repeat visit fetched the shell")
 
@@ -153,8 +181,10 @@ def main():
             total = sum(r["request"] + r["headers"] + r["gzip"] for r in unchanged)
             print("3. unchanged sync of a signed-in member (outbox empty, nothing new):")
             for r in unchanged:
-                print(f"   {r['status']} {r['path']}?{r['query'][:60]:<60} request {r['request']} B, "
-                      f"response {r['headers']} B headers + {r['gzip']} B body")
+                print(
+                    f"   {r['status']} {r['path']}?{r['query'][:60]:<60} request {r['request']} B, "
+                    f"response {r['headers']} B headers + {r['gzip']} B body"
+                )
             print(f"   total {total} B on the wire, headers included (limit {SYNC_LIMIT} B)")
             if total > SYNC_LIMIT:
                 failures.append("unchanged sync over 2 KB")

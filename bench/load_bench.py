@@ -48,7 +48,7 @@ MIXED = (
     (f"/api/v1/units?parent={PROVINCE}", MONITOR),
 )
 
-BARE_APP = '''
+BARE_APP = """
 from flask import Flask, jsonify
 
 app = Flask(__name__)
@@ -57,10 +57,10 @@ app = Flask(__name__)
 @app.get("/hello")
 def hello():
     return jsonify(status="ok")
-'''
+"""
 
 # wrk rotates through REQUESTS; each thread starts at a different place so both hit every path.
-ROTATE_LUA = '''
+ROTATE_LUA = """
 REQUESTS = %s
 local i = 0
 setup = function(thread) thread:set("offset", math.random(#REQUESTS)) end
@@ -69,12 +69,13 @@ request = function()
   local r = REQUESTS[((i + (offset or 0)) %% #REQUESTS) + 1]
   return wrk.format("GET", r[1], r[2])
 end
-'''
+"""
 
 
 def lua_table(requests: list[tuple[str, dict]]) -> str:
     def string(value):
         return json.dumps(value)  # a JSON string literal is a valid Lua string literal here (ASCII)
+
     rows = []
     for path, headers in requests:
         header_items = ", ".join(f"[{string(k)}] = {string(v)}" for k, v in headers.items())
@@ -105,8 +106,15 @@ def build_database(admin_url: str, name: str) -> str:
     from server.extensions import db
     from server.units.official import import_official_units
 
-    app = create_app({"TOSO_ENV": "development", "SECRET_KEY": "bench", "SQLALCHEMY_DATABASE_URI": sa_url,
-                      "FIREBASE_AUTH_EMULATOR_HOST": "127.0.0.1:9099", "FIREBASE_PROJECT_ID": PROJECT_ID})
+    app = create_app(
+        {
+            "TOSO_ENV": "development",
+            "SECRET_KEY": "bench",
+            "SQLALCHEMY_DATABASE_URI": sa_url,
+            "FIREBASE_AUTH_EMULATOR_HOST": "127.0.0.1:9099",
+            "FIREBASE_PROJECT_ID": PROJECT_ID,
+        }
+    )
     with app.app_context():
         upgrade()
         import_official_units()
@@ -135,9 +143,26 @@ class Gunicorn:
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{self.port}", "--workers", str(workers),
-             "--log-level", "warning", "--chdir", str(cwd), "--pythonpath", str(cwd), app],
-            cwd=cwd, env=env, stdout=subprocess.DEVNULL)
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "--bind",
+                f"127.0.0.1:{self.port}",
+                "--workers",
+                str(workers),
+                "--log-level",
+                "warning",
+                "--chdir",
+                str(cwd),
+                "--pythonpath",
+                str(cwd),
+                app,
+            ],
+            cwd=cwd,
+            env=env,
+            stdout=subprocess.DEVNULL,
+        )
 
     def wait(self, path: str) -> None:
         deadline = time.monotonic() + 60
@@ -181,8 +206,12 @@ def wrk(url: str, connections: int, duration: int, requests: list[tuple[str, dic
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
         script.write(ROTATE_LUA % lua_table(requests))
     try:
-        out = subprocess.run(["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--latency",
-                              "-s", script.name, url], capture_output=True, text=True, check=True).stdout
+        out = subprocess.run(
+            ["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--latency", "-s", script.name, url],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
     finally:
         os.unlink(script.name)
     rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
@@ -191,8 +220,14 @@ def wrk(url: str, connections: int, duration: int, requests: list[tuple[str, dic
     total = int(re.search(r"(\d+) requests in", out).group(1))
     bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     errors = re.search(r"Socket errors: (.*)", out)
-    return {"rate": rate, "p50": p50, "p99": p99, "requests": total, "non_2xx": int(bad.group(1)) if bad else 0,
-            "socket_errors": errors.group(1) if errors else ""}
+    return {
+        "rate": rate,
+        "p50": p50,
+        "p99": p99,
+        "requests": total,
+        "non_2xx": int(bad.group(1)) if bad else 0,
+        "socket_errors": errors.group(1) if errors else "",
+    }
 
 
 def get(url: str, headers: dict | None = None) -> tuple[int, dict, bytes]:
@@ -207,15 +242,22 @@ def get(url: str, headers: dict | None = None) -> tuple[int, dict, bytes]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--database", default="postgresql://postgres@127.0.0.1:5432/postgres",
-                        help="a PostgreSQL server where a throw-away database may be created")
+    parser.add_argument(
+        "--database",
+        default="postgresql://postgres@127.0.0.1:5432/postgres",
+        help="a PostgreSQL server where a throw-away database may be created",
+    )
     parser.add_argument("--duration", type=int, default=8, help="seconds per wrk run")
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--keep", action="store_true", help="keep the database (its name is printed)")
     parser.add_argument("--only", help="comma-separated scenarios to run (mixed,sync,me,pdf)")
-    parser.add_argument("--compare", type=Path, help="another ToSo checkout (e.g. /work/main) to run right after "
-                                                     "this one in every scenario, on the same database")
+    parser.add_argument(
+        "--compare",
+        type=Path,
+        help="another ToSo checkout (e.g. /work/main) to run right after "
+        "this one in every scenario, on the same database",
+    )
     args = parser.parse_args()
     only = set(args.only.split(",")) if args.only else {"mixed", "sync", "me", "pdf"}
 
@@ -232,8 +274,14 @@ def main() -> int:
 
     bare_dir = Path(tempfile.mkdtemp(prefix="toso-bare-"))
     (bare_dir / "bare.py").write_text(BARE_APP)
-    env = {**os.environ, "DATABASE_URL": sa_url, "TOSO_ENV": "development", "SECRET_KEY": "bench",
-           "FIREBASE_AUTH_EMULATOR_HOST": "127.0.0.1:9099", "FIREBASE_PROJECT_ID": PROJECT_ID}
+    env = {
+        **os.environ,
+        "DATABASE_URL": sa_url,
+        "TOSO_ENV": "development",
+        "SECRET_KEY": "bench",
+        "FIREBASE_AUTH_EMULATOR_HOST": "127.0.0.1:9099",
+        "FIREBASE_PROJECT_ID": PROJECT_ID,
+    }
     bare = Gunicorn("bare:app", bare_dir, env, args.workers)
     toso = Gunicorn("wsgi:app", ROOT, env, args.workers)
     apps = {"": toso}
@@ -260,7 +308,9 @@ def main() -> int:
             scenarios.append(("mixed reads", mixed))
         if "sync" in only:
             _s, headers, _b = get(toso.base + "/api/v1/posters?lang=vi")
-            scenarios.append(("unchanged poster sync", [("/api/v1/posters?lang=vi", {"If-None-Match": headers["ETag"]})]))
+            scenarios.append(
+                ("unchanged poster sync", [("/api/v1/posters?lang=vi", {"If-None-Match": headers["ETag"]})])
+            )
         if "me" in only:
             scenarios.append(("/me", [("/api/v1/me", auth(MEMBER))]))
         # The bare app runs before and after every scenario: the machine's load drifts, and a ratio to
@@ -289,9 +339,14 @@ def main() -> int:
                 again.append((time.perf_counter() - t0) * 1000)
                 assert status == 200
             _s, _h, _b = get(url, {"If-None-Match": headers.get("ETag", "none")})
-            pdfs[suffix] = {"first": first, "again_p50": statistics.median(again), "again_max": max(again),
-                            "conditional_status": _s, "cache_control": headers.get("Cache-Control"),
-                            "etag": headers.get("ETag")}
+            pdfs[suffix] = {
+                "first": first,
+                "again_p50": statistics.median(again),
+                "again_max": max(again),
+                "conditional_status": _s,
+                "cache_control": headers.get("Cache-Control"),
+                "etag": headers.get("ETag"),
+            }
     finally:
         for app in apps.values():
             app.stop()
@@ -301,8 +356,10 @@ def main() -> int:
             drop_database(args.database, name)
 
     targets = {"mixed reads": 25, "unchanged poster sync": 50, "/me": 40}
-    print(f"\nwrk -t2 -c{args.connections} -d{args.duration}s, gunicorn -w {args.workers}; the bare app ran before "
-          f"and after each scenario: " + ", ".join(f"{b['rate']:.0f}" for b in bares) + " req/s")
+    print(
+        f"\nwrk -t2 -c{args.connections} -d{args.duration}s, gunicorn -w {args.workers}; the bare app ran before "
+        f"and after each scenario: " + ", ".join(f"{b['rate']:.0f}" for b in bares) + " req/s"
+    )
     print(f"{'scenario':<24}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'bare':>7}{'% bare':>9}  target     non-2xx")
     ok = True
     for label, r in results.items():
@@ -313,17 +370,23 @@ def main() -> int:
             met = share >= target and (label != "mixed reads" or r["p99"] <= 100)
             ok &= met and r["non_2xx"] == 0
             verdict = f"≥{target} %" + (" p99≤100" if label == "mixed reads" else "") + (" OK" if met else " MISS")
-        print(f"{label:<24}{r['rate']:>9.0f}{r['p50']:>9.1f}{r['p99']:>9.1f}{r['ceiling']:>7.0f}{share:>8.1f}%  "
-              f"{verdict:<20} "
-              f"{r['non_2xx']} {r['socket_errors']}")
+        print(
+            f"{label:<24}{r['rate']:>9.0f}{r['p50']:>9.1f}{r['p99']:>9.1f}{r['ceiling']:>7.0f}{share:>8.1f}%  "
+            f"{verdict:<20} "
+            f"{r['non_2xx']} {r['socket_errors']}"
+        )
     for suffix, pdf in pdfs.items():
         met = pdf["again_p50"] <= 50
         ok &= met or bool(suffix)
-        print(f"poster PDF{suffix}: first {pdf['first']:.0f} ms; again p50 {pdf['again_p50']:.1f} ms, max "
-              f"{pdf['again_max']:.1f} ms (target ≤ 50 ms {'OK' if met else 'MISS'}); If-None-Match → "
-              f"{pdf['conditional_status']}; Cache-Control: {pdf['cache_control']}")
-    print("ToSo worker RSS (MB) before → after the runs: "
-          + ", ".join(f"{a:.0f} → {b:.0f}" for a, b in zip(rss_before, rss_after)))
+        print(
+            f"poster PDF{suffix}: first {pdf['first']:.0f} ms; again p50 {pdf['again_p50']:.1f} ms, max "
+            f"{pdf['again_max']:.1f} ms (target ≤ 50 ms {'OK' if met else 'MISS'}); If-None-Match → "
+            f"{pdf['conditional_status']}; Cache-Control: {pdf['cache_control']}"
+        )
+    print(
+        "ToSo worker RSS (MB) before → after the runs: "
+        + ", ".join(f"{a:.0f} → {b:.0f}" for a, b in zip(rss_before, rss_after, strict=True))
+    )
     print("Figures from a shared 2-core machine are noisy: compare the ratios within one run.")
     return 0 if ok else 1
 

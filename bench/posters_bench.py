@@ -42,8 +42,14 @@ def main() -> int:
     renders = 20 if args.full else 5
 
     folder = tempfile.mkdtemp(prefix="toso-bench-")
-    app = create_app({"TOSO_ENV": "testing", "SECRET_KEY": "bench", "SQLALCHEMY_DATABASE_URI":
-                      f"sqlite:///{folder}/bench.sqlite3", "FIREBASE_AUTH_EMULATOR_HOST": None})
+    app = create_app(
+        {
+            "TOSO_ENV": "testing",
+            "SECRET_KEY": "bench",
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder}/bench.sqlite3",
+            "FIREBASE_AUTH_EMULATOR_HOST": None,
+        }
+    )
     with app.app_context():
         upgrade()
         import_official_units()
@@ -56,13 +62,11 @@ def main() -> int:
     print("Sync")
     first = client.get("/api/v1/posters?lang=vi", headers=GZIP)
     again = client.get("/api/v1/posters?lang=vi", headers=GZIP | {"If-None-Match": first.headers["ETag"]})
-    print(f"  unchanged catalogue with If-None-Match: status {again.status_code}, "
-          f"{len(again.get_data())} body bytes")
+    print(f"  unchanged catalogue with If-None-Match: status {again.status_code}, {len(again.get_data())} body bytes")
     ok &= again.status_code == 304 and len(again.get_data()) == 0
     as_of = client.get("/api/v1/posters?lang=vi").get_json()["as_of"]
     delta = client.get("/api/v1/posters", query_string={"lang": "vi", "changed_since": as_of}, headers=GZIP)
-    print(f"  changed_since=<as_of> (nothing changed): status {delta.status_code}, "
-          f"{len(delta.get_data())} body bytes")
+    print(f"  changed_since=<as_of> (nothing changed): status {delta.status_code}, {len(delta.get_data())} body bytes")
 
     print("Sizes (gzip)")
     for lang in ("vi", "en"):
@@ -70,8 +74,11 @@ def main() -> int:
         zipped = client.get(f"/api/v1/posters?lang={lang}", headers=GZIP)
         print(f"  full list ({lang}): {len(plain.get_data()) / 1024:.1f} KB raw")
         ok &= check(f"full list ({lang}) gzipped", len(zipped.get_data()) / 1024, 30, "KB")
-    slugs = [item["slug"] for item in first.get_json()["items"]] if not first.headers.get("Content-Encoding") \
+    slugs = (
+        [item["slug"] for item in first.get_json()["items"]]
+        if not first.headers.get("Content-Encoding")
         else [item["slug"] for item in client.get("/api/v1/posters").get_json()["items"]]
+    )
     sizes = {}
     for slug in slugs:
         for lang in ("vi", "en"):
@@ -83,8 +90,10 @@ def main() -> int:
     print(f"  services (vi): {len(services.get_data()) / 1024:.2f} KB gzipped")
     images = client.get(f"/api/v1/posters/{slugs[0]}").get_json()["steps"]
     image_url = next(step["image"] for step in images if step["image"])
-    print(f"  one step image: {len(client.get(image_url).get_data()) / 1024:.1f} KB "
-          f"({client.get(image_url).headers['Cache-Control']})")
+    print(
+        f"  one step image: {len(client.get(image_url).get_data()) / 1024:.1f} KB "
+        f"({client.get(image_url).headers['Cache-Control']})"
+    )
 
     print(f"PDF (A4, {renders} renders of each of {len(slugs)} posters × vi, en; through HTTP)")
     client.get(f"/api/v1/posters/{slugs[0]}.pdf?unit={UNIT}")  # warm up fonts and imports
@@ -99,11 +108,15 @@ def main() -> int:
             pdf_sizes.append(len(response.get_data()))
     medians = {key: statistics.median(values) for key, values in timings.items()}
     every = sorted(t for values in timings.values() for t in values)
-    print(f"  all renders: p50 {every[len(every) // 2]:.0f} ms, p95 {every[int(len(every) * 0.95)]:.0f} ms, "
-          f"max {every[-1]:.0f} ms")
+    print(
+        f"  all renders: p50 {every[len(every) // 2]:.0f} ms, p95 {every[int(len(every) * 0.95)]:.0f} ms, "
+        f"max {every[-1]:.0f} ms"
+    )
     slowest = max(medians, key=medians.get)
-    print(f"  median over all posters {statistics.median(medians.values()):.0f} ms; "
-          f"PDF size {min(pdf_sizes) / 1024:.0f}–{max(pdf_sizes) / 1024:.0f} KB; slowest is {slowest}")
+    print(
+        f"  median over all posters {statistics.median(medians.values()):.0f} ms; "
+        f"PDF size {min(pdf_sizes) / 1024:.0f}–{max(pdf_sizes) / 1024:.0f} KB; slowest is {slowest}"
+    )
     ok &= check("PDF render, slowest poster (median)", medians[slowest], 300, "ms")
     print("All targets met." if ok else "Some targets were missed.")
     return 0 if ok else 1

@@ -43,8 +43,15 @@ VILLAGES = 1000
 MEMBERS_PER_TEAM = 3
 SERVICES = ("vneid", "dichvucong", "bank_app", "e_payment", "zalo", "health_book", "vssid", "scam_safety")
 # Most stored requests are finished; a queue holds the open ones.
-STATUS_WEIGHTS = {Status.CLOSED: 55, Status.RESOLVED: 10, Status.CANCELLED: 5, Status.NEW: 12,
-                  Status.ASSIGNED: 6, Status.IN_PROGRESS: 8, Status.WAITING_ON_RESIDENT: 4}
+STATUS_WEIGHTS = {
+    Status.CLOSED: 55,
+    Status.RESOLVED: 10,
+    Status.CANCELLED: 5,
+    Status.NEW: 12,
+    Status.ASSIGNED: 6,
+    Status.IN_PROGRESS: 8,
+    Status.WAITING_ON_RESIDENT: 4,
+}
 OPEN = [s.value for s in (Status.NEW, Status.ASSIGNED, Status.IN_PROGRESS, Status.WAITING_ON_RESIDENT)]
 
 
@@ -52,25 +59,46 @@ def build(requests: int) -> list[tuple[int, str, list[int]]]:
     """Villages with teams and members, then `requests` requests; returns (unit id, path, member user ids)."""
     upgrade()
     import_official_units()
-    communes = db.session.scalars(select(Unit).where(Unit.level == "commune", Unit.path.like("/VN/08/%"))
-                                  .order_by(Unit.code)).all()
+    communes = db.session.scalars(
+        select(Unit).where(Unit.level == "commune", Unit.path.like("/VN/08/%")).order_by(Unit.code)
+    ).all()
     now = utcnow()
     units, teams, members, users = [], [], [], []
     for n in range(VILLAGES):
         commune = communes[n % len(communes)]
         code = f"{commune.code}.{n // len(communes) + 1}"
-        units.append(dict(id=100_000 + n, code=code, name=f"Thôn {n}", search_name=fold(f"Thôn {n}"),
-                          level="village", parent_id=commune.id, path=child_path(commune.path, code),
-                          depth=commune.depth + 1, official=False, created_at=now, updated_at=now))
+        units.append(
+            dict(
+                id=100_000 + n,
+                code=code,
+                name=f"Thôn {n}",
+                search_name=fold(f"Thôn {n}"),
+                level="village",
+                parent_id=commune.id,
+                path=child_path(commune.path, code),
+                depth=commune.depth + 1,
+                official=False,
+                created_at=now,
+                updated_at=now,
+            )
+        )
         teams.append(dict(id=n + 1, unit_id=100_000 + n, name=f"Tổ CNS thôn {n}", created_at=now))
         for m in range(MEMBERS_PER_TEAM):
             phone = f"+849{n:05d}{m:03d}"
-            users.append(dict(id=n * MEMBERS_PER_TEAM + m + 1, firebase_uid=uid_for_phone(phone), phone=phone,
-                              created_at=now, last_seen_at=now))
+            users.append(
+                dict(
+                    id=n * MEMBERS_PER_TEAM + m + 1,
+                    firebase_uid=uid_for_phone(phone),
+                    phone=phone,
+                    created_at=now,
+                    last_seen_at=now,
+                )
+            )
             members.append(dict(team_id=n + 1, phone=phone, created_at=now))
     requester = len(users) + 1
-    users.append(dict(id=requester, firebase_uid="bench-resident", phone="+84999999999", created_at=now,
-                      last_seen_at=now))
+    users.append(
+        dict(id=requester, firebase_uid="bench-resident", phone="+84999999999", created_at=now, last_seen_at=now)
+    )
     for model, rows in ((Unit, units), (Team, teams), (User, users), (TeamMember, members)):
         db.session.execute(insert(model.__table__), rows)
     rng = random.Random(4)
@@ -81,15 +109,27 @@ def build(requests: int) -> list[tuple[int, str, list[int]]]:
         status = rng.choices(statuses, weights)[0]
         created = now - timedelta(minutes=rng.randrange(60 * 24 * 300))
         assigned = status not in (Status.NEW, Status.CANCELLED)
-        batch.append(dict(
-            id=uuid.UUID(int=rng.getrandbits(128)), year=now.year, number=number,
-            reference=format_reference(now.year, number), unit_id=100_000 + village,
-            unit_path=units[village]["path"], team_id=village + 1,
-            service=rng.choice(SERVICES), description="Cần hỗ trợ cài đặt và đăng nhập ứng dụng.",
-            requester_id=requester, status=status, version=1,
-            assignee_id=village * MEMBERS_PER_TEAM + 1 if assigned else None,
-            first_response_due_at=created + timedelta(hours=24), resolution_due_at=created + timedelta(hours=72),
-            created_at=created, updated_at=created))
+        batch.append(
+            dict(
+                id=uuid.UUID(int=rng.getrandbits(128)),
+                year=now.year,
+                number=number,
+                reference=format_reference(now.year, number),
+                unit_id=100_000 + village,
+                unit_path=units[village]["path"],
+                team_id=village + 1,
+                service=rng.choice(SERVICES),
+                description="Cần hỗ trợ cài đặt và đăng nhập ứng dụng.",
+                requester_id=requester,
+                status=status,
+                version=1,
+                assignee_id=village * MEMBERS_PER_TEAM + 1 if assigned else None,
+                first_response_due_at=created + timedelta(hours=24),
+                resolution_due_at=created + timedelta(hours=72),
+                created_at=created,
+                updated_at=created,
+            )
+        )
         if len(batch) == 5000:
             db.session.execute(insert(HelpRequest.__table__), batch)
             batch = []
@@ -100,8 +140,10 @@ def build(requests: int) -> list[tuple[int, str, list[int]]]:
     if db.engine.dialect.name == "postgresql":
         with db.engine.connect() as connection:
             connection.exec_driver_sql("ANALYZE")
-    return [(100_000 + n, units[n]["path"], [n * MEMBERS_PER_TEAM + m + 1 for m in range(MEMBERS_PER_TEAM)])
-            for n in range(VILLAGES)]
+    return [
+        (100_000 + n, units[n]["path"], [n * MEMBERS_PER_TEAM + m + 1 for m in range(MEMBERS_PER_TEAM)])
+        for n in range(VILLAGES)
+    ]
 
 
 def timed(samples: list, call) -> None:
@@ -122,8 +164,9 @@ def measure(villages, rounds: int) -> dict[str, list[float]]:
             scopes[user_id] = load_scope(db.session.get(User, user_id))
         return scopes[user_id]
 
-    new_requests = db.session.execute(select(HelpRequest.id, HelpRequest.unit_id)
-                                      .where(HelpRequest.status == Status.NEW).limit(rounds * 3)).all()
+    new_requests = db.session.execute(
+        select(HelpRequest.id, HelpRequest.unit_id).where(HelpRequest.status == Status.NEW).limit(rounds * 3)
+    ).all()
     members_of = {unit_id: member_ids for unit_id, _path, member_ids in villages}
     for request_id, unit_id in rng.sample(new_requests, min(rounds, len(new_requests))):
         member = rng.choice(members_of[unit_id])
@@ -149,8 +192,10 @@ def run(label: str, url: str, requests: int, rounds: int) -> None:
         print(f"{label}: {count:,} requests in {VILLAGES} villages, built in {time.perf_counter() - started:.1f} s")
         for name, samples in measure(villages, rounds).items():
             target = 30 if "queue" in name else 20
-            print(f"  {name:<20} n={len(samples):<4} p50 {statistics.median(samples):6.2f} ms   "
-                  f"p95 {p95(samples):6.2f} ms   (target ≤ {target} ms)")
+            print(
+                f"  {name:<20} n={len(samples):<4} p50 {statistics.median(samples):6.2f} ms   "
+                f"p95 {p95(samples):6.2f} ms   (target ≤ {target} ms)"
+            )
         db.session.remove()
         db.engine.dispose()
 
@@ -172,8 +217,12 @@ def main() -> None:
         with psycopg.connect(server, autocommit=True) as connection:
             connection.execute(f'CREATE DATABASE "{name}"')
         try:
-            run("PostgreSQL", "postgresql+psycopg://" + server.split("://", 1)[1].rsplit("/", 1)[0] + "/" + name,
-                args.requests, args.rounds)
+            run(
+                "PostgreSQL",
+                "postgresql+psycopg://" + server.split("://", 1)[1].rsplit("/", 1)[0] + "/" + name,
+                args.requests,
+                args.rounds,
+            )
         finally:
             with psycopg.connect(server, autocommit=True) as connection:
                 connection.execute(f'DROP DATABASE IF EXISTS "{name}"')

@@ -29,8 +29,32 @@ from server.units.official import import_official_units  # noqa: E402
 from server.units.paths import child_path  # noqa: E402
 
 VILLAGE_WORDS = ["Thôn", "Bản", "Ấp", "Tổ dân phố"]
-NAME_WORDS = ["Nà", "Phìn", "Sủng", "Lô Lô", "Chải", "Tả", "Pả", "Vi", "Đông", "Tây", "Hạ", "Thượng", "Mới", "Trung",
-              "Khuổi", "Nặm", "Cốc", "Lũng", "Séo", "Sáng", "Hòa", "Bình", "An", "Phú"]
+NAME_WORDS = [
+    "Nà",
+    "Phìn",
+    "Sủng",
+    "Lô Lô",
+    "Chải",
+    "Tả",
+    "Pả",
+    "Vi",
+    "Đông",
+    "Tây",
+    "Hạ",
+    "Thượng",
+    "Mới",
+    "Trung",
+    "Khuổi",
+    "Nặm",
+    "Cốc",
+    "Lũng",
+    "Séo",
+    "Sáng",
+    "Hòa",
+    "Bình",
+    "An",
+    "Phú",
+]
 
 
 def percentile(values, fraction):
@@ -45,8 +69,14 @@ def main():
     parser.add_argument("--queries", type=int, default=400)
     args = parser.parse_args()
     url = args.database_url or "sqlite:///" + os.path.join(tempfile.mkdtemp(), "bench.sqlite3")
-    app = create_app({"TOSO_ENV": "testing", "SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench",
-                      "FIREBASE_AUTH_EMULATOR_HOST": "127.0.0.1:9099"})
+    app = create_app(
+        {
+            "TOSO_ENV": "testing",
+            "SQLALCHEMY_DATABASE_URI": url,
+            "SECRET_KEY": "bench",
+            "FIREBASE_AUTH_EMULATOR_HOST": "127.0.0.1:9099",
+        }
+    )
     rng = random.Random(7)
     with app.app_context():
         upgrade()
@@ -60,18 +90,30 @@ def main():
         again = time.perf_counter() - started
         print(f"units import: {report.created} units in {first:.2f} s; re-run (no changes) {again:.2f} s")
 
-        communes = db.session.execute(select(Unit.id, Unit.code, Unit.path, Unit.depth).where(
-            Unit.level == "commune")).all()
+        communes = db.session.execute(
+            select(Unit.id, Unit.code, Unit.path, Unit.depth).where(Unit.level == "commune")
+        ).all()
         rows, now = [], utcnow()
         for number in range(args.villages):
             commune = communes[number % len(communes)]
             name = f"{rng.choice(VILLAGE_WORDS)} {rng.choice(NAME_WORDS)} {rng.choice(NAME_WORDS)} {number // len(communes) + 1}"
             code = f"{commune.code}.{number // len(communes) + 1}"
-            rows.append({"code": code, "name": name, "search_name": fold(name), "level": "village",
-                         "parent_id": commune.id, "path": child_path(commune.path, code), "depth": commune.depth + 1,
-                         "official": False, "created_at": now, "updated_at": now})
+            rows.append(
+                {
+                    "code": code,
+                    "name": name,
+                    "search_name": fold(name),
+                    "level": "village",
+                    "parent_id": commune.id,
+                    "path": child_path(commune.path, code),
+                    "depth": commune.depth + 1,
+                    "official": False,
+                    "created_at": now,
+                    "updated_at": now,
+                }
+            )
         for start in range(0, len(rows), 5000):
-            db.session.execute(insert(Unit), rows[start:start + 5000])
+            db.session.execute(insert(Unit), rows[start : start + 5000])
         db.session.commit()
         names = [n for (n,) in db.session.execute(select(Unit.name).where(Unit.level != "village"))]
         total = db.session.scalar(select(db.func.count()).select_from(Unit))
@@ -87,9 +129,11 @@ def main():
         response = client.get("/api/v1/units", query_string={"q": query}, headers=headers)
         timings.append((time.perf_counter() - started) * 1000)
         assert response.status_code == 200
-    print(f"unit search over {total} units ({db_name(url)}), {len(timings)} type-ahead queries: "
-          f"p50 {statistics.median(timings):.1f} ms, p95 {percentile(timings, 0.95):.1f} ms, "
-          f"max {max(timings):.1f} ms")
+    print(
+        f"unit search over {total} units ({db_name(url)}), {len(timings)} type-ahead queries: "
+        f"p50 {statistics.median(timings):.1f} ms, p95 {percentile(timings, 0.95):.1f} ms, "
+        f"max {max(timings):.1f} ms"
+    )
 
 
 def db_name(url):

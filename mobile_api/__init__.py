@@ -4,7 +4,7 @@ from flask import Flask, request
 from flask_babel import gettext as _
 from werkzeug.exceptions import UnsupportedMediaType
 
-from server.errors import Forbidden, InvalidInput
+from server.errors import Forbidden
 
 from .access import declared_access
 from .smorest import Blueprint, ToSoApi
@@ -14,14 +14,37 @@ BODY_METHODS = {"POST", "PUT", "PATCH"}
 
 
 def register_api(app: Flask) -> ToSoApi:
-    from . import (activities, coverage, emulation, health, help_requests, me, notifications, posters, residents,
-                   role_grants, teams, units)
+    from . import (
+        activities,
+        coverage,
+        emulation,
+        health,
+        help_requests,
+        me,
+        notifications,
+        posters,
+        residents,
+        role_grants,
+        teams,
+        units,
+    )
 
     api = ToSoApi(app)
     api.spec.options["servers"] = [{"url": "/"}]
-    blueprints = [health.blp, me.blp, units.blp, role_grants.blp, teams.blp, posters.blp, help_requests.blp,
-                  notifications.blp, residents.blp, activities.blp, coverage.blp,
-                  emulation.blp]
+    blueprints = [
+        health.blp,
+        me.blp,
+        units.blp,
+        role_grants.blp,
+        teams.blp,
+        posters.blp,
+        help_requests.blp,
+        notifications.blp,
+        residents.blp,
+        activities.blp,
+        coverage.blp,
+        emulation.blp,
+    ]
     for blueprint in blueprints:
         if not isinstance(blueprint, Blueprint):
             raise TypeError(f"{blueprint.name}: take Blueprint from mobile_api.smorest (strict query strings)")

@@ -29,8 +29,9 @@ def access(rule: str | Ability):
     def decorate(view):
         @wraps(view)
         def wrapper(*args, **kwargs):
-            reading = (request.method in SAFE_METHODS and not db.session().in_transaction()
-                       and read_without_transaction())
+            reading = (
+                request.method in SAFE_METHODS and not db.session().in_transaction() and read_without_transaction()
+            )
             try:
                 if rule != PUBLIC:
                     g.scope = authenticate()
@@ -48,7 +49,8 @@ def access(rule: str | Ability):
         if rule != PUBLIC:
             wrapper._apidoc = deepcopy(getattr(wrapper, "_apidoc", {}))
             wrapper._apidoc["manual_doc"] = deepupdate(
-                deepcopy(wrapper._apidoc.get("manual_doc", {})), {"security": [{"firebase": []}]})
+                deepcopy(wrapper._apidoc.get("manual_doc", {})), {"security": [{"firebase": []}]}
+            )
         return wrapper
 
     return decorate

@@ -31,16 +31,19 @@ class ActivityInputSchema(ma.Schema):
         unknown = ma.INCLUDE  # unknown fields are answered by the ingest, with the other field errors
 
     id = _documented({"type": "string", "format": "uuid"}, "made by the phone; required")
-    unit = _documented({"type": "string", "minLength": 1, "maxLength": MAX_UNIT_CODE, "example": "00715.2"},
-                       "the village; required")
+    unit = _documented(
+        {"type": "string", "minLength": 1, "maxLength": MAX_UNIT_CODE, "example": "00715.2"}, "the village; required"
+    )
     resident = _documented({"type": "string", "format": "uuid"}, "the resident helped (sent before), or…")
-    people = _documented({"type": "integer", "minimum": 1, "maximum": MAX_PEOPLE},
-                         "…the number of people in a group session")
+    people = _documented(
+        {"type": "integer", "minimum": 1, "maximum": MAX_PEOPLE}, "…the number of people in a group session"
+    )
     service = _documented({"type": "string", "example": "vneid"}, "a code from GET /services; required")
     action = _documented({"type": "string", "enum": list(ACTIONS)}, "required")
     outcome = _documented({"type": "string", "enum": list(OUTCOMES)}, "required")
-    blocker = _documented({"type": "string", "enum": list(BLOCKERS)},
-                          "what blocked the help; required when failed, absent when succeeded")
+    blocker = _documented(
+        {"type": "string", "enum": list(BLOCKERS)}, "what blocked the help; required when failed, absent when succeeded"
+    )
     occurred_at = _documented({"type": "string", "format": "date-time"}, "the phone's time, with offset; required")
     minutes = _documented({"type": "integer", "minimum": 0, "maximum": MAX_MINUTES})
     note = _documented({"type": "string", "maxLength": MAX_NOTE}, "citizen ID numbers in it are masked")
@@ -69,15 +72,18 @@ class ActivitySchema(ma.Schema):
 class BatchSchema(ma.Schema):
     items = ma.fields.List(
         ma.fields.Raw(metadata={"description": "an ActivityInput object; each item is checked on its own"}),
-        required=True, validate=ma.validate.Length(min=1, max=MAX_BATCH))
+        required=True,
+        validate=ma.validate.Length(min=1, max=MAX_BATCH),
+    )
 
 
 class ItemResultSchema(ma.Schema):
     id = ma.fields.String(allow_none=True)
     status = ma.fields.String(metadata={"enum": ["created", "duplicate", "rejected"]})
     index = ma.fields.Integer(metadata={"description": "position in the batch (rejected items)"})
-    reason = ma.fields.String(metadata={"enum": ["invalid", "outside_area", "conflict", "unknown_resident",
-                                                 "unknown_request"]})
+    reason = ma.fields.String(
+        metadata={"enum": ["invalid", "outside_area", "conflict", "unknown_resident", "unknown_request"]}
+    )
     errors = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.List(ma.fields.String()))
 
 
@@ -96,15 +102,21 @@ class ActivityListArgs(PageArgs):
     action = ma.fields.String(load_default=None, validate=ma.validate.OneOf(ACTIONS))
     outcome = ma.fields.String(load_default=None, validate=ma.validate.OneOf(OUTCOMES))
     occurred_from = DayOrTime(load_default=None, data_key="from")
-    occurred_to = DayOrTime(end_of_day=True, load_default=None, data_key="to",
-                            metadata={"description": "before this time; a date takes the whole day (in Vietnam)"})
+    occurred_to = DayOrTime(
+        end_of_day=True,
+        load_default=None,
+        data_key="to",
+        metadata={"description": "before this time; a date takes the whole day (in Vietnam)"},
+    )
     since = ma.fields.AwareDateTime(load_default=None, metadata={"description": "arrived after this time"})
 
 
 class ActivityPageSchema(PageSchema):
     items = ma.fields.List(ma.fields.Nested(ActivitySchema))
-    resume_cursor = ma.fields.String(allow_none=True, metadata={
-        "description": "keep it and pass it as `cursor` at the next sync to get only what arrived since"})
+    resume_cursor = ma.fields.String(
+        allow_none=True,
+        metadata={"description": "keep it and pass it as `cursor` at the next sync to get only what arrived since"},
+    )
 
 
 @blp.route("/activities/batch", methods=["POST"])

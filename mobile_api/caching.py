@@ -38,8 +38,9 @@ class _Built:
     def __init__(self, response):
         self.body = response.get_data()
         self.content_type = response.content_type
-        self.headers = [(k, v) for k, v in response.headers.items()
-                        if k not in ("Content-Length", "Content-Type", "ETag")]
+        self.headers = [
+            (k, v) for k, v in response.headers.items() if k not in ("Content-Length", "Content-Type", "ETag")
+        ]
 
 
 BUILT_KEPT = 128  # a catalogue list is tens of KB: bounded, so a worker's memory stays flat
@@ -56,8 +57,9 @@ def versioned(version_of, salt: bytes = b""):
     def decorate(view):
         @wraps(view)
         def wrapper(*args, **kwargs):
-            key = repr((salt, request.path, request.query_string, request.headers.get("Accept-Language", ""),
-                        version_of())).encode()
+            key = repr(
+                (salt, request.path, request.query_string, request.headers.get("Accept-Language", ""), version_of())
+            ).encode()
             tag = hashlib.blake2b(key, digest_size=16).hexdigest()
             matched = client_has(tag)
             built = app_cache("toso.built_responses", BUILT_KEPT)
@@ -80,10 +82,17 @@ def versioned(version_of, salt: bytes = b""):
             return response
 
         wrapper._apidoc = deepcopy(getattr(wrapper, "_apidoc", {}))
-        wrapper._apidoc["manual_doc"] = deepupdate(deepcopy(wrapper._apidoc.get("manual_doc", {})), {
-            "responses": {"304": {"description": "Not modified: the If-None-Match header named the ETag of "
-                                                 "the current representation (no body)"}},
-        })
+        wrapper._apidoc["manual_doc"] = deepupdate(
+            deepcopy(wrapper._apidoc.get("manual_doc", {})),
+            {
+                "responses": {
+                    "304": {
+                        "description": "Not modified: the If-None-Match header named the ETag of "
+                        "the current representation (no body)"
+                    }
+                },
+            },
+        )
         return wrapper
 
     return decorate
@@ -104,8 +113,15 @@ def conditional(view):
         return not_modified(response, matched) if matched else response
 
     wrapper._apidoc = deepcopy(getattr(wrapper, "_apidoc", {}))
-    wrapper._apidoc["manual_doc"] = deepupdate(deepcopy(wrapper._apidoc.get("manual_doc", {})), {
-        "responses": {"304": {"description": "Not modified: the If-None-Match header named the ETag of "
-                                             "the current representation (no body)"}},
-    })
+    wrapper._apidoc["manual_doc"] = deepupdate(
+        deepcopy(wrapper._apidoc.get("manual_doc", {})),
+        {
+            "responses": {
+                "304": {
+                    "description": "Not modified: the If-None-Match header named the ETag of "
+                    "the current representation (no body)"
+                }
+            },
+        },
+    )
     return wrapper

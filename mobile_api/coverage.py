@@ -56,8 +56,11 @@ class ChildrenSchema(ma.Schema):
 
 
 class CoverageArgs(ma.Schema):
-    period = ma.fields.String(load_default="all", validate=ma.validate.Length(max=10),
-                              metadata={"description": "2026-11, 2026-Q4, 2026 or all"})
+    period = ma.fields.String(
+        load_default="all",
+        validate=ma.validate.Length(max=10),
+        metadata={"description": "2026-11, 2026-Q4, 2026 or all"},
+    )
     format = ma.fields.String(load_default="json", validate=ma.validate.OneOf(FORMATS))
 
 
@@ -66,8 +69,9 @@ class ChildrenArgs(CoverageArgs):
 
 
 class SeriesArgs(ma.Schema):
-    indicator = ma.fields.String(load_default="people_helped",
-                                 validate=ma.validate.OneOf([indicator.code for indicator in INDICATORS]))
+    indicator = ma.fields.String(
+        load_default="people_helped", validate=ma.validate.OneOf([indicator.code for indicator in INDICATORS])
+    )
     months = ma.fields.Integer(load_default=12, validate=ma.validate.Range(min=1, max=36))
 
 
@@ -111,20 +115,32 @@ class GapsSchema(ma.Schema):
     quiet_villages = ma.fields.List(ma.fields.Nested(GapVillageSchema))
     idle_teams = ma.fields.List(ma.fields.Nested(GapTeamSchema))
     overdue_requests = ma.fields.List(ma.fields.Nested(OverdueRequestSchema))
-    unrouted_requests = ma.fields.List(ma.fields.Nested(UnroutedRequestSchema), metadata={
-        "description": "open requests no team serves: the area's leaders, monitors and admins assign them to a team"})
-    units_without_team = ma.fields.List(ma.fields.Nested(UnitRefSchema), metadata={
-        "description": "communes with no team at all, and villages no team serves "
-                       "(neither their own nor their commune's)"})
+    unrouted_requests = ma.fields.List(
+        ma.fields.Nested(UnroutedRequestSchema),
+        metadata={
+            "description": "open requests no team serves: the area's leaders, monitors and admins assign them to a team"
+        },
+    )
+    units_without_team = ma.fields.List(
+        ma.fields.Nested(UnitRefSchema),
+        metadata={
+            "description": "communes with no team at all, and villages no team serves "
+            "(neither their own nor their commune's)"
+        },
+    )
     blockers_since = ma.fields.String(metadata={"description": "the first month the blockers are counted from"})
-    blockers = ma.fields.List(ma.fields.Nested(BlockerSchema),
-                              metadata={"description": "what stopped help this month and the two before, most common first"})
+    blockers = ma.fields.List(
+        ma.fields.Nested(BlockerSchema),
+        metadata={"description": "what stopped help this month and the two before, most common first"},
+    )
 
 
 class TargetInputSchema(ma.Schema):
     unit = UnitCode(required=True)
     indicator = ma.fields.String(required=True, validate=ma.validate.OneOf(list(BY_CODE)))
-    rate = ma.fields.Float(required=True, allow_nan=False, validate=ma.validate.Range(min=0, max=1, min_inclusive=False))
+    rate = ma.fields.Float(
+        required=True, allow_nan=False, validate=ma.validate.Range(min=0, max=1, min_inclusive=False)
+    )
     deadline = ma.fields.Date(required=True)
     note = ma.fields.String(load_default=None, validate=ma.validate.Length(max=200))
 
@@ -156,8 +172,9 @@ def children_coverage(args, code):
     unit, rows = services.children_coverage(current_scope(), code, args["indicator"], args["period"])
     if args["format"] != "json":
         name = f"coverage-{code}-{args['indicator']}-{args['period']}"
-        return spreadsheets.download(args["format"], name,
-                                     export.children_table(unit, args["indicator"], args["period"], rows))
+        return spreadsheets.download(
+            args["format"], name, export.children_table(unit, args["indicator"], args["period"], rows)
+        )
     return {"unit": unit, "indicator": args["indicator"], "period": args["period"], "items": rows}
 
 
@@ -185,8 +202,9 @@ def gaps(code):
 @blp.response(200, TargetOutSchema)
 def set_target(data):
     """Set (or replace) the target of an indicator on a unit; admins and monitors of the area only."""
-    return services.set_target(current_scope(), data["unit"], data["indicator"], data["rate"], data["deadline"],
-                               data["note"])
+    return services.set_target(
+        current_scope(), data["unit"], data["indicator"], data["rate"], data["deadline"], data["note"]
+    )
 
 
 @blp.route("/coverage-targets/<string:code>")

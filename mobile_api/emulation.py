@@ -15,23 +15,40 @@ blp = Blueprint("emulation", __name__, description="Emulation rankings (thi đua
 
 
 class EmulationArgs(ma.Schema):
-    period = ma.fields.String(required=True, validate=ma.validate.Length(max=10),
-                              metadata={"description": "a month 2026-11, a quarter 2026-Q4 or a year 2026 (Vietnam's calendar)"})
+    period = ma.fields.String(
+        required=True,
+        validate=ma.validate.Length(max=10),
+        metadata={"description": "a month 2026-11, a quarter 2026-Q4 or a year 2026 (Vietnam's calendar)"},
+    )
     of = ma.fields.String(load_default=MEMBERS, validate=ma.validate.OneOf((MEMBERS, TEAMS)))
     format = ma.fields.String(load_default="json", validate=ma.validate.OneOf(("json",) + FORMATS))
 
 
 # A province ranks 6,000 members: items are built as plain dicts by the service (Entry.as_item), since
 # a schema per item and criterion cost more than computing the ranking. Their shape, for the document:
-ITEM = {"type": "object", "properties": {
-    "rank": {"type": "integer", "description": "equal scores share a rank"},
-    "member": {"type": "object", "description": "of=members: {id (the membership), name, team: {id, name}}"},
-    "team": {"type": "object", "description": "of=teams: {id, name, unit: {code, name}}"},
-    "score": {"type": "number"},
-    "criteria": {"type": "object", "additionalProperties": {"type": "object", "properties": {
-        "value": {"type": "number", "nullable": True,
-                  "description": "null when it cannot be known (no population, too few ratings)"},
-        "points": {"type": "number"}}}}}}
+ITEM = {
+    "type": "object",
+    "properties": {
+        "rank": {"type": "integer", "description": "equal scores share a rank"},
+        "member": {"type": "object", "description": "of=members: {id (the membership), name, team: {id, name}}"},
+        "team": {"type": "object", "description": "of=teams: {id, name, unit: {code, name}}"},
+        "score": {"type": "number"},
+        "criteria": {
+            "type": "object",
+            "additionalProperties": {
+                "type": "object",
+                "properties": {
+                    "value": {
+                        "type": "number",
+                        "nullable": True,
+                        "description": "null when it cannot be known (no population, too few ratings)",
+                    },
+                    "points": {"type": "number"},
+                },
+            },
+        },
+    },
+}
 
 
 class RankingSchema(ma.Schema):
@@ -39,12 +56,19 @@ class RankingSchema(ma.Schema):
     period = ma.fields.Function(lambda r: r.period.key)
     of = ma.fields.String()
     formula = ma.fields.Function(lambda _r: formula_text())
-    criteria = ma.fields.Function(lambda r: [{"code": c.code, "label": c.label(_language()), "weight": c.weight}
-                                             for c in r.criteria], metadata={"type": "array", "items": {
-        "type": "object", "properties": {"code": {"type": "string"}, "label": {"type": "string"},
-                                         "weight": {"type": "number"}}}})
-    items = ma.fields.Function(lambda r: [entry.as_item() for entry in r.items],
-                               metadata={"type": "array", "items": ITEM})
+    criteria = ma.fields.Function(
+        lambda r: [{"code": c.code, "label": c.label(_language()), "weight": c.weight} for c in r.criteria],
+        metadata={
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {"code": {"type": "string"}, "label": {"type": "string"}, "weight": {"type": "number"}},
+            },
+        },
+    )
+    items = ma.fields.Function(
+        lambda r: [entry.as_item() for entry in r.items], metadata={"type": "array", "items": ITEM}
+    )
 
 
 def _language() -> str:
@@ -72,8 +96,11 @@ class TrainingInputSchema(ma.Schema):
     unit = UnitCode(required=True)
     title = Name(max_length=200, required=True)
     held_on = ma.fields.Date(required=True)
-    services = ma.fields.List(ma.fields.String(validate=ma.validate.Length(min=1, max=40)), load_default=list,
-                              validate=ma.validate.Length(max=20))
+    services = ma.fields.List(
+        ma.fields.String(validate=ma.validate.Length(min=1, max=40)),
+        load_default=list,
+        validate=ma.validate.Length(max=20),
+    )
     trainer = Name(max_length=120, load_default=None)
 
 
@@ -115,8 +142,9 @@ class TrainingListSchema(ma.Schema):
 def create_training(data):
     """Record a training held for the teams of a unit; team leaders and administrators of the area.
     Sending the same training again answers 200 and changes nothing."""
-    training, created = trainings.create_training(current_scope(), data["id"], data["unit"], data["title"],
-                                                  data["held_on"], data["services"], data["trainer"])
+    training, created = trainings.create_training(
+        current_scope(), data["id"], data["unit"], data["title"], data["held_on"], data["services"], data["trainer"]
+    )
     return training, 201 if created else 200
 
 

@@ -75,7 +75,9 @@ class ProblemSchema(ma.Schema):
     title = ma.fields.String()
     status = ma.fields.Integer()
     detail = ma.fields.String()
-    instance = ma.fields.String(metadata={
-        "description": "this request's id (also the X-Request-ID header), to find it in the server's log"})
-    errors = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.Raw(),
-                            metadata={"description": "field → list of messages"})
+    instance = ma.fields.String(
+        metadata={"description": "this request's id (also the X-Request-ID header), to find it in the server's log"}
+    )
+    errors = ma.fields.Dict(
+        keys=ma.fields.String(), values=ma.fields.Raw(), metadata={"description": "field → list of messages"}
+    )

@@ -31,8 +31,12 @@ class MeSchema(ma.Schema):
 
 
 class MeUpdateSchema(ma.Schema):
-    display_name = Name(max_length=120, required=True, allow_none=True,
-                        metadata={"description": "the name your team and the people you help see; null clears it"})
+    display_name = Name(
+        max_length=120,
+        required=True,
+        allow_none=True,
+        metadata={"description": "the name your team and the people you help see; null clears it"},
+    )
 
 
 @blp.route("/me")

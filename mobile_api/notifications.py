@@ -35,8 +35,11 @@ class ReadAllSchema(ma.Schema):
 
 
 class DeviceCreateSchema(ma.Schema):
-    token = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=1024),
-                             metadata={"description": "the FCM registration token of this phone"})
+    token = ma.fields.String(
+        required=True,
+        validate=ma.validate.Length(min=1, max=1024),
+        metadata={"description": "the FCM registration token of this phone"},
+    )
     platform = ma.fields.String(required=True, validate=ma.validate.OneOf(PLATFORMS))
 
 

@@ -31,22 +31,26 @@ IMAGE_FILE = re.compile(r"^(?P<sha>[0-9a-f]{64})\.(?P<ext>[a-z]+)$")
 
 def Lang():
     return ma.fields.String(
-        load_default=None, validate=ma.validate.Regexp(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8}){0,3}$"),
-        metadata={"description": "a language code (vi, en, tay, hmn…); without it, Accept-Language. "
-                                 "A poster not written in it is sent in Vietnamese, with `fell_back` true",
-                  "example": "vi"})
+        load_default=None,
+        validate=ma.validate.Regexp(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8}){0,3}$"),
+        metadata={
+            "description": "a language code (vi, en, tay, hmn…); without it, Accept-Language. "
+            "A poster not written in it is sent in Vietnamese, with `fell_back` true",
+            "example": "vi",
+        },
+    )
 
 
 def _language(requested: str | None) -> str:
     if requested:
         return requested.lower()
-    return request.accept_languages.best_match(services.known_languages() or [DEFAULT_LANGUAGE],
-                                               default=DEFAULT_LANGUAGE)
+    return request.accept_languages.best_match(
+        services.known_languages() or [DEFAULT_LANGUAGE], default=DEFAULT_LANGUAGE
+    )
 
 
 def _localised_headers(languages: set[str]) -> dict:
-    return {"Content-Language": ", ".join(sorted(languages)) or DEFAULT_LANGUAGE,
-            "Vary": "Accept-Language"}
+    return {"Content-Language": ", ".join(sorted(languages)) or DEFAULT_LANGUAGE, "Vary": "Accept-Language"}
 
 
 class LangArgs(ma.Schema):
@@ -73,8 +77,12 @@ class PosterListArgs(LangArgs, PageArgs):
     service = ma.fields.String(load_default=None, validate=ma.validate.Length(max=40))
     audience = ma.fields.String(load_default=None, validate=ma.validate.OneOf(AUDIENCES))
     changed_since = ma.fields.AwareDateTime(
-        load_default=None, metadata={"description": "only posters changed after this time (give the "
-                                                    "`as_of` of your last sync); removals are in `removed`"})
+        load_default=None,
+        metadata={
+            "description": "only posters changed after this time (give the "
+            "`as_of` of your last sync); removals are in `removed`"
+        },
+    )
 
 
 class PosterSummarySchema(ma.Schema):
@@ -89,8 +97,11 @@ class PosterSummarySchema(ma.Schema):
     version = ma.fields.Integer(attribute="poster.version")
     updated_at = ma.fields.AwareDateTime(attribute="poster.updated_at")
     lang = ma.fields.String(metadata={"description": "the language of title, summary and steps"})
-    fell_back = ma.fields.Boolean(metadata={"description": "true when the poster is not written in the "
-                                                          "requested language and is sent in Vietnamese"})
+    fell_back = ma.fields.Boolean(
+        metadata={
+            "description": "true when the poster is not written in the requested language and is sent in Vietnamese"
+        }
+    )
     languages = ma.fields.List(ma.fields.String(), attribute="poster.languages")
     title = ma.fields.String(attribute="text.title")
     summary = ma.fields.String(attribute="text.summary")
@@ -98,10 +109,14 @@ class PosterSummarySchema(ma.Schema):
 
 class PosterListSchema(PageSchema):
     items = ma.fields.List(ma.fields.Nested(PosterSummarySchema))
-    removed = ma.fields.List(ma.fields.String(), metadata={
-        "description": "with changed_since: slugs to drop from your copy (removed, or no longer matching)"})
-    as_of = ma.fields.AwareDateTime(allow_none=True, metadata={
-        "description": "the latest change to the catalogue: pass it as changed_since next time"})
+    removed = ma.fields.List(
+        ma.fields.String(),
+        metadata={"description": "with changed_since: slugs to drop from your copy (removed, or no longer matching)"},
+    )
+    as_of = ma.fields.AwareDateTime(
+        allow_none=True,
+        metadata={"description": "the latest change to the catalogue: pass it as changed_since next time"},
+    )
 
 
 def _image_url(image) -> str | None:
@@ -112,8 +127,11 @@ def _image_url(image) -> str | None:
 
 class PosterStepSchema(ma.Schema):
     text = ma.fields.String()
-    image = ma.fields.Function(lambda step: _image_url(step["image"]), allow_none=True, metadata={
-        "description": "URL of the step's picture (content-hashed: cache it forever)"})
+    image = ma.fields.Function(
+        lambda step: _image_url(step["image"]),
+        allow_none=True,
+        metadata={"description": "URL of the step's picture (content-hashed: cache it forever)"},
+    )
     warning = ma.fields.String(allow_none=True)
 
 
@@ -123,9 +141,13 @@ class PosterSchema(PosterSummarySchema):
 
 
 class PosterPdfArgs(LangArgs):
-    unit = UnitCode(required=True, metadata={"description": "the village (or commune) whose team the "
-                                                            "poster's QR code asks for help",
-                                             "example": "00715"})
+    unit = UnitCode(
+        required=True,
+        metadata={
+            "description": "the village (or commune) whose team the poster's QR code asks for help",
+            "example": "00715",
+        },
+    )
 
 
 @blp.route("/services")
@@ -137,10 +159,16 @@ def list_services(args):
     """The digital services the teams help with, and the posters for each."""
     lang = _language(args["lang"])
     catalogue, next_cursor = services.list_services(args["cursor"], args["limit"])
-    items = [{"code": service.code, "name": service.localised("names", lang),
-              "description": service.localised("descriptions", lang), "skill": service.skill,
-              "posters": slugs}
-             for service, slugs in catalogue]
+    items = [
+        {
+            "code": service.code,
+            "name": service.localised("names", lang),
+            "description": service.localised("descriptions", lang),
+            "skill": service.skill,
+            "posters": slugs,
+        }
+        for service, slugs in catalogue
+    ]
     languages = {service.language_for(lang) for service, _slugs in catalogue}
     return {"items": items, "next_cursor": next_cursor}, 200, _localised_headers(languages)
 
@@ -178,9 +206,16 @@ def get_poster_pdf(args, slug):
     """An A4 printable poster with a QR code that opens it and asks this unit's team for help."""
     lang = _language(args["lang"])
     document = pdf.render_poster_pdf(slug, args["unit"], lang)
-    response = Response(document.data, mimetype="application/pdf", headers={
-        "Content-Disposition": f'inline; filename="{slug}-{args["unit"]}.pdf"',
-        "Content-Language": document.lang, "Cache-Control": REVALIDATE, "Vary": "Accept-Language"})
+    response = Response(
+        document.data,
+        mimetype="application/pdf",
+        headers={
+            "Content-Disposition": f'inline; filename="{slug}-{args["unit"]}.pdf"',
+            "Content-Language": document.lang,
+            "Cache-Control": REVALIDATE,
+            "Vary": "Accept-Language",
+        },
+    )
     response.set_etag(document.tag)
     matched = client_has(document.tag)
     return not_modified(response, matched) if matched else response
@@ -188,8 +223,9 @@ def get_poster_pdf(args, slug):
 
 @blp.route("/images/<string:filename>")
 @access(PUBLIC)
-@blp.response(200, BINARY, content_type="image/png",
-              description="A step image (PNG or WebP); its URL changes when it does")
+@blp.response(
+    200, BINARY, content_type="image/png", description="A step image (PNG or WebP); its URL changes when it does"
+)
 def get_image(filename):
     """A step image at a content-hashed URL, cacheable forever."""
     match = IMAGE_FILE.match(filename)

@@ -4,8 +4,8 @@ from flask_babel import gettext as _
 from server.auth.scope import Ability
 from server.privacy import is_citizen_id_field
 from server.residents import services
-from server.residents.batch import MAX_BATCH, record_resident_batch
 from server.residents.access_log import ACTIONS, list_accesses
+from server.residents.batch import MAX_BATCH, record_resident_batch
 from server.residents.export import export_resident
 from server.residents.models import GENDERS
 
@@ -35,26 +35,38 @@ class ResidentSchema(ma.Schema):
 
 
 class ResidentDetailSchema(ResidentSchema):
-    possible_duplicates = ma.fields.List(ma.fields.UUID(), metadata={
-        "description": "residents of the same village and birth year with a similar name"})
+    possible_duplicates = ma.fields.List(
+        ma.fields.UUID(), metadata={"description": "residents of the same village and birth year with a similar name"}
+    )
 
 
 class ResidentCreateSchema(ma.Schema):
     id = ma.fields.UUID(required=True, metadata={"description": "made by the phone, so it can be sent offline"})
     unit = UnitCode(required=True, metadata={"description": "the village"})
-    consent = ma.fields.Boolean(required=True, metadata={
-        "description": "the resident agreed to ToSo keeping their name and contact; without it only "
-                       "birth year, gender, languages and village are kept"})
+    consent = ma.fields.Boolean(
+        required=True,
+        metadata={
+            "description": "the resident agreed to ToSo keeping their name and contact; without it only "
+            "birth year, gender, languages and village are kept"
+        },
+    )
     consent_at = ma.fields.AwareDateTime(load_default=None)
     name = Name(load_default=None, allow_none=True)
-    birth_year = ma.fields.Integer(load_default=None, allow_none=True,
-                                   validate=ma.validate.Range(min=1900, max=2100))
+    birth_year = ma.fields.Integer(load_default=None, allow_none=True, validate=ma.validate.Range(min=1900, max=2100))
     gender = ma.fields.String(load_default=None, allow_none=True, validate=ma.validate.OneOf(GENDERS))
-    household = ma.fields.String(load_default=None, allow_none=True, validate=ma.validate.Length(min=1, max=120),
-                                 metadata={"example": "Hộ ông Sùng Mí Chá"})
+    household = ma.fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=ma.validate.Length(min=1, max=120),
+        metadata={"example": "Hộ ông Sùng Mí Chá"},
+    )
     phone = Phone(load_default=None, allow_none=True)
-    languages = ma.fields.List(ma.fields.String(validate=LANGUAGE_CODE), load_default=list,
-                               validate=ma.validate.Length(max=10), metadata={"example": ["vi", "hmn"]})
+    languages = ma.fields.List(
+        ma.fields.String(validate=LANGUAGE_CODE),
+        load_default=list,
+        validate=ma.validate.Length(max=10),
+        metadata={"example": ["vi", "hmn"]},
+    )
 
     @ma.pre_load
     def refuse_citizen_id_fields(self, data, **kwargs):
@@ -68,7 +80,9 @@ class ResidentCreateSchema(ma.Schema):
 class ResidentBatchSchema(ma.Schema):
     items = ma.fields.List(
         ma.fields.Raw(metadata={"description": "a ResidentCreate object; each item is checked on its own"}),
-        required=True, validate=ma.validate.Length(min=1, max=MAX_BATCH))
+        required=True,
+        validate=ma.validate.Length(min=1, max=MAX_BATCH),
+    )
 
 
 class ResidentResultSchema(ma.Schema):
@@ -88,8 +102,11 @@ class ResidentBatchResultSchema(ma.Schema):
 
 class ResidentListArgs(PageArgs):
     unit = UnitCode(load_default=None)
-    q = ma.fields.String(load_default=None, validate=ma.validate.Length(min=1, max=100),
-                         metadata={"description": "name, diacritics optional"})
+    q = ma.fields.String(
+        load_default=None,
+        validate=ma.validate.Length(min=1, max=100),
+        metadata={"description": "name, diacritics optional"},
+    )
 
 
 class ResidentPageSchema(PageSchema):
@@ -156,10 +173,16 @@ class ExportSchema(ma.Schema):
     exported_at = ma.fields.AwareDateTime()
     resident = ma.fields.Nested(ExportProfileSchema)
     merged_records = ma.fields.List(ma.fields.Nested(ExportProfileSchema))
-    activities = ma.fields.List(ma.fields.Nested(ExportActivitySchema), metadata={
-        "description": "assistance records about the resident that you may read"})
-    help_requests = ma.fields.List(ma.fields.Nested(ExportRequestSchema), metadata={
-        "description": "requests filed from the resident's phone or answered by their records, that you may read"})
+    activities = ma.fields.List(
+        ma.fields.Nested(ExportActivitySchema),
+        metadata={"description": "assistance records about the resident that you may read"},
+    )
+    help_requests = ma.fields.List(
+        ma.fields.Nested(ExportRequestSchema),
+        metadata={
+            "description": "requests filed from the resident's phone or answered by their records, that you may read"
+        },
+    )
     access_log = ma.fields.List(ma.fields.Nested(ExportAccessSchema))
 
 

@@ -16,11 +16,18 @@ class MemberSchema(ma.Schema):
     id = ma.fields.Integer()
     phone = ma.fields.String()
     display_name = ma.fields.String(allow_none=True, metadata={"description": "as the leader typed it"})
-    name = ma.fields.String(allow_none=True, metadata={
-        "description": "the name the member chose (PATCH /me), else the leader's display_name"})
+    name = ma.fields.String(
+        allow_none=True,
+        metadata={"description": "the name the member chose (PATCH /me), else the leader's display_name"},
+    )
     created_at = ma.fields.AwareDateTime()
-    skills = ma.fields.List(ma.fields.String(), dump_default=list, metadata={
-        "description": "services trained on, and services helped with successfully at least 5 times (docs/emulation.md)"})
+    skills = ma.fields.List(
+        ma.fields.String(),
+        dump_default=list,
+        metadata={
+            "description": "services trained on, and services helped with successfully at least 5 times (docs/emulation.md)"
+        },
+    )
 
 
 class TeamSchema(ma.Schema):
@@ -28,13 +35,18 @@ class TeamSchema(ma.Schema):
     name = ma.fields.String()
     unit = ma.fields.Nested(UnitRefSchema)
     member_count = ma.fields.Function(lambda team: len(team.members))
-    public_phone = ma.fields.String(allow_none=True, metadata={
-        "description": "the number villagers may call, shown on posters and in the field app"})
+    public_phone = ma.fields.String(
+        allow_none=True,
+        metadata={"description": "the number villagers may call, shown on posters and in the field app"},
+    )
 
 
 class TeamUpdateSchema(ma.Schema):
-    public_phone = Phone(required=True, allow_none=True, metadata={
-        "description": "published for villagers who cannot sign in; null removes it"})
+    public_phone = Phone(
+        required=True,
+        allow_none=True,
+        metadata={"description": "published for villagers who cannot sign in; null removes it"},
+    )
 
 
 class TeamCreateSchema(ma.Schema):

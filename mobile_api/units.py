@@ -54,8 +54,7 @@ class UnitCreateSchema(ma.Schema):
     parent = UnitCode(required=True)
     name = Name(required=True)
     level = ma.fields.String(load_default=None, validate=ma.validate.OneOf(LEVELS))
-    kind = ma.fields.String(load_default=None, validate=ma.validate.Length(max=40),
-                            metadata={"example": "thôn"})
+    kind = ma.fields.String(load_default=None, validate=ma.validate.Length(max=40), metadata={"example": "thôn"})
     population = Population()
     households = Households()
 
@@ -73,8 +72,10 @@ class UnitUpdateSchema(ma.Schema):
 def list_units(args):
     """Children of `parent` (paginated), or units whose name matches `q` (diacritics optional)."""
     if args.get("q"):
-        return {"items": services.search_units(args["q"], within=args.get("within"), limit=args["limit"]),
-                "next_cursor": None}
+        return {
+            "items": services.search_units(args["q"], within=args.get("within"), limit=args["limit"]),
+            "next_cursor": None,
+        }
     return services.list_children(args["parent"], args["cursor"], args["limit"])
 
 

@@ -2,8 +2,8 @@
 
 import os
 
-from flask import Flask
 import flask_babel
+from flask import Flask
 from flask_babel import get_locale
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
@@ -88,12 +88,11 @@ def _finish_config(app: Flask) -> None:
 
 
 def _register_dashboard(app: Flask) -> None:
+    from .content.web import blp as poster_pages
     from .dashboard.session import configure_session_cookie
     from .dashboard.views import blp
-
-    from .content.web import blp as poster_pages
-    from .field_app.views import blp as field_app
     from .emulation.web import blp as emulation_pages
+    from .field_app.views import blp as field_app
 
     configure_session_cookie(app)
     app.register_blueprint(blp)
@@ -161,6 +160,15 @@ def _register_cli(app: Flask) -> None:
     from .units.cli import units_cli
 
     # The demo's `demo` group is a plugin (flask.commands in setup.cfg): production code never imports it.
-    for group in (units_cli, roles_cli, content_cli, requests_cli, notifications_cli, coverage_cli, dev_cli,
-                  open311_cli, emulation_cli):
+    for group in (
+        units_cli,
+        roles_cli,
+        content_cli,
+        requests_cli,
+        notifications_cli,
+        coverage_cli,
+        dev_cli,
+        open311_cli,
+        emulation_cli,
+    ):
         app.cli.add_command(group)

@@ -54,9 +54,7 @@ DEFAULTS = {
             "license": {"name": "AGPL-3.0-or-later"},
         },
         "components": {
-            "securitySchemes": {
-                "firebase": {"type": "http", "scheme": "bearer", "bearerFormat": "Firebase ID token"}
-            }
+            "securitySchemes": {"firebase": {"type": "http", "scheme": "bearer", "bearerFormat": "Firebase ID token"}}
         },
     },
     # gzip, which every phone's HTTP stack decodes, for the API's JSON; static files are left to the

@@ -19,6 +19,8 @@ def upsert(table, index_elements, set_):
     dialect = db.session.get_bind().dialect.name
     insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
     return insert.on_conflict_do_update(index_elements=index_elements, set_=set_(insert.excluded))
+
+
 def in_values(column, values):
     """`column IN (…)`; on PostgreSQL `column = ANY(array)`, one parameter however many values
     (psycopg re-parses a statement with hundreds of placeholders on every call)."""
@@ -28,8 +30,15 @@ def in_values(column, values):
     return column.in_(values)
 
 
-_ARRAY_TYPES = ((Uuid, "uuid"), (Boolean, "boolean"), (Integer, "bigint"), (DateTime, "timestamptz"),
-                (LargeBinary, "bytea"), (String, "text"), (JSON, "jsonb"))
+_ARRAY_TYPES = (
+    (Uuid, "uuid"),
+    (Boolean, "boolean"),
+    (Integer, "bigint"),
+    (DateTime, "timestamptz"),
+    (LargeBinary, "bytea"),
+    (String, "text"),
+    (JSON, "jsonb"),
+)
 
 
 def insert_new_rows(table, rows: list[dict], key: str | tuple[str, ...]) -> set:
@@ -71,8 +80,10 @@ def add_to_rows(table, rows: list[dict], key: tuple[str, ...], amount: str) -> N
 def _unnest_insert(table, rows: list[dict], key, action: str, returning):
     names = list(rows[0])
     arrays = ", ".join(f"CAST(:{name} AS {_array_type(table.c[name].type)}[])" for name in names)
-    sql = (f"INSERT INTO {table.name} ({', '.join(names)}) SELECT * FROM unnest({arrays}) "
-           f"ON CONFLICT ({', '.join(key)}) {action}")
+    sql = (
+        f"INSERT INTO {table.name} ({', '.join(names)}) SELECT * FROM unnest({arrays}) "
+        f"ON CONFLICT ({', '.join(key)}) {action}"
+    )
     return text(sql + (f" RETURNING {', '.join(returning)}" if returning else ""))
 
 

@@ -97,14 +97,17 @@ def decode_cursor(cursor: str, columns: Sequence) -> list:
         raise InvalidCursor() from None
 
 
-def paginate(stmt: Select, order_columns: Sequence, cursor: str | None, limit: int | None,
-             key: Callable | None = None) -> Page:
+def paginate(
+    stmt: Select, order_columns: Sequence, cursor: str | None, limit: int | None, key: Callable | None = None
+) -> Page:
     """`order_columns` must end with a unique column; `key(item)` gives the values of those columns
     (by default the item's attributes named after them)."""
     limit = min(limit or DEFAULT_LIMIT, MAX_LIMIT)
     if cursor:
-        after = [literal(value, column.type)
-                 for column, value in zip(order_columns, decode_cursor(cursor, order_columns), strict=True)]
+        after = [
+            literal(value, column.type)
+            for column, value in zip(order_columns, decode_cursor(cursor, order_columns), strict=True)
+        ]
         stmt = stmt.where(tuple_(*order_columns) > tuple_(*after))
     rows = db.session.scalars(stmt.order_by(*order_columns).limit(limit + 1)).unique().all()
     items = rows[:limit]

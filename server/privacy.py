@@ -7,10 +7,24 @@ import re
 _DIGIT_RUN = re.compile(r"(?<![\d])\d(?:[ \-]?\d)*(?![\d])")
 CITIZEN_ID_LENGTHS = (9, 12)
 # Field names a phone or a form might use for an identity number.
-CITIZEN_ID_FIELD_NAMES = frozenset({
-    "cccd", "cmnd", "can_cuoc", "cancuoc", "citizen_id", "citizenid", "national_id", "id_number",
-    "id_card", "identity_number", "so_cccd", "so_cmnd", "so_dinh_danh", "personal_id",
-})
+CITIZEN_ID_FIELD_NAMES = frozenset(
+    {
+        "cccd",
+        "cmnd",
+        "can_cuoc",
+        "cancuoc",
+        "citizen_id",
+        "citizenid",
+        "national_id",
+        "id_number",
+        "id_card",
+        "identity_number",
+        "so_cccd",
+        "so_cmnd",
+        "so_dinh_danh",
+        "personal_id",
+    }
+)
 
 
 def _is_citizen_id(run: str) -> bool:

@@ -80,8 +80,13 @@ def _http_detail(error: HTTPException) -> tuple[str, str]:
         403: ("forbidden", _("You are not allowed to do this.")),
         404: ("not-found", _("Nothing exists at this address.")),
         405: ("method-not-allowed", _("This address does not accept that method.")),
-        413: ("too-large", _("The request body is larger than the %(limit)s bytes allowed.",
-                             limit=current_app.config["MAX_CONTENT_LENGTH"])),
+        413: (
+            "too-large",
+            _(
+                "The request body is larger than the %(limit)s bytes allowed.",
+                limit=current_app.config["MAX_CONTENT_LENGTH"],
+            ),
+        ),
         415: ("unsupported-media-type", _("Send the request body as application/json.")),
         422: ("validation", _("Some fields are invalid.")),
         428: ("precondition-required", _("Send If-Match with the version you last read.")),
@@ -115,8 +120,12 @@ def handle_domain_error(error: DomainError):
 def handle_database_error(error: DBAPIError):
     if isinstance(error, OperationalError) or error.connection_invalidated:
         _log_error("database unavailable", error)
-        return problem(503, _("The database is unavailable. Try again shortly."), "database-unavailable",
-                       headers={"Retry-After": "30"})
+        return problem(
+            503,
+            _("The database is unavailable. Try again shortly."),
+            "database-unavailable",
+            headers={"Retry-After": "30"},
+        )
     return handle_unexpected(error)
 
 
@@ -130,8 +139,9 @@ def handle_unexpected(error: Exception):
 def _log_error(what: str, error: Exception) -> None:
     """Once per failed request, through the app's logger (gunicorn's error log), with the request id
     the client was given; the path only, never the query string (it may carry personal data)."""
-    current_app.logger.error("%s [request %s] on %s %s", what, request_id(), request.method, request.path,
-                             exc_info=error)
+    current_app.logger.error(
+        "%s [request %s] on %s %s", what, request_id(), request.method, request.path, exc_info=error
+    )
 
 
 def send_errors_to_gunicorn(app: Flask) -> None:

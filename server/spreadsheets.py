@@ -112,11 +112,14 @@ def to_xlsx(table: Table) -> bytes:
     for label, value in table.details:
         sheet.append([cell(label, font=Font(bold=True)), cell(value)])
     sheet.append([])
-    header_style = {"font": Font(bold=True), "fill": PatternFill("solid", fgColor="DBEAFE"),
-                    "alignment": Alignment(wrap_text=True, vertical="top")}
+    header_style = {
+        "font": Font(bold=True),
+        "fill": PatternFill("solid", fgColor="DBEAFE"),
+        "alignment": Alignment(wrap_text=True, vertical="top"),
+    }
     sheet.append([cell(column.header, **header_style) for column in table.columns])
     for row in table.rows:
-        sheet.append([cell(value, column.kind) for value, column in zip(row, table.columns)])
+        sheet.append([cell(value, column.kind) for value, column in zip(row, table.columns, strict=True)])
     if table.chart and table.rows:
         _add_chart(sheet, table)
     stream = io.BytesIO()
@@ -134,8 +137,9 @@ def _add_chart(sheet, table: Table) -> None:
     chart.type = "bar"
     chart.title = table.chart.title
     chart.y_axis.scaling.min = 0
-    chart.add_data(Reference(sheet, min_col=table.chart.values + 1, min_row=table.header_row, max_row=last),
-                   titles_from_data=True)
+    chart.add_data(
+        Reference(sheet, min_col=table.chart.values + 1, min_row=table.header_row, max_row=last), titles_from_data=True
+    )
     chart.set_categories(Reference(sheet, min_col=table.chart.categories + 1, min_row=first, max_row=last))
     sheet.add_chart(chart, f"{get_column_letter(len(table.columns) + 2)}{first}")
 
@@ -153,5 +157,6 @@ def download(kind: str, filename: str, table: Table) -> Response:
         body, content_type = to_xlsx(table), XLSX_TYPE
     else:
         raise ValueError(kind)
-    return Response(body, content_type=content_type,
-                    headers={"Content-Disposition": f'attachment; filename="{filename}.{kind}"'})
+    return Response(
+        body, content_type=content_type, headers={"Content-Disposition": f'attachment; filename="{filename}.{kind}"'}
+    )

@@ -76,9 +76,7 @@ def _patterns() -> tuple[tuple[re.Pattern, str], ...]:
     compiled = []
     for template in TEMPLATES:
         parts = re.split(r"(\{\w+\})", template)
-        regex = "".join(
-            f"(?P<{part[1:-1]}>.*?)" if part.startswith("{") else re.escape(part) for part in parts
-        )
+        regex = "".join(f"(?P<{part[1:-1]}>.*?)" if part.startswith("{") else re.escape(part) for part in parts)
         compiled.append((re.compile(f"^{regex}$", re.DOTALL), template))
     return tuple(compiled)
 

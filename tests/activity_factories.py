@@ -3,8 +3,8 @@
 import uuid
 from datetime import UTC, datetime, timedelta
 
-from server.auth.scope import load_scope
 from server.auth.emulator import uid_for_phone
+from server.auth.scope import load_scope
 from server.auth.users import user_from_claims
 from server.extensions import db
 from server.phones import normalise_phone
@@ -12,8 +12,14 @@ from server.residents.services import create_resident
 
 
 def resident_body(unit_code: str, **fields) -> dict:
-    body = {"id": str(uuid.uuid4()), "unit": unit_code, "consent": True, "name": "Lò Thị Hoa",
-            "birth_year": 1962, "gender": "female"}
+    body = {
+        "id": str(uuid.uuid4()),
+        "unit": unit_code,
+        "consent": True,
+        "name": "Lò Thị Hoa",
+        "birth_year": 1962,
+        "gender": "female",
+    }
     body.update(fields)
     return body
 
@@ -37,8 +43,12 @@ def scope_of(phone: str):
 
 def activity_item(unit_code: str, resident=None, **fields) -> dict:
     item = {
-        "id": str(uuid.uuid4()), "unit": unit_code, "service": "vneid", "action": "install_app",
-        "outcome": "succeeded", "occurred_at": (datetime.now(UTC) - timedelta(hours=3)).isoformat(),
+        "id": str(uuid.uuid4()),
+        "unit": unit_code,
+        "service": "vneid",
+        "action": "install_app",
+        "outcome": "succeeded",
+        "occurred_at": (datetime.now(UTC) - timedelta(hours=3)).isoformat(),
         "minutes": 20,
     }
     if resident is not None:

@@ -44,8 +44,10 @@ def _session_database_url() -> str:
     if not base:
         return "sqlite:///" + os.path.join(tempfile.mkdtemp(prefix="toso-test-"), "toso.sqlite3")
     parts = urlsplit(base.replace("postgresql+psycopg://", "postgresql://"))
-    return (f"postgresql+psycopg://{parts.username or 'postgres'}:{parts.password or ''}@"
-            f"{parts.hostname or '127.0.0.1'}:{parts.port or 5432}/toso_test_{uuid.uuid4().hex[:10]}")
+    return (
+        f"postgresql+psycopg://{parts.username or 'postgres'}:{parts.password or ''}@"
+        f"{parts.hostname or '127.0.0.1'}:{parts.port or 5432}/toso_test_{uuid.uuid4().hex[:10]}"
+    )
 
 
 SESSION_DATABASE_URL = _session_database_url()
@@ -60,8 +62,9 @@ def database_url():
     from pytest_postgresql.janitor import DatabaseJanitor
 
     url = make_url(SESSION_DATABASE_URL)
-    janitor = DatabaseJanitor(user=url.username, host=url.host, port=url.port, dbname=url.database,
-                              password=url.password or None)
+    janitor = DatabaseJanitor(
+        user=url.username, host=url.host, port=url.port, dbname=url.database, password=url.password or None
+    )
     janitor.init()
     try:
         yield SESSION_DATABASE_URL
@@ -136,8 +139,11 @@ def _clean_database(request):
             db.session.delete(unit)
             db.session.flush()
         # Official units stay, but not the populations a test gave them.
-        db.session.execute(update(Unit).where(or_(Unit.population.is_not(None), Unit.households.is_not(None)))
-                           .values(population=None, households=None))
+        db.session.execute(
+            update(Unit)
+            .where(or_(Unit.population.is_not(None), Unit.households.is_not(None)))
+            .values(population=None, households=None)
+        )
         db.session.commit()
 
 
@@ -171,8 +177,9 @@ class ApiClient:
         self.client, self.phone, self.lang = client, phone, lang
 
     def _headers(self, extra):
-        headers = auth_headers(self.phone, self.lang) if self.phone else (
-            {"Accept-Language": self.lang} if self.lang else {})
+        headers = (
+            auth_headers(self.phone, self.lang) if self.phone else ({"Accept-Language": self.lang} if self.lang else {})
+        )
         headers.update(extra or {})
         return headers
 

@@ -21,8 +21,16 @@ PROVINCE_B = "01"
 def make_unit(parent_code: str, name: str, level: str = "village", population: int | None = None) -> Unit:
     parent = get_unit(parent_code)
     code = _next_local_code(parent)
-    unit = Unit(code=code, name=name, search_name=fold(name), level=level, parent_id=parent.id,
-                path=child_path(parent.path, code), depth=parent.depth + 1, population=population)
+    unit = Unit(
+        code=code,
+        name=name,
+        search_name=fold(name),
+        level=level,
+        parent_id=parent.id,
+        path=child_path(parent.path, code),
+        depth=parent.depth + 1,
+        population=population,
+    )
     db.session.add(unit)
     db.session.flush()
     units_changed.send(__name__, paths=[unit.path])
@@ -64,8 +72,15 @@ MEMBER_B = "+84900000014"
 RESIDENT = "+84900000099"
 
 ACTORS = {
-    "anonymous": None, "resident": RESIDENT, "member_a": MEMBER_A, "leader_a": LEADER_A,
-    "monitor_a": MONITOR_A, "admin": ADMIN, "member_b": MEMBER_B, "leader_b": LEADER_B, "monitor_b": MONITOR_B,
+    "anonymous": None,
+    "resident": RESIDENT,
+    "member_a": MEMBER_A,
+    "leader_a": LEADER_A,
+    "monitor_a": MONITOR_A,
+    "admin": ADMIN,
+    "member_b": MEMBER_B,
+    "leader_b": LEADER_B,
+    "monitor_b": MONITOR_B,
 }
 
 

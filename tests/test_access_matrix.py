@@ -7,8 +7,8 @@ test_declared_access_is_what_the_service_enforces shows each expectation follows
 import pytest
 
 from mobile_api.access import ACCESS_ATTRIBUTE, PUBLIC, SIGNED_IN
-from server.auth.scope import Ability, load_scope
 from server.auth.emulator import uid_for_phone
+from server.auth.scope import Ability, load_scope
 from server.auth.users import user_from_claims
 from server.units.services import get_unit
 from tests.access_cases import COMMUNE, EMPTY, OK, PROVINCE_ONLY, REJECTED, all_cases, commune_elsewhere_in_province_a
@@ -53,8 +53,11 @@ def test_declared_access_is_what_the_service_enforces(app):
     with app.app_context():
         world = build_world()
         units = {COMMUNE: get_unit(COMMUNE_A), PROVINCE_ONLY: commune_elsewhere_in_province_a()}
-        scopes = {actor: load_scope(user_from_claims({"sub": uid_for_phone(phone), "phone_number": phone}))
-                  for actor, phone in ACTORS.items() if phone}
+        scopes = {
+            actor: load_scope(user_from_claims({"sub": uid_for_phone(phone), "phone_number": phone}))
+            for actor, phone in ACTORS.items()
+            if phone
+        }
         mismatches = []
         for case in CASES:
             rule = getattr(_view(app, case), ACCESS_ATTRIBUTE)

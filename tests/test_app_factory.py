@@ -7,8 +7,9 @@ from tests.conftest import auth_headers
 
 
 def test_factory_respects_test_config(tmp_path):
-    app = create_app({"TOSO_ENV": "testing", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/x.db",
-                      "SECRET_KEY": "s"})
+    app = create_app(
+        {"TOSO_ENV": "testing", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/x.db", "SECRET_KEY": "s"}
+    )
     assert app.testing
     assert app.config["SQLALCHEMY_DATABASE_URI"].endswith("x.db")
 
@@ -47,8 +48,14 @@ def test_production_starts_with_a_safe_configuration(monkeypatch):
 def test_the_factory_leaves_the_process_environment_alone(monkeypatch, tmp_path):
     monkeypatch.delenv("FIREBASE_AUTH_EMULATOR_HOST", raising=False)
     before = dict(os.environ)
-    create_app({"TOSO_ENV": "testing", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/x.db", "SECRET_KEY": "s",
-                "FIREBASE_AUTH_EMULATOR_HOST": "127.0.0.1:9099"})
+    create_app(
+        {
+            "TOSO_ENV": "testing",
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/x.db",
+            "SECRET_KEY": "s",
+            "FIREBASE_AUTH_EMULATOR_HOST": "127.0.0.1:9099",
+        }
+    )
     assert dict(os.environ) == before
 
 

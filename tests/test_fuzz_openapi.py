@@ -3,12 +3,11 @@ never a 500, and every response matches the generated OpenAPI document."""
 
 import pytest
 import schemathesis
-from schemathesis import checks
 from hypothesis import HealthCheck, settings
+from schemathesis import checks
 
 from tests.conftest import SESSION_DATABASE_URL, auth_headers, dispose, make_test_app
 from tests.factories import LEADER_A, build_world
-
 
 # Built at collection time against the session's database, which the `app` fixture migrates
 # before any of these tests runs.

@@ -7,30 +7,59 @@ import json
 import re
 
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from tests.conftest import token_for
 from tests.factories import LEADER_A, build_world
 
 HOSTILE_TEXT = st.one_of(
     st.text(max_size=60),
-    st.sampled_from(["\x00", "%00", "a\x00b", "../../etc/passwd", "..%2f..%2f", "<img src=x onerror=alert(1)>",
-                     "javascript:alert(1)", "//elsewhere.example", "' OR 1=1 --", "9" * 40, "-1", "08",
-                     "00715", "VN", "%", "%ff%fe", "\u202e", "🙂", " ", "."]),
+    st.sampled_from(
+        [
+            "\x00",
+            "%00",
+            "a\x00b",
+            "../../etc/passwd",
+            "..%2f..%2f",
+            "<img src=x onerror=alert(1)>",
+            "javascript:alert(1)",
+            "//elsewhere.example",
+            "' OR 1=1 --",
+            "9" * 40,
+            "-1",
+            "08",
+            "00715",
+            "VN",
+            "%",
+            "%ff%fe",
+            "\u202e",
+            "🙂",
+            " ",
+            ".",
+        ]
+    ),
 )
 JSON_VALUES = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | HOSTILE_TEXT,
-    lambda children: st.lists(children, max_size=4) | st.dictionaries(
-        HOSTILE_TEXT | st.sampled_from(["phone", "id_token"]), children, max_size=4),
+    lambda children: (
+        st.lists(children, max_size=4)
+        | st.dictionaries(HOSTILE_TEXT | st.sampled_from(["phone", "id_token"]), children, max_size=4)
+    ),
     max_leaves=20,
 )
-QUERY = st.dictionaries(st.sampled_from(["next", "unit", "lang", "period", "indicator", "q", "x"]), HOSTILE_TEXT,
-                        max_size=3)
+QUERY = st.dictionaries(
+    st.sampled_from(["next", "unit", "lang", "period", "indicator", "q", "x"]), HOSTILE_TEXT, max_size=3
+)
 
 
 def _rules(app):
-    return [(method, rule) for rule in app.url_map.iter_rules() if not rule.rule.startswith("/api/v1")
-            for method in sorted(rule.methods - {"HEAD", "OPTIONS"})]
+    return [
+        (method, rule)
+        for rule in app.url_map.iter_rules()
+        if not rule.rule.startswith("/api/v1")
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"})
+    ]
 
 
 def _fill(rule, values) -> str:
@@ -68,10 +97,16 @@ def test_no_page_answers_a_500_whatever_it_is_sent(app, signed_in_cookie, signed
     assert {rule.rule for _m, rule in rules} >= {"/p/<slug>", "/dashboard/units/<code>", "/auth/session"}
 
     @settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
-    @given(index=st.integers(0, len(rules) - 1), values=st.dictionaries(st.sampled_from(
-        ["slug", "code", "kind", "lang", "filename"]), HOSTILE_TEXT.filter(lambda t: "/" not in t and "?" not in t
-                                                                         and "#" not in t and t.strip()),
-        max_size=5), query=QUERY, body=st.none() | JSON_VALUES)
+    @given(
+        index=st.integers(0, len(rules) - 1),
+        values=st.dictionaries(
+            st.sampled_from(["slug", "code", "kind", "lang", "filename"]),
+            HOSTILE_TEXT.filter(lambda t: "/" not in t and "?" not in t and "#" not in t and t.strip()),
+            max_size=5,
+        ),
+        query=QUERY,
+        body=st.none() | JSON_VALUES,
+    )
     def run(index, values, query, body):
         method, rule = rules[index]
         client = app.test_client()

@@ -27,30 +27,44 @@ def _nested(depth: int, kind: str) -> bytes:
     return (opening * depth + "1" + closing * depth).encode()
 
 
-JSON_ROUTES = [("POST", "/api/v1/help-requests"), ("POST", "/api/v1/activities/batch"), ("POST", "/api/v1/units"),
-               ("PUT", "/api/v1/coverage-targets"), ("POST", "/auth/session"), ("POST", "/dashboard/dev-token"),
-               ("POST", POSTER), ("POST", "/no-such-page")]
+JSON_ROUTES = [
+    ("POST", "/api/v1/help-requests"),
+    ("POST", "/api/v1/activities/batch"),
+    ("POST", "/api/v1/units"),
+    ("PUT", "/api/v1/coverage-targets"),
+    ("POST", "/auth/session"),
+    ("POST", "/dashboard/dev-token"),
+    ("POST", POSTER),
+    ("POST", "/no-such-page"),
+]
 
 
 @pytest.mark.parametrize("kind", ["list", "object"])
 @pytest.mark.parametrize("depth", [33, 1_000, 100_000])
 @pytest.mark.parametrize("method,path", JSON_ROUTES)
 def test_deeply_nested_json_is_a_400_problem_on_every_route(client, app_context, method, path, depth, kind):
-    response = client.open(path, method=method, data=_nested(depth, kind), content_type="application/json",
-                           headers=auth_headers(LEADER_A))
+    response = client.open(
+        path, method=method, data=_nested(depth, kind), content_type="application/json", headers=auth_headers(LEADER_A)
+    )
     assert _problem(response, 400)["type"].endswith("/too-deep")
 
 
 def test_ordinary_nesting_still_passes(as_phone, app_context):
     build_world()
-    body = {"unit": COMMUNE_A, "indicator": "payments_enabled", "rate": 0.5, "deadline": "2026-12-31",
-            "note": "x"}
+    body = {"unit": COMMUNE_A, "indicator": "payments_enabled", "rate": 0.5, "deadline": "2026-12-31", "note": "x"}
     assert as_phone("+84900000001").put("/coverage-targets", json=body).status_code == 200
 
 
-NUL_PATHS = [POSTER + "%00", POSTER + "?unit=%00", "/dashboard/units/00715%00", "/dashboard/sign-in?next=%00",
-             "/dashboard/lang/vi%00", "/api/v1/units/00%00715", "/static/dashboard/dashboard.css%00",
-             "/no-such-page%00"]
+NUL_PATHS = [
+    POSTER + "%00",
+    POSTER + "?unit=%00",
+    "/dashboard/units/00715%00",
+    "/dashboard/sign-in?next=%00",
+    "/dashboard/lang/vi%00",
+    "/api/v1/units/00%00715",
+    "/static/dashboard/dashboard.css%00",
+    "/no-such-page%00",
+]
 
 
 @pytest.mark.parametrize("path", NUL_PATHS)
@@ -63,8 +77,14 @@ def test_nul_in_a_json_body_outside_the_api(client, app_context):
 
 
 PAGES = ["/dashboard/sign-in", "/dashboard/sign-in?next=/dashboard/units/08", POSTER, "/api/v1/docs"]
-ANSWERS = PAGES + ["/api/v1/health", "/api/v1/openapi.json", "/api/v1/units/nowhere", "/no-such-page",
-                   "/static/dashboard/sign-in.js", "/dashboard/"]
+ANSWERS = PAGES + [
+    "/api/v1/health",
+    "/api/v1/openapi.json",
+    "/api/v1/units/nowhere",
+    "/no-such-page",
+    "/static/dashboard/sign-in.js",
+    "/dashboard/",
+]
 
 
 @pytest.mark.parametrize("path", ANSWERS)
@@ -106,11 +126,12 @@ def test_hsts_in_production(make_app, monkeypatch):
     assert response.headers["Strict-Transport-Security"].startswith("max-age=31536000")
 
 
-HOSTILE = '<img src=x onerror=alert(1)>'
+HOSTILE = "<img src=x onerror=alert(1)>"
 
 
-@pytest.mark.parametrize("path", [f"{POSTER}?unit={HOSTILE}", f"/p/{HOSTILE}", f"/api/v1/units/{HOSTILE}",
-                                  f"/api/v1/coverage/{HOSTILE}"])
+@pytest.mark.parametrize(
+    "path", [f"{POSTER}?unit={HOSTILE}", f"/p/{HOSTILE}", f"/api/v1/units/{HOSTILE}", f"/api/v1/coverage/{HOSTILE}"]
+)
 def test_a_problem_never_repeats_hostile_input(client, app_context, path):
     response = client.get(path, headers=auth_headers(LEADER_A))
     assert response.status_code in (403, 404)
@@ -170,8 +191,9 @@ def test_under_gunicorn_the_apps_errors_go_to_gunicorns_error_log(make_app, tmp_
 
 def test_unknown_field_names_are_not_repeated_when_hostile(as_phone, app_context):
     build_world()
-    response = as_phone(LEADER_A).post("/units", json={"parent": COMMUNE_A, "name": "Thôn Mới",
-                                                       "<img src=x onerror=alert(1)>": 1, "colour": "red"})
+    response = as_phone(LEADER_A).post(
+        "/units", json={"parent": COMMUNE_A, "name": "Thôn Mới", "<img src=x onerror=alert(1)>": 1, "colour": "red"}
+    )
     errors = _problem(response, 422)["errors"]
     assert "colour" in errors and "<img" not in response.get_data(as_text=True)
 
@@ -180,8 +202,9 @@ def test_answers_to_signed_in_requests_are_never_stored(client, app_context):
     build_world()
     signed_in = client.get("/api/v1/me", headers=auth_headers(LEADER_A))
     assert signed_in.headers["Cache-Control"] == "private, no-store"
-    assert client.post("/auth/session", json={"id_token": auth_headers(LEADER_A)["Authorization"][7:]}
-                       ).status_code == 204
+    assert (
+        client.post("/auth/session", json={"id_token": auth_headers(LEADER_A)["Authorization"][7:]}).status_code == 204
+    )
     page = client.get(f"/dashboard/units/{COMMUNE_A}")
     assert page.status_code == 200 and page.headers["Cache-Control"] == "private, no-store"
     public = client.get("/api/v1/posters")

@@ -26,11 +26,20 @@ def _free_port() -> int:
 @pytest.fixture
 def server(app, database_url):
     port = _free_port()
-    env = {**os.environ, "DATABASE_URL": database_url, "TOSO_ENV": "development", "SECRET_KEY": "gunicorn-test",
-           "FIREBASE_AUTH_EMULATOR_HOST": "127.0.0.1:9099", "FIREBASE_PROJECT_ID": PROJECT_ID}
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "TOSO_ENV": "development",
+        "SECRET_KEY": "gunicorn-test",
+        "FIREBASE_AUTH_EMULATOR_HOST": "127.0.0.1:9099",
+        "FIREBASE_PROJECT_ID": PROJECT_ID,
+    }
     process = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", "2", "wsgi:app"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
     )
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30

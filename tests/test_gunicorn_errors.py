@@ -25,12 +25,32 @@ def _get(url, headers=None):
 def test_an_error_is_in_gunicorns_error_log_with_the_request_id(tmp_path):
     port, log = _free_port(), tmp_path / "error.log"
     unreachable = f"sqlite:///{tmp_path}/missing-dir/nope/toso.sqlite3"  # every query fails: a 503, logged
-    env = {**os.environ, "DATABASE_URL": unreachable, "TOSO_ENV": "development", "SECRET_KEY": "gunicorn-test",
-           "FIREBASE_AUTH_EMULATOR_HOST": "127.0.0.1:9099", "FIREBASE_PROJECT_ID": PROJECT_ID}
+    env = {
+        **os.environ,
+        "DATABASE_URL": unreachable,
+        "TOSO_ENV": "development",
+        "SECRET_KEY": "gunicorn-test",
+        "FIREBASE_AUTH_EMULATOR_HOST": "127.0.0.1:9099",
+        "FIREBASE_PROJECT_ID": PROJECT_ID,
+    }
     process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", "1",
-         "--error-logfile", str(log), "wsgi:app"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "1",
+            "--error-logfile",
+            str(log),
+            "wsgi:app",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         base, deadline = f"http://127.0.0.1:{port}", time.monotonic() + 30
         while time.monotonic() < deadline:

@@ -61,32 +61,56 @@ def test_denominators_migration_counts_the_units_and_teams_already_stored(tmp_pa
 
     app = make_test_app(f"sqlite:///{tmp_path}/existing.sqlite3")
     now = "2026-11-01 00:00:00+00:00"
-    units = [(1, "VN", None, "nation", "/VN/", 0, None), (2, "08", 1, "province", "/VN/08/", 1, None),
-             (3, "00715", 2, "commune", "/VN/08/00715/", 2, None),
-             (4, "00715.1", 3, "village", "/VN/08/00715/00715.1/", 3, 400),
-             (5, "00715.2", 3, "village", "/VN/08/00715/00715.2/", 3, 250)]
+    units = [
+        (1, "VN", None, "nation", "/VN/", 0, None),
+        (2, "08", 1, "province", "/VN/08/", 1, None),
+        (3, "00715", 2, "commune", "/VN/08/00715/", 2, None),
+        (4, "00715.1", 3, "village", "/VN/08/00715/00715.1/", 3, 400),
+        (5, "00715.2", 3, "village", "/VN/08/00715/00715.2/", 3, 250),
+    ]
     with app.app_context():
         upgrade(revision="bfadd39d80df")
         for id_, code, parent, level, path, depth, population in units:
-            db.session.execute(text(
-                "INSERT INTO units (id, code, name, search_name, level, parent_id, path, depth, official, "
-                "population, created_at, updated_at) VALUES (:id, :code, :code, :code, :level, :parent, :path, "
-                ":depth, false, :population, :now, :now)"), dict(id=id_, code=code, level=level, parent=parent,
-                                                                 path=path, depth=depth, population=population,
-                                                                 now=now))
-        db.session.execute(text("INSERT INTO teams (id, unit_id, name, created_at) VALUES (1, 4, 'Tổ CNS', :now)"),
-                           {"now": now})
+            db.session.execute(
+                text(
+                    "INSERT INTO units (id, code, name, search_name, level, parent_id, path, depth, official, "
+                    "population, created_at, updated_at) VALUES (:id, :code, :code, :code, :level, :parent, :path, "
+                    ":depth, false, :population, :now, :now)"
+                ),
+                dict(
+                    id=id_,
+                    code=code,
+                    level=level,
+                    parent=parent,
+                    path=path,
+                    depth=depth,
+                    population=population,
+                    now=now,
+                ),
+            )
+        db.session.execute(
+            text("INSERT INTO teams (id, unit_id, name, created_at) VALUES (1, 4, 'Tổ CNS', :now)"), {"now": now}
+        )
         for phone in ("+84900000301", "+84900000302"):
-            db.session.execute(text("INSERT INTO team_members (team_id, phone, created_at) VALUES (1, :phone, :now)"),
-                               {"phone": phone, "now": now})
-        db.session.execute(text("INSERT INTO role_grants (phone, role, unit_id, created_at) "
-                                "VALUES ('+84900000301', 'team_leader', 3, :now)"), {"now": now})
+            db.session.execute(
+                text("INSERT INTO team_members (team_id, phone, created_at) VALUES (1, :phone, :now)"),
+                {"phone": phone, "now": now},
+            )
+        db.session.execute(
+            text(
+                "INSERT INTO role_grants (phone, role, unit_id, created_at) "
+                "VALUES ('+84900000301', 'team_leader', 3, :now)"
+            ),
+            {"now": now},
+        )
         db.session.commit()
         upgrade()
 
         def stored():
-            return {d.unit_code: (d.population, d.villages, d.members)
-                    for d in db.session.scalars(db.select(CoverageDenominator))}
+            return {
+                d.unit_code: (d.population, d.villages, d.members)
+                for d in db.session.scalars(db.select(CoverageDenominator))
+            }
 
         filled = stored()
         assert filled["00715"] == (650, 2, 2) and filled["VN"] == (650, 2, 2) and filled["00715.2"] == (250, 1, 0)

@@ -20,21 +20,36 @@ def _lists(app) -> list[str]:
     schemas = document["components"]["schemas"]
     paths = []
     for path, operations in document["paths"].items():
-        schema = operations.get("get", {}).get("responses", {}).get("200", {}).get("content", {}) \
-            .get("application/json", {}).get("schema", {})
+        schema = (
+            operations.get("get", {})
+            .get("responses", {})
+            .get("200", {})
+            .get("content", {})
+            .get("application/json", {})
+            .get("schema", {})
+        )
         if "next_cursor" in schemas.get(schema.get("$ref", "").rsplit("/", 1)[-1], {}).get("properties", {}):
             paths.append(path)
     return paths
 
 
 def _concrete(path: str, world) -> str:
-    return (path.removeprefix("/api/v1").replace("{team_id}", str(world.team_a.id)))
+    return path.removeprefix("/api/v1").replace("{team_id}", str(world.team_a.id))
 
 
 def test_the_lists_found_include_those_the_contract_names(app):
-    assert {"/api/v1/units", "/api/v1/teams", "/api/v1/teams/{team_id}/members", "/api/v1/posters",
-            "/api/v1/services", "/api/v1/help-requests", "/api/v1/residents", "/api/v1/activities",
-            "/api/v1/notifications", "/api/v1/role-grants"} <= set(_lists(app))
+    assert {
+        "/api/v1/units",
+        "/api/v1/teams",
+        "/api/v1/teams/{team_id}/members",
+        "/api/v1/posters",
+        "/api/v1/services",
+        "/api/v1/help-requests",
+        "/api/v1/residents",
+        "/api/v1/activities",
+        "/api/v1/notifications",
+        "/api/v1/role-grants",
+    } <= set(_lists(app))
 
 
 FORGED = [

@@ -27,8 +27,9 @@ def _units_named(name):
 
 def test_validation_errors_name_each_field_in_vietnamese(as_phone, app_context):
     build_world()
-    response = as_phone(LEADER_A).post("/units", json={"parent": COMMUNE_A, "name": "", "population": "nhiều",
-                                                       "extra": 1})
+    response = as_phone(LEADER_A).post(
+        "/units", json={"parent": COMMUNE_A, "name": "", "population": "nhiều", "extra": 1}
+    )
     body = _assert_problem(response, 422)
     assert body["errors"]["extra"] == ["Trường không được hỗ trợ."]
     assert body["errors"]["population"] == ["Không phải số nguyên hợp lệ."]
@@ -52,8 +53,11 @@ def test_overlong_strings_write_nothing(as_phone, app_context):
 
 def test_malformed_json_is_400(client, app_context):
     build_world()
-    response = client.post("/api/v1/units", data='{"parent": "00715", "name": ', headers={
-        **auth_headers(LEADER_A), "Content-Type": "application/json"})
+    response = client.post(
+        "/api/v1/units",
+        data='{"parent": "00715", "name": ',
+        headers={**auth_headers(LEADER_A), "Content-Type": "application/json"},
+    )
     _assert_problem(response, 400)
 
 
@@ -64,8 +68,11 @@ def test_json_that_is_not_an_object_is_422(as_phone, app_context):
 
 def test_wrong_content_type_is_415(client, app_context):
     build_world()
-    response = client.post("/api/v1/units", data="parent=00715&name=X", headers={
-        **auth_headers(LEADER_A), "Content-Type": "application/x-www-form-urlencoded"})
+    response = client.post(
+        "/api/v1/units",
+        data="parent=00715&name=X",
+        headers={**auth_headers(LEADER_A), "Content-Type": "application/x-www-form-urlencoded"},
+    )
     _assert_problem(response, 415)
     assert _units_named("X") == 0
 
@@ -73,8 +80,9 @@ def test_wrong_content_type_is_415(client, app_context):
 def test_body_over_one_mebibyte_is_413(client, app_context):
     build_world()
     payload = json.dumps({"parent": COMMUNE_A, "name": "Big", "kind": "x" * (1024 * 1024)})
-    response = client.post("/api/v1/units", data=payload, headers={
-        **auth_headers(LEADER_A), "Content-Type": "application/json"})
+    response = client.post(
+        "/api/v1/units", data=payload, headers={**auth_headers(LEADER_A), "Content-Type": "application/json"}
+    )
     _assert_problem(response, 413)
     assert _units_named("Big") == 0
 

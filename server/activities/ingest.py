@@ -91,20 +91,37 @@ def record_batch(scope: Scope, items: list) -> BatchOutcome:
 
 def _check_units(accepted, work_paths, results):
     codes = {parsed.unit for _i, parsed in accepted}
-    units = {row.code: row for row in db.session.execute(
-        select(Unit.id, Unit.code, Unit.path, Unit.level).where(in_values(Unit.code, codes)))} if codes else {}
+    units = (
+        {
+            row.code: row
+            for row in db.session.execute(
+                select(Unit.id, Unit.code, Unit.path, Unit.level).where(in_values(Unit.code, codes))
+            )
+        }
+        if codes
+        else {}
+    )
     kept = []
     for index, parsed in accepted:
         unit = units.get(parsed.unit)
         if unit is None:
-            results[index] = _rejected(index, str(parsed.id), INVALID, {
-                "unit": [_("No administrative unit has the code %(code)s.", code=shown(parsed.unit))]})
+            results[index] = _rejected(
+                index,
+                str(parsed.id),
+                INVALID,
+                {"unit": [_("No administrative unit has the code %(code)s.", code=shown(parsed.unit))]},
+            )
         elif unit.level not in UNIT_LEVELS:
-            results[index] = _rejected(index, str(parsed.id), INVALID, {
-                "unit": [_("Record help in a village or a commune, not in a larger area.")]})
+            results[index] = _rejected(
+                index,
+                str(parsed.id),
+                INVALID,
+                {"unit": [_("Record help in a village or a commune, not in a larger area.")]},
+            )
         elif not is_within(unit.path, work_paths):
-            results[index] = _rejected(index, str(parsed.id), OUTSIDE_AREA, {
-                "unit": [_("This village is outside the area where you work.")]})
+            results[index] = _rejected(
+                index, str(parsed.id), OUTSIDE_AREA, {"unit": [_("This village is outside the area where you work.")]}
+            )
         else:
             kept.append((index, parsed, unit))
     return kept
@@ -112,16 +129,34 @@ def _check_units(accepted, work_paths, results):
 
 def _check_residents(accepted, work_paths, results):
     ids = {parsed.resident for _i, parsed, _u in accepted if parsed.resident is not None}
-    paths = dict(db.session.execute(
-        select(Resident.id, Unit.path).join(Unit, Resident.unit_id == Unit.id).where(in_values(Resident.id, ids))
-    ).all()) if ids else {}
+    paths = (
+        dict(
+            db.session.execute(
+                select(Resident.id, Unit.path)
+                .join(Unit, Resident.unit_id == Unit.id)
+                .where(in_values(Resident.id, ids))
+            ).all()
+        )
+        if ids
+        else {}
+    )
     kept = []
     for index, parsed, unit in accepted:
         # A resident outside the member's area is answered as unknown: its existence is not theirs to learn.
         if parsed.resident is not None and not is_within(paths.get(parsed.resident), work_paths):
-            results[index] = _rejected(index, str(parsed.id), UNKNOWN_RESIDENT, {"resident": [
-                _("This resident is not known to ToSo yet: send the resident (POST /residents) first, "
-                  "then send this record again.")]})
+            results[index] = _rejected(
+                index,
+                str(parsed.id),
+                UNKNOWN_RESIDENT,
+                {
+                    "resident": [
+                        _(
+                            "This resident is not known to ToSo yet: send the resident (POST /residents) first, "
+                            "then send this record again."
+                        )
+                    ]
+                },
+            )
         else:
             kept.append((index, parsed, unit))
     return kept
@@ -132,14 +167,17 @@ def _check_superseded(accepted, work_paths, results):
     ids = {parsed.supersedes for _i, parsed, _u in accepted if parsed.supersedes is not None}
     if not ids:
         return accepted
-    paths = dict(db.session.execute(
-        select(Activity.id, Activity.unit_path).where(in_values(Activity.id, ids))).all())
+    paths = dict(db.session.execute(select(Activity.id, Activity.unit_path).where(in_values(Activity.id, ids))).all())
     kept = []
     for index, parsed, unit in accepted:
         path = paths.get(parsed.supersedes)
         if path is not None and not is_within(path, work_paths):
-            results[index] = _rejected(index, str(parsed.id), OUTSIDE_AREA, {
-                "supersedes": [_("The record to correct is outside the area where you work.")]})
+            results[index] = _rejected(
+                index,
+                str(parsed.id),
+                OUTSIDE_AREA,
+                {"supersedes": [_("The record to correct is outside the area where you work.")]},
+            )
         else:
             kept.append((index, parsed, unit))
     return kept
@@ -154,14 +192,25 @@ def _check_requests(accepted, scope: Scope, results):
     ids = {parsed.request for _i, parsed, _u in accepted if parsed.request is not None}
     if not ids:
         return accepted
-    visible = set(db.session.scalars(
-        select(HelpRequest.id).where(in_values(HelpRequest.id, ids), visible_condition(scope))))
+    visible = set(
+        db.session.scalars(select(HelpRequest.id).where(in_values(HelpRequest.id, ids), visible_condition(scope)))
+    )
     kept = []
     for index, parsed, unit in accepted:
         if parsed.request is not None and parsed.request not in visible:
-            results[index] = _rejected(index, str(parsed.id), UNKNOWN_REQUEST, {"request": [
-                _("This help request is unknown or outside your area: send the request first, "
-                  "then send this record again.")]})
+            results[index] = _rejected(
+                index,
+                str(parsed.id),
+                UNKNOWN_REQUEST,
+                {
+                    "request": [
+                        _(
+                            "This help request is unknown or outside your area: send the request first, "
+                            "then send this record again."
+                        )
+                    ]
+                },
+            )
         else:
             kept.append((index, parsed, unit))
     return kept
@@ -169,11 +218,22 @@ def _check_requests(accepted, scope: Scope, results):
 
 def _row(parsed: ParsedActivity, member_id: int, unit, now) -> dict:
     return {
-        "id": parsed.id, "member_id": member_id, "unit_id": unit.id, "unit_path": unit.path,
-        "resident_id": parsed.resident, "people": parsed.people, "service": parsed.service,
-        "action": parsed.action, "outcome": parsed.outcome, "blocker": parsed.blocker,
-        "occurred_at": parsed.occurred_at, "received_at": now, "minutes": parsed.minutes,
-        "note": parsed.note, "request_id": parsed.request, "supersedes_id": parsed.supersedes,
+        "id": parsed.id,
+        "member_id": member_id,
+        "unit_id": unit.id,
+        "unit_path": unit.path,
+        "resident_id": parsed.resident,
+        "people": parsed.people,
+        "service": parsed.service,
+        "action": parsed.action,
+        "outcome": parsed.outcome,
+        "blocker": parsed.blocker,
+        "occurred_at": parsed.occurred_at,
+        "received_at": now,
+        "minutes": parsed.minutes,
+        "note": parsed.note,
+        "request_id": parsed.request,
+        "supersedes_id": parsed.supersedes,
         "content_hash": parsed.content_hash,
     }
 
@@ -188,8 +248,7 @@ def _insert(rows: list[dict]) -> set:
 def _stored_hashes(ids: list) -> dict:
     if not ids:
         return {}
-    return dict(db.session.execute(
-        select(Activity.id, Activity.content_hash).where(in_values(Activity.id, ids))).all())
+    return dict(db.session.execute(select(Activity.id, Activity.content_hash).where(in_values(Activity.id, ids))).all())
 
 
 def _rejected(index: int, record_id: str | None, reason: str, errors: dict) -> dict:
@@ -197,7 +256,16 @@ def _rejected(index: int, record_id: str | None, reason: str, errors: dict) -> d
 
 
 def _conflict(index: int, parsed: ParsedActivity) -> dict:
-    return _rejected(index, str(parsed.id), CONFLICT, {"id": [
-        _("A different record with this id is already stored. Records cannot be edited: "
-          "send a new record that supersedes it.")]})
-
+    return _rejected(
+        index,
+        str(parsed.id),
+        CONFLICT,
+        {
+            "id": [
+                _(
+                    "A different record with this id is already stored. Records cannot be edited: "
+                    "send a new record that supersedes it."
+                )
+            ]
+        },
+    )

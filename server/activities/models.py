@@ -8,12 +8,30 @@ from ..extensions import db
 from ..types import BinaryString, UTCDateTime
 from ..units.paths import codes_of
 
-ACTIONS = ("install_app", "create_account", "verify_identity", "setup_payment", "make_payment",
-           "submit_public_service", "use_health_record", "digital_skills_lesson", "scam_awareness",
-           "troubleshoot", "other")
+ACTIONS = (
+    "install_app",
+    "create_account",
+    "verify_identity",
+    "setup_payment",
+    "make_payment",
+    "submit_public_service",
+    "use_health_record",
+    "digital_skills_lesson",
+    "scam_awareness",
+    "troubleshoot",
+    "other",
+)
 OUTCOMES = ("succeeded", "partial", "failed")
-BLOCKERS = ("no_smartphone", "weak_signal", "no_chip_id_card", "forgot_credentials", "phone_incompatible",
-            "needs_in_person_office", "resident_declined", "other")
+BLOCKERS = (
+    "no_smartphone",
+    "weak_signal",
+    "no_chip_id_card",
+    "forgot_credentials",
+    "phone_incompatible",
+    "needs_in_person_office",
+    "resident_declined",
+    "other",
+)
 
 
 class Activity(db.Model):
@@ -34,8 +52,12 @@ class Activity(db.Model):
         Index("ix_activities_member_id_received_at_id", "member_id", "received_at", "id"),
         Index("ix_activities_unit_path_received_at_id", "unit_path", "received_at", "id"),
         # The coverage worker's queue: records not yet counted (a partial index stays small).
-        Index("ix_activities_id_not_aggregated", "id", postgresql_where=text("aggregated IS NULL"),
-              sqlite_where=text("aggregated IS NULL")),
+        Index(
+            "ix_activities_id_not_aggregated",
+            "id",
+            postgresql_where=text("aggregated IS NULL"),
+            sqlite_where=text("aggregated IS NULL"),
+        ),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)

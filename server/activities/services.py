@@ -66,8 +66,12 @@ def _filter_conditions(scope: Scope, filters: ActivityFilters) -> list:
         conditions.append(subtree_condition(Activity.unit_path, get_unit(filters.unit).path))
     if filters.mine:
         conditions.append(Activity.member_id == scope.user.id)
-    for column, value in ((Activity.resident_id, filters.resident), (Activity.service, filters.service),
-                          (Activity.action, filters.action), (Activity.outcome, filters.outcome)):
+    for column, value in (
+        (Activity.resident_id, filters.resident),
+        (Activity.service, filters.service),
+        (Activity.action, filters.action),
+        (Activity.outcome, filters.outcome),
+    ):
         if value is not None:
             conditions.append(column == value)
     if filters.occurred_from:

@@ -10,12 +10,27 @@ from datetime import UTC, datetime, timedelta
 from flask_babel import gettext as _
 
 from .. import idempotency
-from ..privacy import is_citizen_id_field, mask_citizen_ids
 from ..content.catalogue import known_service_codes
+from ..privacy import is_citizen_id_field, mask_citizen_ids
 from .models import ACTIONS, BLOCKERS, OUTCOMES
 
-FIELDS = frozenset({"id", "unit", "resident", "people", "service", "action", "outcome", "blocker",
-                    "occurred_at", "minutes", "note", "request", "supersedes"})
+FIELDS = frozenset(
+    {
+        "id",
+        "unit",
+        "resident",
+        "people",
+        "service",
+        "action",
+        "outcome",
+        "blocker",
+        "occurred_at",
+        "minutes",
+        "note",
+        "request",
+        "supersedes",
+    }
+)
 # The limits of a record; mobile_api's ActivityInput schema documents these same constants.
 MAX_UNIT_CODE = 40
 MAX_NOTE = 1000
@@ -58,8 +73,7 @@ def parse_activity(item, member_id: int, now: datetime) -> tuple[ParsedActivity 
         return None, {"_item": [_("Each item must be an object.")]}
     errors: dict[str, list[str]] = {}
     for key in item.keys() - FIELDS:
-        errors[key] = [_("ToSo never stores citizen ID numbers.") if is_citizen_id_field(key)
-                       else _("Unknown field.")]
+        errors[key] = [_("ToSo never stores citizen ID numbers.") if is_citizen_id_field(key) else _("Unknown field.")]
     get = item.get
     record_id = _uuid(get("id"), "id", errors, required=True)
     unit = get("unit")
@@ -90,20 +104,45 @@ def parse_activity(item, member_id: int, now: datetime) -> tuple[ParsedActivity 
         return None, errors
     if note is not None:
         note = mask_citizen_ids(note.strip()) or None
-    parsed = ParsedActivity(record_id, unit, resident, people, service, action, outcome, blocker,
-                            occurred_at, minutes, note, request, supersedes)
+    parsed = ParsedActivity(
+        record_id,
+        unit,
+        resident,
+        people,
+        service,
+        action,
+        outcome,
+        blocker,
+        occurred_at,
+        minutes,
+        note,
+        request,
+        supersedes,
+    )
     parsed.content_hash = content_hash(parsed, member_id)
     return parsed, None
 
 
 def content_hash(parsed: ParsedActivity, member_id: int) -> bytes:
     """Same record, however the phone formatted it (time zone, key order), gives the same hash."""
-    return idempotency.content_hash([
-        str(parsed.id), member_id, parsed.unit, parsed.resident and str(parsed.resident), parsed.people,
-        parsed.service, parsed.action, parsed.outcome, parsed.blocker, parsed.occurred_at.isoformat(),
-        parsed.minutes, parsed.note, parsed.request and str(parsed.request),
-        parsed.supersedes and str(parsed.supersedes),
-    ])
+    return idempotency.content_hash(
+        [
+            str(parsed.id),
+            member_id,
+            parsed.unit,
+            parsed.resident and str(parsed.resident),
+            parsed.people,
+            parsed.service,
+            parsed.action,
+            parsed.outcome,
+            parsed.blocker,
+            parsed.occurred_at.isoformat(),
+            parsed.minutes,
+            parsed.note,
+            parsed.request and str(parsed.request),
+            parsed.supersedes and str(parsed.supersedes),
+        ]
+    )
 
 
 def _uuid(value, field, errors, required=False):
@@ -126,8 +165,9 @@ def _integer(value, field, low, high, errors):
     if type(value) is not int:
         errors[field] = [_("Not a valid integer.")]
     elif not low <= value <= high:
-        errors[field] = [_("Must be greater than or equal to {min} and less than or equal to {max}.").format(
-            min=low, max=high)]
+        errors[field] = [
+            _("Must be greater than or equal to {min} and less than or equal to {max}.").format(min=low, max=high)
+        ]
     else:
         return value
     return None
@@ -159,8 +199,9 @@ def _moment(value, now, errors):
     if moment > now + FUTURE_TOLERANCE:
         errors["occurred_at"] = [_("This time is in the future: check the phone's clock.")]
     elif moment < now - MAX_AGE:
-        errors["occurred_at"] = [_("This time is more than %(days)s days ago: check the phone's clock.",
-                                   days=MAX_AGE.days)]
+        errors["occurred_at"] = [
+            _("This time is more than %(days)s days ago: check the phone's clock.", days=MAX_AGE.days)
+        ]
     else:
         return moment
     return None

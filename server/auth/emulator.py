@@ -13,8 +13,9 @@ def uid_for_phone(phone: str) -> str:
     return "dev-" + hashlib.sha256(phone.encode()).hexdigest()[:20]
 
 
-def mint_emulator_token(project_id: str, phone: str | None, uid: str | None = None,
-                        lifetime: int = 3600, **overrides) -> str:
+def mint_emulator_token(
+    project_id: str, phone: str | None, uid: str | None = None, lifetime: int = 3600, **overrides
+) -> str:
     now = int(time.time())
     uid = uid or uid_for_phone(phone or "anonymous")
     claims = {

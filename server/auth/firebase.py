@@ -52,8 +52,11 @@ def verify_token(id_token: str) -> dict:
     A token verified once is remembered (by its hash) until it expires: its claims cannot change,
     and phones send the same token with every call for up to an hour. Only successes are kept."""
     verified = app_cache("toso.verified_tokens", VERIFIED_TOKENS_KEPT)
-    key = (current_app.config["FIREBASE_PROJECT_ID"], bool(os.environ.get("FIREBASE_AUTH_EMULATOR_HOST")),
-           hashlib.sha256(id_token.encode()).digest())
+    key = (
+        current_app.config["FIREBASE_PROJECT_ID"],
+        bool(os.environ.get("FIREBASE_AUTH_EMULATOR_HOST")),
+        hashlib.sha256(id_token.encode()).digest(),
+    )
     claims = verified.get(key)
     if claims is None:
         claims = _verify(id_token)
@@ -69,8 +72,10 @@ def verify_token(id_token: str) -> dict:
 def _verify(id_token: str) -> dict:
     """Claims of a valid ID token; Unauthenticated for anything else."""
     if (current_app.config.get("FIREBASE_AUTH_EMULATOR_HOST") or "") != os.environ.get(EMULATOR_VARIABLE, ""):
-        current_app.logger.error("FIREBASE_AUTH_EMULATOR_HOST differs between the app's config and the process "
-                                 "environment firebase-admin reads: refusing to verify sign-in tokens.")
+        current_app.logger.error(
+            "FIREBASE_AUTH_EMULATOR_HOST differs between the app's config and the process "
+            "environment firebase-admin reads: refusing to verify sign-in tokens."
+        )
         raise TokenServiceUnavailable(_("Sign-in cannot be checked right now. Try again shortly."))
     try:
         return auth.verify_id_token(id_token, app=firebase_app(), clock_skew_seconds=30)

@@ -39,14 +39,17 @@ class Ability(StrEnum):
 
 ROLE_ABILITIES = {
     Role.ADMIN: frozenset(Ability),
-    Role.TEAM_LEADER: frozenset({Ability.VIEW, Ability.WORK, Ability.READ, Ability.MANAGE, Ability.GRANT,
-                                 Ability.DISPATCH}),
+    Role.TEAM_LEADER: frozenset(
+        {Ability.VIEW, Ability.WORK, Ability.READ, Ability.MANAGE, Ability.GRANT, Ability.DISPATCH}
+    ),
     Role.MONITOR: frozenset({Ability.VIEW, Ability.READ, Ability.SET_TARGETS, Ability.DISPATCH}),
 }
 MEMBER_ABILITIES = frozenset({Ability.WORK, Ability.READ})
 # READ is exactly "VIEW or WORK": checked at import so the two can never drift apart.
-assert all((Ability.READ in abilities) == bool({Ability.VIEW, Ability.WORK} & abilities)
-           for abilities in (*ROLE_ABILITIES.values(), MEMBER_ABILITIES))
+assert all(
+    (Ability.READ in abilities) == bool({Ability.VIEW, Ability.WORK} & abilities)
+    for abilities in (*ROLE_ABILITIES.values(), MEMBER_ABILITIES)
+)
 
 
 @dataclass(frozen=True)

@@ -54,10 +54,12 @@ def scope_of(user: User) -> Scope:
 
 def _detached(scope: Scope) -> Scope:
     """The scope without its user, its units and teams replaced by detached copies of their rows."""
-    return replace(scope, user=None,
-                   grants=tuple(replace(g, unit=_row_copy(g.unit)) for g in scope.grants),
-                   memberships=tuple(replace(m, team=_row_copy(m.team, unit=_row_copy(m.team.unit)))
-                                     for m in scope.memberships))
+    return replace(
+        scope,
+        user=None,
+        grants=tuple(replace(g, unit=_row_copy(g.unit)) for g in scope.grants),
+        memberships=tuple(replace(m, team=_row_copy(m.team, unit=_row_copy(m.team.unit))) for m in scope.memberships),
+    )
 
 
 def _row_copy(obj, **related):
@@ -78,9 +80,12 @@ def _attached(scope: Scope, user: User) -> Scope:
     """The cached scope with this request's user, its units and teams merged into this request's session
     (without a query: merge(load=False) takes the copies' state as the rows' state, which the stamp vouches for)."""
     merge = db.session.merge
-    return replace(scope, user=user,
-                   grants=tuple(replace(g, unit=merge(g.unit, load=False)) for g in scope.grants),
-                   memberships=tuple(replace(m, team=merge(m.team, load=False)) for m in scope.memberships))
+    return replace(
+        scope,
+        user=user,
+        grants=tuple(replace(g, unit=merge(g.unit, load=False)) for g in scope.grants),
+        memberships=tuple(replace(m, team=merge(m.team, load=False)) for m in scope.memberships),
+    )
 
 
 @event.listens_for(Session, "before_flush")
@@ -118,7 +123,10 @@ def _restamp(session: Session, _context, _instances) -> None:
             conditions.append(users.c.phone.in_(select(TeamMember.phone).where(TeamMember.team_id.in_(team_ids))))
         if unit_ids:
             conditions.append(users.c.phone.in_(select(RoleGrant.phone).where(RoleGrant.unit_id.in_(unit_ids))))
-            conditions.append(users.c.phone.in_(
-                select(TeamMember.phone).join(Team, TeamMember.team_id == Team.id).where(Team.unit_id.in_(unit_ids))))
+            conditions.append(
+                users.c.phone.in_(
+                    select(TeamMember.phone).join(Team, TeamMember.team_id == Team.id).where(Team.unit_id.in_(unit_ids))
+                )
+            )
         stamp = stamp.where(or_(*conditions))
     session.connection().execute(stamp)

@@ -24,8 +24,9 @@ def _read():
     try:
         return read_content(root, posters_dir)
     except ContentInvalid as invalid:
-        click.echo(f"Content in {root} is not valid ({len(invalid.problems)} problem(s)); nothing was loaded:",
-                   err=True)
+        click.echo(
+            f"Content in {root} is not valid ({len(invalid.problems)} problem(s)); nothing was loaded:", err=True
+        )
         for problem in invalid.problems:
             click.echo(f"  {problem}", err=True)
         sys.exit(1)
@@ -35,8 +36,10 @@ def _read():
 def check_command() -> None:
     """Validate services.toml, images/ and every poster without touching the database."""
     content = _read()
-    click.echo(f"OK: {len(content.services)} services, {len(content.images)} images, "
-               f"{len(content.posters)} posters in {_location()[0]}.")
+    click.echo(
+        f"OK: {len(content.services)} services, {len(content.images)} images, "
+        f"{len(content.posters)} posters in {_location()[0]}."
+    )
 
 
 @content_cli.command("load")

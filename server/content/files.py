@@ -16,8 +16,15 @@ from PIL import Image as PILImage
 
 from ..resources import resource_dir
 from .models import REQUIRED_LANGUAGES
-from .schemas import (IMAGE_NAME, LANGUAGE_CODE, SLUG, PosterMetaSchema, ServicesFileSchema,
-                      TranslationSchema, flatten_errors)
+from .schemas import (
+    IMAGE_NAME,
+    LANGUAGE_CODE,
+    SLUG,
+    PosterMetaSchema,
+    ServicesFileSchema,
+    TranslationSchema,
+    flatten_errors,
+)
 
 MAX_IMAGE_BYTES = 150 * 1024
 IMAGE_FORMATS = {".png": ("PNG", "image/png"), ".webp": ("WEBP", "image/webp")}
@@ -63,8 +70,11 @@ class PosterFiles:
     def content_hash(self) -> str:
         """Hash of the normalised content: formatting, comments and key order do not count,
         and a changed step image does (its URL in the poster changes)."""
-        normalised = {"meta": self.meta | {"reviewed": self.meta["reviewed"].isoformat()},
-                      "translations": self.translations, "images": self.image_hashes}
+        normalised = {
+            "meta": self.meta | {"reviewed": self.meta["reviewed"].isoformat()},
+            "translations": self.translations,
+            "images": self.image_hashes,
+        }
         encoded = json.dumps(normalised, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
         return hashlib.sha256(encoded.encode()).hexdigest()
 
@@ -137,16 +147,18 @@ def _read_images(folder: Path, problems: list[Problem]) -> dict[str, ImageFile]:
         if path.name.startswith("."):
             continue
         if path.suffix not in IMAGE_FORMATS or not IMAGE_NAME.match(path.stem):
-            problems.append(Problem(where, "expected <name>.png or <name>.webp, name in lowercase "
-                                           "letters, digits and hyphens"))
+            problems.append(
+                Problem(where, "expected <name>.png or <name>.webp, name in lowercase letters, digits and hyphens")
+            )
             continue
         if path.stem in images:
             problems.append(Problem(where, f"a second image named {path.stem!r}"))
             continue
         data = path.read_bytes()
         if len(data) > MAX_IMAGE_BYTES:
-            problems.append(Problem(where, f"{len(data) // 1024} KB is over the "
-                                           f"{MAX_IMAGE_BYTES // 1024} KB limit: compress it"))
+            problems.append(
+                Problem(where, f"{len(data) // 1024} KB is over the {MAX_IMAGE_BYTES // 1024} KB limit: compress it")
+            )
             continue
         expected_format, mime = IMAGE_FORMATS[path.suffix]
         try:
@@ -163,8 +175,9 @@ def _read_images(folder: Path, problems: list[Problem]) -> dict[str, ImageFile]:
     return images
 
 
-def _read_posters(folder: Path, service_codes: set[str], images: dict[str, ImageFile],
-                  problems: list[Problem]) -> list[PosterFiles]:
+def _read_posters(
+    folder: Path, service_codes: set[str], images: dict[str, ImageFile], problems: list[Problem]
+) -> list[PosterFiles]:
     if not folder.is_dir():
         problems.append(Problem("posters/", f"folder {folder} is missing"))
         return []
@@ -176,8 +189,11 @@ def _read_posters(folder: Path, service_codes: set[str], images: dict[str, Image
         if not path.is_dir():
             problems.append(Problem(where, "expected a folder per poster, not a file"))
         elif not SLUG.match(path.name) or len(path.name) > 80:
-            problems.append(Problem(where, "folder name (the slug) must be lowercase letters, digits and "
-                                           "hyphens, at most 80 characters"))
+            problems.append(
+                Problem(
+                    where, "folder name (the slug) must be lowercase letters, digits and hyphens, at most 80 characters"
+                )
+            )
         else:
             poster = _read_poster(path, where, service_codes, images, problems)
             if poster:
@@ -185,22 +201,27 @@ def _read_posters(folder: Path, service_codes: set[str], images: dict[str, Image
     return posters
 
 
-def _read_poster(folder: Path, where: str, service_codes: set[str], images: dict[str, ImageFile],
-                 problems: list[Problem]) -> PosterFiles | None:
+def _read_poster(
+    folder: Path, where: str, service_codes: set[str], images: dict[str, ImageFile], problems: list[Problem]
+) -> PosterFiles | None:
     before = len(problems)
     raw_meta = _parse_toml(folder / META_FILE, f"{where}/{META_FILE}", problems)
     meta = raw_meta is not None and _validate(PosterMetaSchema(), raw_meta, f"{where}/{META_FILE}", problems)
     if meta and meta["service"] not in service_codes:
-        problems.append(Problem(f"{where}/{META_FILE}",
-                                f"service: {meta['service']!r} is not a code in services.toml"))
+        problems.append(Problem(f"{where}/{META_FILE}", f"service: {meta['service']!r} is not a code in services.toml"))
     translations = {}
     for path in sorted(folder.iterdir()):
         if path.name == META_FILE or path.name.startswith("."):
             continue
         file_where = f"{where}/{path.name}"
         if path.suffix != ".toml" or not LANGUAGE_CODE.match(path.stem):
-            problems.append(Problem(file_where, "unexpected file: a poster folder holds poster.toml and "
-                                                "one <language>.toml per language (vi.toml, en.toml, tay.toml…)"))
+            problems.append(
+                Problem(
+                    file_where,
+                    "unexpected file: a poster folder holds poster.toml and "
+                    "one <language>.toml per language (vi.toml, en.toml, tay.toml…)",
+                )
+            )
             continue
         data = _parse_toml(path, file_where, problems)
         translation = data is not None and _validate(TranslationSchema(), data, file_where, problems)
@@ -209,8 +230,11 @@ def _read_poster(folder: Path, where: str, service_codes: set[str], images: dict
             translations[path.stem] = translation
     for lang in REQUIRED_LANGUAGES:
         if lang not in translations and not (folder / f"{lang}.toml").exists():
-            problems.append(Problem(f"{where}/{lang}.toml", "file is missing: every poster needs "
-                                                            + " and ".join(REQUIRED_LANGUAGES)))
+            problems.append(
+                Problem(
+                    f"{where}/{lang}.toml", "file is missing: every poster needs " + " and ".join(REQUIRED_LANGUAGES)
+                )
+            )
     _check_same_steps(translations, where, problems)
     if len(problems) > before:
         return None
@@ -221,8 +245,7 @@ def _read_poster(folder: Path, where: str, service_codes: set[str], images: dict
 def _check_images(translation: dict, images: dict[str, ImageFile], where: str, problems: list[Problem]):
     for number, step in enumerate(translation["steps"], start=1):
         if step["image"] and step["image"] not in images:
-            problems.append(Problem(where, f"steps[{number}].image: no image named {step['image']!r} "
-                                           "in images/"))
+            problems.append(Problem(where, f"steps[{number}].image: no image named {step['image']!r} in images/"))
 
 
 def _check_same_steps(translations: dict[str, dict], where: str, problems: list[Problem]):
@@ -234,8 +257,8 @@ def _check_same_steps(translations: dict[str, dict], where: str, problems: list[
     for lang, translation in translations.items():
         actual = [step["image"] for step in translation["steps"]]
         if len(actual) != len(expected):
-            problems.append(Problem(f"{where}/{lang}.toml",
-                                    f"has {len(actual)} steps but vi.toml has {len(expected)}"))
+            problems.append(Problem(f"{where}/{lang}.toml", f"has {len(actual)} steps but vi.toml has {len(expected)}"))
         elif actual != expected:
-            problems.append(Problem(f"{where}/{lang}.toml",
-                                    "step images differ from vi.toml (same images in the same steps)"))
+            problems.append(
+                Problem(f"{where}/{lang}.toml", "step images differ from vi.toml (same images in the same steps)")
+            )

@@ -26,8 +26,10 @@ class LoadReport:
     images: int = 0
 
     def __str__(self) -> str:
-        lines = [f"{self.services} services, {self.images} images; posters: {len(self.created)} created, "
-                 f"{len(self.updated)} updated, {len(self.unchanged)} unchanged, {len(self.removed)} removed."]
+        lines = [
+            f"{self.services} services, {self.images} images; posters: {len(self.created)} created, "
+            f"{len(self.updated)} updated, {len(self.unchanged)} unchanged, {len(self.removed)} removed."
+        ]
         for label, slugs in (("created", self.created), ("updated", self.updated), ("removed", self.removed)):
             if slugs:
                 lines.append(f"  {label}: {', '.join(slugs)}")
@@ -97,8 +99,13 @@ def _load_services(entries: list[dict], now: datetime) -> dict[str, Service]:
         if service is None:
             service = services[entry["code"]] = Service(code=entry["code"])
             db.session.add(service)
-        fields = {"skill": entry["skill"], "names": entry["name"], "descriptions": entry["description"],
-                  "position": position, "removed_at": None}
+        fields = {
+            "skill": entry["skill"],
+            "names": entry["name"],
+            "descriptions": entry["description"],
+            "position": position,
+            "removed_at": None,
+        }
         if any(getattr(service, name) != value for name, value in fields.items()):
             for name, value in fields.items():
                 setattr(service, name, value)

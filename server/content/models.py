@@ -10,8 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..extensions import db
 from ..types import UTCDateTime, utcnow
 
-SKILLS = ("public_services", "online_shopping", "online_payment", "online_safety", "local_platforms",
-          "team_practice")
+SKILLS = ("public_services", "online_shopping", "online_payment", "online_safety", "local_platforms", "team_practice")
 AUDIENCES = ("resident", "member")
 DIFFICULTIES = ("easy", "medium", "hard")
 DEFAULT_LANGUAGE = "vi"
@@ -68,7 +67,8 @@ class Poster(db.Model):
 
     service: Mapped[Service] = relationship(lazy="joined")
     translations: Mapped[list["PosterTranslation"]] = relationship(
-        back_populates="poster", cascade="all, delete-orphan", order_by="PosterTranslation.lang")
+        back_populates="poster", cascade="all, delete-orphan", order_by="PosterTranslation.lang"
+    )
 
     @property
     def languages(self) -> list[str]:

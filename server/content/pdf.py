@@ -14,9 +14,9 @@ from pathlib import Path
 import segno
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from fpdf import FPDF
 from fontTools import subset as font_subset
 from fontTools.ttLib import TTFont
+from fpdf import FPDF
 from fpdf.enums import MethodReturnValue, XPos, YPos
 
 from ..bounded_cache import BoundedCache
@@ -30,8 +30,10 @@ FONTS = Path(__file__).resolve().parent / "fonts"
 FONT = "DejaVu"
 # Latin with every Vietnamese letter (precomposed and combining), punctuation, currency, arrows and
 # symbols: what Vietnamese, English and the Latin-script minority languages (Tày, H'Mông…) use.
-FONT_RANGES = ("U+0020-007E,U+00A0-024F,U+0300-036F,U+1E00-1EFF,U+2000-206F,U+20A0-20CF,U+2190-21FF,"
-               "U+2200-22FF,U+25A0-25FF,U+2600-27BF")
+FONT_RANGES = (
+    "U+0020-007E,U+00A0-024F,U+0300-036F,U+1E00-1EFF,U+2000-206F,U+20A0-20CF,U+2190-21FF,"
+    "U+2200-22FF,U+25A0-25FF,U+2600-27BF"
+)
 PAGE_W, PAGE_H, MARGIN = 210, 297, 14
 CONTENT_W = PAGE_W - 2 * MARGIN
 NUMBER_W = 13  # the column of step numbers
@@ -64,9 +66,17 @@ def render_poster_pdf(slug: str, unit_code: str, lang: str) -> PosterPdf:
     poster = get_poster(slug, lang)
     unit = get_unit(unit_code)
     link = poster_link(slug, unit.code, lang)
-    drawn = (slug, poster.poster.version, poster.poster.updated_at, poster.lang, poster.text.title,
-             tuple(step["image"].sha256 if step.get("image") else None for step in poster.steps),
-             unit.code, place_and_team(unit), link)
+    drawn = (
+        slug,
+        poster.poster.version,
+        poster.poster.updated_at,
+        poster.lang,
+        poster.text.title,
+        tuple(step["image"].sha256 if step.get("image") else None for step in poster.steps),
+        unit.code,
+        place_and_team(unit),
+        link,
+    )
     tag = hashlib.blake2b(repr(drawn).encode(), digest_size=16).hexdigest()
     data = _rendered.get(tag)
     if data is None:
@@ -84,8 +94,12 @@ def poster_font(name: str) -> str:
     digest = hashlib.sha256(source.read_bytes() + FONT_RANGES.encode()).hexdigest()[:16]
     target = Path(tempfile.gettempdir()) / f"toso-{digest}-{name}"
     if not target.exists():
-        options = font_subset.Options(notdef_outline=True, layout_features=["*"], name_IDs=["*"],
-                                      drop_tables=font_subset.Options().drop_tables + ["FFTM"])
+        options = font_subset.Options(
+            notdef_outline=True,
+            layout_features=["*"],
+            name_IDs=["*"],
+            drop_tables=font_subset.Options().drop_tables + ["FFTM"],
+        )
         font = TTFont(source)
         subsetter = font_subset.Subsetter(options)
         subsetter.populate(unicodes=font_subset.parse_unicodes(FONT_RANGES))
@@ -97,7 +111,7 @@ def poster_font(name: str) -> str:
 
 
 def place_and_team(unit: Unit) -> tuple[str, str | None]:
-    """"Thôn Lô Lô Chải, Xã Lũng Cú, Tuyên Quang" and the name of the team nearest to it."""
+    """ "Thôn Lô Lô Chải, Xã Lũng Cú, Tuyên Quang" and the name of the team nearest to it."""
     units = [u for u in ancestors_of(unit) if u.level != "nation"] + [unit]
     team = nearest_team(unit)
     return ", ".join(u.name for u in reversed(units)), team.name if team else None
@@ -134,8 +148,16 @@ class _PosterSheet:
         pdf.set_text_color(*color)
         pdf.set_xy(x, y)
         height = size * 0.3528 * line  # points → mm, with leading
-        return pdf.multi_cell(w, height, text, align=align, dry_run=dry, output=MethodReturnValue.HEIGHT,
-                              new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        return pdf.multi_cell(
+            w,
+            height,
+            text,
+            align=align,
+            dry_run=dry,
+            output=MethodReturnValue.HEIGHT,
+            new_x=XPos.LMARGIN,
+            new_y=YPos.NEXT,
+        )
 
     # -- header ------------------------------------------------------------------------------
 
@@ -143,8 +165,17 @@ class _PosterSheet:
         pdf, poster = self.pdf, self.poster
         pdf.set_fill_color(*BLUE)
         pdf.rect(0, 0, PAGE_W, 11, style="F")
-        self._text(MARGIN, 3, CONTENT_W, _("COMMUNITY DIGITAL TECHNOLOGY TEAM").upper()
-                   + "  ·  " + poster.poster.service.localised("names", poster.lang), 9, "B", (255, 255, 255))
+        self._text(
+            MARGIN,
+            3,
+            CONTENT_W,
+            _("COMMUNITY DIGITAL TECHNOLOGY TEAM").upper()
+            + "  ·  "
+            + poster.poster.service.localised("names", poster.lang),
+            9,
+            "B",
+            (255, 255, 255),
+        )
         y = 17
         y += self._text(MARGIN, y, CONTENT_W, poster.text.title, 21, "B", BLUE, line=1.15)
         y += 2
@@ -183,8 +214,7 @@ class _PosterSheet:
 
     def _steps_height(self, scale: float) -> float:
         gap = 3.5 * scale
-        return sum(self._step_parts(step, scale, MARGIN + NUMBER_W, 0, dry=True) + gap
-                   for step in self.poster.steps)
+        return sum(self._step_parts(step, scale, MARGIN + NUMBER_W, 0, dry=True) + gap for step in self.poster.steps)
 
     def _steps(self, y: float, scale: float, available: float) -> None:
         pdf = self.pdf
@@ -195,8 +225,17 @@ class _PosterSheet:
             radius = 4.2 * scale
             pdf.set_fill_color(*BLUE)
             pdf.circle(x=MARGIN + radius, y=y + radius, radius=radius, style="F")
-            self._text(MARGIN, y + radius - 2.4 * scale, 2 * radius, str(number), 13 * scale, "B",
-                       (255, 255, 255), line=1.0, align="C")
+            self._text(
+                MARGIN,
+                y + radius - 2.4 * scale,
+                2 * radius,
+                str(number),
+                13 * scale,
+                "B",
+                (255, 255, 255),
+                line=1.0,
+                align="C",
+            )
             height = self._step_parts(step, scale, MARGIN + NUMBER_W, y, dry=False)
             if step["image"]:
                 width = IMAGE_W * min(1.0, scale + 0.15)
@@ -228,10 +267,18 @@ class _PosterSheet:
             size -= 0.5
             pdf.set_font(FONT, "B", size)
         self._text(MARGIN, PAGE_H - MARGIN - 9, CONTENT_W, line, size, "B", DARK)
-        self._text(MARGIN, PAGE_H - MARGIN - 3.5, CONTENT_W,
-                   _("Checked %(date)s · version %(version)s · ToSo",
-                     date=poster.poster.reviewed.strftime("%d/%m/%Y"), version=poster.poster.version),
-                   8, color=GREY)
+        self._text(
+            MARGIN,
+            PAGE_H - MARGIN - 3.5,
+            CONTENT_W,
+            _(
+                "Checked %(date)s · version %(version)s · ToSo",
+                date=poster.poster.reviewed.strftime("%d/%m/%Y"),
+                version=poster.poster.version,
+            ),
+            8,
+            color=GREY,
+        )
 
     def _qr(self, link: str, x: float, y: float, size: float) -> None:
         """The QR code as filled rectangles (one per run of dark modules), with its quiet zone."""

@@ -38,8 +38,12 @@ class TomlDate(ma.fields.Field):
 
 
 def _by_language(max_length: int):
-    return ma.fields.Dict(keys=ma.fields.String(validate=ma.validate.Regexp(LANGUAGE_CODE)),
-                          values=Text(max_length), required=True, validate=_has_required_languages)
+    return ma.fields.Dict(
+        keys=ma.fields.String(validate=ma.validate.Regexp(LANGUAGE_CODE)),
+        values=Text(max_length),
+        required=True,
+        validate=_has_required_languages,
+    )
 
 
 def _has_required_languages(value: dict):
@@ -49,16 +53,14 @@ def _has_required_languages(value: dict):
 
 
 class ServiceSchema(ma.Schema):
-    code = ma.fields.String(required=True, validate=[ma.validate.Regexp(SERVICE_CODE),
-                                                     ma.validate.Length(max=40)])
+    code = ma.fields.String(required=True, validate=[ma.validate.Regexp(SERVICE_CODE), ma.validate.Length(max=40)])
     skill = ma.fields.String(required=True, validate=ma.validate.OneOf(SKILLS))
     name = _by_language(120)
     description = _by_language(300)
 
 
 class ServicesFileSchema(ma.Schema):
-    service = ma.fields.List(ma.fields.Nested(ServiceSchema), required=True,
-                             validate=ma.validate.Length(min=1))
+    service = ma.fields.List(ma.fields.Nested(ServiceSchema), required=True, validate=ma.validate.Length(min=1))
 
 
 class PosterMetaSchema(ma.Schema):
@@ -82,8 +84,9 @@ class TranslationSchema(ma.Schema):
     title = Text(90, required=True)
     summary = Text(300, required=True)
     help = Text(400, required=True)
-    steps = ma.fields.List(ma.fields.Nested(StepSchema), required=True,
-                           validate=ma.validate.Length(min=1, max=MAX_STEPS))
+    steps = ma.fields.List(
+        ma.fields.Nested(StepSchema), required=True, validate=ma.validate.Length(min=1, max=MAX_STEPS)
+    )
 
 
 def flatten_errors(messages, prefix: str = "") -> list[str]:

@@ -49,23 +49,29 @@ def pick_translation(poster: Poster, lang: str) -> PosterTranslation:
     return by_lang.get(lang) or by_lang.get(_primary(lang)) or by_lang[DEFAULT_LANGUAGE]
 
 
-def list_services(cursor: str | None = None, limit: int | None = None) -> tuple[list[tuple[Service, list[str]]],
-                                                                                str | None]:
+def list_services(
+    cursor: str | None = None, limit: int | None = None
+) -> tuple[list[tuple[Service, list[str]]], str | None]:
     """Services in catalogue order, each with the slugs of its published posters; and the next cursor."""
-    page = paginate(select(Service).where(Service.removed_at.is_(None)), (Service.position, Service.id),
-                    cursor, limit)
+    page = paginate(select(Service).where(Service.removed_at.is_(None)), (Service.position, Service.id), cursor, limit)
     slugs: dict[int, list[str]] = {}
     for service_id, slug in db.session.execute(
-            select(Poster.service_id, Poster.slug).where(Poster.removed_at.is_(None),
-                                                         Poster.service_id.in_([s.id for s in page.items]))
-            .order_by(Poster.slug)):
+        select(Poster.service_id, Poster.slug)
+        .where(Poster.removed_at.is_(None), Poster.service_id.in_([s.id for s in page.items]))
+        .order_by(Poster.slug)
+    ):
         slugs.setdefault(service_id, []).append(slug)
     return [(service, slugs.get(service.id, [])) for service in page.items], page.next_cursor
 
 
-def list_posters(lang: str, service: str | None = None, audience: str | None = None,
-                 changed_since: datetime | None = None, cursor: str | None = None,
-                 limit: int | None = None) -> CatalogueView:
+def list_posters(
+    lang: str,
+    service: str | None = None,
+    audience: str | None = None,
+    changed_since: datetime | None = None,
+    cursor: str | None = None,
+    limit: int | None = None,
+) -> CatalogueView:
     """Published posters matching the filters, by slug; with `changed_since`, only those changed after it,
     and the slugs of posters removed (or no longer matching) since then, within the page's range of slugs."""
     matching = [Poster.removed_at.is_(None)]
@@ -91,14 +97,23 @@ def list_posters(lang: str, service: str | None = None, audience: str | None = N
 
 def get_poster(slug: str, lang: str) -> LocalisedPoster:
     """One published poster with its steps; a step's image is resolved to the stored Image."""
-    poster = db.session.scalar(select(Poster).where(Poster.slug == slug, Poster.removed_at.is_(None))
-                               .options(selectinload(Poster.translations)))
+    poster = db.session.scalar(
+        select(Poster)
+        .where(Poster.slug == slug, Poster.removed_at.is_(None))
+        .options(selectinload(Poster.translations))
+    )
     if poster is None:
         raise NotFound(_("There is no poster %(slug)s.", slug=shown(slug)))
     localised = LocalisedPoster(poster, pick_translation(poster, lang), lang)
     names = {step["image"] for step in localised.text.steps if step.get("image")}
-    images = {image.name: image for image in db.session.scalars(
-        select(Image).where(Image.name.in_(names)).options(defer(Image.data)))} if names else {}
+    images = (
+        {
+            image.name: image
+            for image in db.session.scalars(select(Image).where(Image.name.in_(names)).options(defer(Image.data)))
+        }
+        if names
+        else {}
+    )
     localised.steps = [step | {"image": images.get(step.get("image"))} for step in localised.text.steps]
     return localised
 
@@ -123,4 +138,3 @@ def get_image(sha256: str, extension: str) -> Image:
     if image is None or image.extension != extension:
         raise NotFound(_("There is no such image."))
     return image
-

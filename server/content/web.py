@@ -24,8 +24,23 @@ def poster_page(slug):
     poster = get_poster(slug, lang)
     unit = get_unit(request.args["unit"]) if request.args.get("unit") else None
     place, team = place_and_team(unit) if unit else (None, None)
-    images = {step["image"].name: url_for("content.get_image", filename=f"{step['image'].sha256}.{step['image'].extension}")
-              for step in poster.steps if step.get("image")}
-    help_link = url_for("field_app.shell", page="help/new", unit=unit.code, service=poster.poster.service.code) if unit else None
-    return render_template("content/poster.html", poster=poster, unit=unit, place=place, team=team, images=images,
-                           app_link=help_link, contact=public_contact(unit) if unit else None)
+    images = {
+        step["image"].name: url_for("content.get_image", filename=f"{step['image'].sha256}.{step['image'].extension}")
+        for step in poster.steps
+        if step.get("image")
+    }
+    help_link = (
+        url_for("field_app.shell", page="help/new", unit=unit.code, service=poster.poster.service.code)
+        if unit
+        else None
+    )
+    return render_template(
+        "content/poster.html",
+        poster=poster,
+        unit=unit,
+        place=place,
+        team=team,
+        images=images,
+        app_link=help_link,
+        contact=public_contact(unit) if unit else None,
+    )

@@ -5,10 +5,9 @@ subject mark (a resident, village or member, reference-counted so it counts once
 amount (records, group-session people, blockers). Counters change only when a mark appears or
 disappears, or by the plain amounts, for the record's unit and every unit above it."""
 
+import uuid
 from collections import defaultdict
 from dataclasses import dataclass
-
-import uuid
 
 from sqlalchemy import delete, func, select, tuple_
 
@@ -108,15 +107,19 @@ def _change_marks(marks: dict) -> dict:
     removed = {key: path for key, (path, delta) in marks.items() if delta < 0}
     counters: dict = defaultdict(int)
     if added:
-        rows = [{"indicator": i, "period": p, "subject": s, "village_path": path}
-                for (i, p, s), path in sorted(added.items())]
+        rows = [
+            {"indicator": i, "period": p, "subject": s, "village_path": path}
+            for (i, p, s), path in sorted(added.items())
+        ]
         for key in insert_new_rows(CoverageMark.__table__, rows, MARK_KEY):
             _count(counters, key, added[key], +1)
     gone = sorted(set(removed) - _still_supported(set(removed)))
     if gone:
         deleted = db.session.execute(
-            delete(CoverageMark).where(tuple_(CoverageMark.indicator, CoverageMark.period, CoverageMark.subject).in_(gone))
-            .returning(CoverageMark.indicator, CoverageMark.period, CoverageMark.subject)).all()
+            delete(CoverageMark)
+            .where(tuple_(CoverageMark.indicator, CoverageMark.period, CoverageMark.subject).in_(gone))
+            .returning(CoverageMark.indicator, CoverageMark.period, CoverageMark.subject)
+        ).all()
         for key in deleted:
             _count(counters, tuple(key), removed[tuple(key)], -1)
     return counters
@@ -147,7 +150,9 @@ def _still_supported(keys: set) -> set:
             stmt = stmt.where(Activity.occurred_at >= period.start, Activity.occurred_at < period.end)
         kind, _sep, rest = subject.partition(":")
         if kind == "r":
-            people = select(Resident.id).where((Resident.id == uuid.UUID(rest)) | (Resident.merged_into_id == uuid.UUID(rest)))
+            people = select(Resident.id).where(
+                (Resident.id == uuid.UUID(rest)) | (Resident.merged_into_id == uuid.UUID(rest))
+            )
             stmt = stmt.where(Activity.resident_id.in_(people))
         elif kind == "u":
             stmt = stmt.where(subtree_condition(Activity.unit_path, _path_of(rest)))
@@ -167,8 +172,11 @@ def member_homes(member_ids) -> dict[int, list[str]]:
     from .denominators import member_phones
 
     ids = [i for i in member_ids if i is not None]
-    users = db.session.execute(select(User.id, User.phone).where(in_values(User.id, ids), User.phone.is_not(None))
-                               ).all() if ids else []
+    users = (
+        db.session.execute(select(User.id, User.phone).where(in_values(User.id, ids), User.phone.is_not(None))).all()
+        if ids
+        else []
+    )
     by_phone = defaultdict(list)
     for user_id, phone in users:
         by_phone[phone].append(user_id)
@@ -198,9 +206,15 @@ def _touch_last_activity(rows: list[dict], places: dict) -> None:
             if subject not in latest or row["occurred_at"] > latest[subject]:
                 latest[subject] = row["occurred_at"]
     table = LastActivity.__table__
-    stmt = upsert(table, ["subject"], lambda excluded: {
-        "occurred_at": func.max(table.c.occurred_at, excluded.occurred_at)
-        if db.session.get_bind().dialect.name == "sqlite" else func.greatest(table.c.occurred_at, excluded.occurred_at)})
+    stmt = upsert(
+        table,
+        ["subject"],
+        lambda excluded: {
+            "occurred_at": func.max(table.c.occurred_at, excluded.occurred_at)
+            if db.session.get_bind().dialect.name == "sqlite"
+            else func.greatest(table.c.occurred_at, excluded.occurred_at)
+        },
+    )
     db.session.execute(stmt, [{"subject": s, "occurred_at": t} for s, t in sorted(latest.items())])
 
 
@@ -210,14 +224,22 @@ def _places(rows: list[dict]) -> dict:
     resident_ids = {row["resident_id"] for row in rows if row["resident_id"] is not None}
     canonical, homes = {}, {}
     if resident_ids:
-        found = db.session.execute(select(Resident.id, Resident.merged_into_id, Unit.path)
-                                   .join(Unit, Resident.unit_id == Unit.id).where(in_values(Resident.id, resident_ids))).all()
+        found = db.session.execute(
+            select(Resident.id, Resident.merged_into_id, Unit.path)
+            .join(Unit, Resident.unit_id == Unit.id)
+            .where(in_values(Resident.id, resident_ids))
+        ).all()
         canonical = {r.id: r.merged_into_id or r.id for r in found}
         homes = {r.id: r.path for r in found if r.merged_into_id is None}
         missing = set(canonical.values()) - set(homes)
         if missing:
-            homes.update(db.session.execute(select(Resident.id, Unit.path).join(Unit, Resident.unit_id == Unit.id)
-                                            .where(in_values(Resident.id, missing))).all())
+            homes.update(
+                db.session.execute(
+                    select(Resident.id, Unit.path)
+                    .join(Unit, Resident.unit_id == Unit.id)
+                    .where(in_values(Resident.id, missing))
+                ).all()
+            )
     codes = {code for row in rows for code in codes_of(row["unit_path"])}
     villages = set(db.session.scalars(select(Unit.code).where(in_values(Unit.code, codes), Unit.level == "village")))
     places = {}
@@ -253,7 +275,9 @@ def move_resident_marks(duplicate_id, kept_id, kept_path: str) -> None:
         _count(counters, (mark.indicator, mark.period, old), mark.village_path, -1)
     moved = {(m.indicator, m.period, f"r:{kept_id}"): kept_path for m in marks}
     db.session.execute(delete(CoverageMark).where(CoverageMark.subject == old))
-    rows = [{"indicator": i, "period": p, "subject": s, "village_path": path} for (i, p, s), path in sorted(moved.items())]
+    rows = [
+        {"indicator": i, "period": p, "subject": s, "village_path": path} for (i, p, s), path in sorted(moved.items())
+    ]
     for key in insert_new_rows(CoverageMark.__table__, rows, MARK_KEY):
         _count(counters, key, moved[key], +1)
     _change_counters(counters)

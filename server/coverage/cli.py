@@ -18,8 +18,10 @@ def rebuild_command() -> None:
     units = rebuild_denominators()
     done = rebuild_coverage(progress=lambda n: click.echo(f"  {n} records…") if n % 100_000 == 0 else None)
     db.session.commit()
-    click.echo(f"Coverage rebuilt from {done} records and the denominators of {units} units "
-               f"in {time.perf_counter() - started:.1f} s.")
+    click.echo(
+        f"Coverage rebuilt from {done} records and the denominators of {units} units "
+        f"in {time.perf_counter() - started:.1f} s."
+    )
 
 
 @coverage_cli.command("update")

@@ -61,8 +61,16 @@ def _on_member_changed(_sender, phone: str, path: str, added: bool) -> None:
 def denominators_of(codes: Iterable[str]) -> dict[str, CoverageDenominator]:
     """The stored row of each unit, or an empty one (not stored) for a unit with nothing to count."""
     codes = list(codes)
-    stored = {d.unit_code: d for d in db.session.scalars(
-        select(CoverageDenominator).where(in_values(CoverageDenominator.unit_code, codes)))} if codes else {}
+    stored = (
+        {
+            d.unit_code: d
+            for d in db.session.scalars(
+                select(CoverageDenominator).where(in_values(CoverageDenominator.unit_code, codes))
+            )
+        }
+        if codes
+        else {}
+    )
     return {code: stored.get(code) or CoverageDenominator(unit_code=code, **EMPTY) for code in codes}
 
 
@@ -73,19 +81,32 @@ def recount_areas(paths: Iterable[str]) -> None:
     units = _units_above(paths)
     children: dict[int, list] = {}
     for child in db.session.execute(
-            select(Unit.parent_id, Unit.code, CoverageDenominator.population, CoverageDenominator.households,
-                   CoverageDenominator.villages)
-            .outerjoin(CoverageDenominator, CoverageDenominator.unit_code == Unit.code)
-            .where(in_values(Unit.parent_id, [u.id for u in units]), Unit.abolished_at.is_(None))):
+        select(
+            Unit.parent_id,
+            Unit.code,
+            CoverageDenominator.population,
+            CoverageDenominator.households,
+            CoverageDenominator.villages,
+        )
+        .outerjoin(CoverageDenominator, CoverageDenominator.unit_code == Unit.code)
+        .where(in_values(Unit.parent_id, [u.id for u in units]), Unit.abolished_at.is_(None))
+    ):
         children.setdefault(child.parent_id, []).append(child)
     recounted: dict[str, Area] = {}
     for unit in units:
-        kids = [recounted.get(c.code) or Area(c.population, c.households, c.villages or 0)
-                for c in children.get(unit.id, [])]
+        kids = [
+            recounted.get(c.code) or Area(c.population, c.households, c.villages or 0)
+            for c in children.get(unit.id, [])
+        ]
         recounted[unit.code] = area_of(unit, kids)
-    db.session.execute(upsert(CoverageDenominator.__table__, ["unit_code"],
-                              lambda excluded: {c: excluded[c] for c in ("population", "households", "villages")}),
-                       [{**EMPTY, "unit_code": code, **vars(area)} for code, area in recounted.items()])
+    db.session.execute(
+        upsert(
+            CoverageDenominator.__table__,
+            ["unit_code"],
+            lambda excluded: {c: excluded[c] for c in ("population", "households", "villages")},
+        ),
+        [{**EMPTY, "unit_code": code, **vars(area)} for code, area in recounted.items()],
+    )
 
 
 def count_member_change(phone: str, path: str, added: bool) -> None:
@@ -97,16 +118,22 @@ def count_member_change(phone: str, path: str, added: bool) -> None:
     elsewhere = list(db.session.scalars(select(member_phones(phone=phone).c.path)))
     if added:
         elsewhere.remove(path)  # the membership just added
-    rows = [{"unit_code": unit.code, "villages": 0, "members": 1 if added else -1}
-            for unit in _units_above([path]) if not any(other.startswith(unit.path) for other in elsewhere)]
+    rows = [
+        {"unit_code": unit.code, "villages": 0, "members": 1 if added else -1}
+        for unit in _units_above([path])
+        if not any(other.startswith(unit.path) for other in elsewhere)
+    ]
     add_to_rows(CoverageDenominator.__table__, rows, ("unit_code",), "members")
 
 
 def rebuild_denominators() -> int:
     """Recount every unit's denominators from the whole tree; returns how many units have any."""
     _lock()
-    units = db.session.execute(select(Unit.code, Unit.path, Unit.level, Unit.population, Unit.households)
-                               .where(Unit.abolished_at.is_(None)).order_by(Unit.depth.desc())).all()
+    units = db.session.execute(
+        select(Unit.code, Unit.path, Unit.level, Unit.population, Unit.households)
+        .where(Unit.abolished_at.is_(None))
+        .order_by(Unit.depth.desc())
+    ).all()
     children: dict[str, list[Area]] = {}
     rows = {}
     for unit in units:  # deepest first, so children are done before their parent
@@ -130,9 +157,11 @@ def rebuild_denominators() -> int:
 
 
 def area_of(unit, children: list[Area]) -> Area:
-    return Area(_own_or_sum(unit.population, [c.population for c in children]),
-                _own_or_sum(unit.households, [c.households for c in children]),
-                (1 if unit.level == "village" else 0) + sum(c.villages for c in children))
+    return Area(
+        _own_or_sum(unit.population, [c.population for c in children]),
+        _own_or_sum(unit.households, [c.households for c in children]),
+        (1 if unit.level == "village" else 0) + sum(c.villages for c in children),
+    )
 
 
 def _own_or_sum(own: int | None, children: list[int | None]) -> int | None:
@@ -146,10 +175,16 @@ def _own_or_sum(own: int | None, children: list[int | None]) -> int | None:
 def member_phones(phone: str | None = None, phones: list[str] | None = None):
     """(phone, unit path) of every team member and team leader (leaders record help too), or of some
     phones: who is a "member of an area" for active_members, numerator and denominator alike."""
-    members = (select(TeamMember.phone.label("phone"), Unit.path.label("path"))
-               .join(Team, TeamMember.team_id == Team.id).join(Unit, Team.unit_id == Unit.id))
-    leaders = (select(RoleGrant.phone.label("phone"), Unit.path.label("path"))
-               .join(Unit, RoleGrant.unit_id == Unit.id).where(RoleGrant.role == Role.TEAM_LEADER))
+    members = (
+        select(TeamMember.phone.label("phone"), Unit.path.label("path"))
+        .join(Team, TeamMember.team_id == Team.id)
+        .join(Unit, Team.unit_id == Unit.id)
+    )
+    leaders = (
+        select(RoleGrant.phone.label("phone"), Unit.path.label("path"))
+        .join(Unit, RoleGrant.unit_id == Unit.id)
+        .where(RoleGrant.role == Role.TEAM_LEADER)
+    )
     if phone is not None:
         members = members.where(TeamMember.phone == phone)
         leaders = leaders.where(RoleGrant.phone == phone)
@@ -161,9 +196,11 @@ def member_phones(phone: str | None = None, phones: list[str] | None = None):
 
 def _units_above(paths: Iterable[str]) -> list:
     codes = {code for path in paths for code in codes_of(path)}
-    return db.session.execute(select(Unit.id, Unit.code, Unit.path, Unit.level, Unit.population, Unit.households)
-                              .where(in_values(Unit.code, codes), Unit.abolished_at.is_(None))
-                              .order_by(Unit.depth.desc())).all()
+    return db.session.execute(
+        select(Unit.id, Unit.code, Unit.path, Unit.level, Unit.population, Unit.households)
+        .where(in_values(Unit.code, codes), Unit.abolished_at.is_(None))
+        .order_by(Unit.depth.desc())
+    ).all()
 
 
 def _lock() -> None:

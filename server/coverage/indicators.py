@@ -42,7 +42,9 @@ def _succeeded(**wanted) -> Callable[[dict], bool]:
 
 
 def _health_record(record: dict) -> bool:
-    return record["outcome"] == SUCCEEDED and (record["action"] == "use_health_record" or record["service"] == "health_book")
+    return record["outcome"] == SUCCEEDED and (
+        record["action"] == "use_health_record" or record["service"] == "health_book"
+    )
 
 
 def _lesson(record: dict) -> bool:

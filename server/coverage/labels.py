@@ -41,7 +41,7 @@ def blocker_label(code: str) -> str:
 
 
 def period_label(key: str) -> str:
-    """"Tháng 11/2026", "Quý 4/2026", "Năm 2026", "Mọi thời gian" for the keys of periods.py."""
+    """ "Tháng 11/2026", "Quý 4/2026", "Năm 2026", "Mọi thời gian" for the keys of periods.py."""
     from flask_babel import gettext
 
     from .periods import ALL

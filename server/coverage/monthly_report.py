@@ -109,9 +109,16 @@ class _ReportSheet:
         pdf.set_text_color(*DARK)
         pdf.set_draw_color(229, 231, 235)
         pdf.set_fill_color(243, 244, 246)  # the alternate rows' shade
-        with pdf.table(col_widths=widths, width=CONTENT_W, headings_style=HEADINGS, line_height=5, padding=1,
-                       cell_fill_color=(243, 244, 246), cell_fill_mode=TableCellFillMode.ROWS,
-                       text_align=tuple("LEFT" if i < numeric_from else "RIGHT" for i in range(len(widths)))) as table:
+        with pdf.table(
+            col_widths=widths,
+            width=CONTENT_W,
+            headings_style=HEADINGS,
+            line_height=5,
+            padding=1,
+            cell_fill_color=(243, 244, 246),
+            cell_fill_mode=TableCellFillMode.ROWS,
+            text_align=tuple("LEFT" if i < numeric_from else "RIGHT" for i in range(len(widths))),
+        ) as table:
             table.row(header)
             for values in rows:
                 table.row([str(value) for value in values])
@@ -131,8 +138,15 @@ class _ReportSheet:
         self._write(self.title, 17, "B", BLUE, height=8)
         self._write(place, 10, color=GREY)
         population = number(coverage.population) if coverage.population is not None else _("not known")
-        self._write(_("Population: %(population)s · Generated at %(moment)s", population=population,
-                      moment=local_datetime(utcnow())), 9, color=GREY)
+        self._write(
+            _(
+                "Population: %(population)s · Generated at %(moment)s",
+                population=population,
+                moment=local_datetime(utcnow()),
+            ),
+            9,
+            color=GREY,
+        )
 
     def _indicators(self, coverage):
         self._section(_("Indicators against targets"))
@@ -140,17 +154,26 @@ class _ReportSheet:
         for figure in coverage.items:
             target = figure.target or {}
             if figure.indicator == "median_resolution_hours":
-                rows.append([indicator_label(figure.indicator), f"{number(figure.rate, 1)} {_('hours')}", "—", "—",
-                             "—", ""])
+                rows.append(
+                    [indicator_label(figure.indicator), f"{number(figure.rate, 1)} {_('hours')}", "—", "—", "—", ""]
+                )
                 continue
             state = ""
             if target and figure.rate is not None:
                 state = _("on track") if figure.rate >= target["rate"] else _("behind")
-            rows.append([indicator_label(figure.indicator), number(figure.numerator), number(figure.denominator),
-                         percent(figure.rate),
-                         f"{percent(target['rate'])} · {local_date(target['deadline'])}" if target else "—", state])
-        self._table([_("Indicator"), _("Reached"), _("Out of"), _("Rate"), _("Target"), ""], rows,
-                    (56, 18, 22, 18, 42, 26))
+            rows.append(
+                [
+                    indicator_label(figure.indicator),
+                    number(figure.numerator),
+                    number(figure.denominator),
+                    percent(figure.rate),
+                    f"{percent(target['rate'])} · {local_date(target['deadline'])}" if target else "—",
+                    state,
+                ]
+            )
+        self._table(
+            [_("Indicator"), _("Reached"), _("Out of"), _("Rate"), _("Target"), ""], rows, (56, 18, 22, 18, 42, 26)
+        )
 
     def _chart(self, series: list[dict]):
         self._section(_("By month: %(indicator)s", indicator=indicator_label(DRILL_INDICATOR)))
@@ -182,37 +205,61 @@ class _ReportSheet:
         """Every unit below, the most helped first (a stable sort keeps the names' order among equals)."""
         if not rows:
             return
-        self._section(_("%(indicator)s in the units of %(unit)s", indicator=indicator_label(DRILL_INDICATOR),
-                        unit=self.unit.name))
-        self._table([_("Unit"), _("Reached"), _("Out of"), _("Rate")],
-                    [[r["unit"].name, number(r["numerator"]), number(r["denominator"]), percent(r["rate"])]
-                     for r in sorted(rows, key=lambda r: -r["numerator"])], (94, 30, 32, 26))
+        self._section(
+            _("%(indicator)s in the units of %(unit)s", indicator=indicator_label(DRILL_INDICATOR), unit=self.unit.name)
+        )
+        self._table(
+            [_("Unit"), _("Reached"), _("Out of"), _("Rate")],
+            [
+                [r["unit"].name, number(r["numerator"]), number(r["denominator"]), percent(r["rate"])]
+                for r in sorted(rows, key=lambda r: -r["numerator"])
+            ],
+            (94, 30, 32, 26),
+        )
 
     def _gaps(self, gaps: dict, blockers: list[dict]):
         self._section(_("Gaps"))
         quiet, idle, overdue = gaps["quiet_villages"], gaps["idle_teams"], gaps["overdue_requests"]
         self._subheading(_("Villages with no assistance in the last 30 days") + f" ({number(len(quiet))})")
         if quiet:
-            self._table([_("Village"), _("Last assistance")],
-                        [[v["unit"]["name"], local_date(v["last_activity"]) if v["last_activity"] else _("never")]
-                         for v in quiet[:LISTED]], (132, 50), numeric_from=2)
+            self._table(
+                [_("Village"), _("Last assistance")],
+                [
+                    [v["unit"]["name"], local_date(v["last_activity"]) if v["last_activity"] else _("never")]
+                    for v in quiet[:LISTED]
+                ],
+                (132, 50),
+                numeric_from=2,
+            )
             self._more(len(quiet))
         self._subheading(_("Teams with no active member in the last 30 days") + f" ({number(len(idle))})")
         if idle:
-            self._table([_("Team"), _("Unit")], [[t["name"], t["unit"]["name"]] for t in idle[:LISTED]], (91, 91),
-                        numeric_from=2)
+            self._table(
+                [_("Team"), _("Unit")],
+                [[t["name"], t["unit"]["name"]] for t in idle[:LISTED]],
+                (91, 91),
+                numeric_from=2,
+            )
             self._more(len(idle))
         self._subheading(_("Overdue help requests") + f" ({number(len(overdue))})")
         if overdue:
             names = service_names(self.lang)
-            self._table([_("Reference"), _("Village"), _("Service"), _("Due")],
-                        [[r.reference, r.unit.name, names.get(r.service, r.service),
-                          local_datetime(r.resolution_due_at)] for r in overdue[:LISTED]],
-                        (34, 56, 56, 36), numeric_from=4)
+            self._table(
+                [_("Reference"), _("Village"), _("Service"), _("Due")],
+                [
+                    [r.reference, r.unit.name, names.get(r.service, r.service), local_datetime(r.resolution_due_at)]
+                    for r in overdue[:LISTED]
+                ],
+                (34, 56, 56, 36),
+                numeric_from=4,
+            )
         self._subheading(_("What blocked people"))
         if blockers:
-            self._table([_("Blocker"), _("Records")],
-                        [[blocker_label(b["blocker"]), number(b["count"])] for b in blockers], (140, 42))
+            self._table(
+                [_("Blocker"), _("Records")],
+                [[blocker_label(b["blocker"]), number(b["count"])] for b in blockers],
+                (140, 42),
+            )
         else:
             self._write(_("None."), 9)
 

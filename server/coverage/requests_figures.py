@@ -13,9 +13,9 @@ from .periods import Period
 
 
 def resolved_requests(root_path: str, period: Period) -> list:
-    stmt = select(HelpRequest.unit_path, HelpRequest.created_at, HelpRequest.resolved_at,
-                  HelpRequest.resolution_due_at).where(subtree_condition(HelpRequest.unit_path, root_path),
-                                                        HelpRequest.resolved_at.is_not(None))
+    stmt = select(
+        HelpRequest.unit_path, HelpRequest.created_at, HelpRequest.resolved_at, HelpRequest.resolution_due_at
+    ).where(subtree_condition(HelpRequest.unit_path, root_path), HelpRequest.resolved_at.is_not(None))
     if period.start is not None:
         stmt = stmt.where(HelpRequest.resolved_at >= period.start, HelpRequest.resolved_at < period.end)
     return db.session.execute(stmt).all()
@@ -29,12 +29,14 @@ def summary_for(root_path: str, period: Period) -> dict:
     if period.start is not None:
         conditions += [HelpRequest.resolved_at >= period.start, HelpRequest.resolved_at < period.end]
     seconds = func.extract("epoch", HelpRequest.resolved_at - HelpRequest.created_at)
-    resolved, on_time, median = db.session.execute(select(
-        func.count(), func.count().filter(HelpRequest.resolved_at <= HelpRequest.resolution_due_at),
-        func.percentile_cont(0.5).within_group(seconds),
-    ).where(*conditions)).one()
-    return {"on_time": on_time, "resolved": resolved,
-            "median_hours": round(median / 3600, 1) if resolved else None}
+    resolved, on_time, median = db.session.execute(
+        select(
+            func.count(),
+            func.count().filter(HelpRequest.resolved_at <= HelpRequest.resolution_due_at),
+            func.percentile_cont(0.5).within_group(seconds),
+        ).where(*conditions)
+    ).one()
+    return {"on_time": on_time, "resolved": resolved, "median_hours": round(median / 3600, 1) if resolved else None}
 
 
 def summarise(rows) -> dict:
@@ -59,6 +61,11 @@ def by_child(rows, depth: int) -> dict[str, dict]:
 
 def overdue_requests(root_path: str, limit: int = 50) -> list[HelpRequest]:
     now = utcnow()
-    return list(db.session.scalars(select(HelpRequest).where(subtree_condition(HelpRequest.unit_path, root_path),
-                                                             overdue_condition(now))
-                                   .order_by(HelpRequest.resolution_due_at).limit(limit)))
+    return list(
+        db.session.scalars(
+            select(HelpRequest)
+            .where(subtree_condition(HelpRequest.unit_path, root_path), overdue_condition(now))
+            .order_by(HelpRequest.resolution_due_at)
+            .limit(limit)
+        )
+    )

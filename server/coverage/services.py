@@ -12,16 +12,15 @@ from ..auth.models import User
 from ..auth.scope import Ability, Scope
 from ..errors import InvalidInput
 from ..extensions import db
+from ..requests import dispatch
 from ..teams.models import Team, TeamMember
 from ..types import utcnow
 from ..units.models import Unit
 from ..units.paths import codes_of, subtree_condition
 from ..units.services import get_unit
-from ..requests import dispatch
-from ..units.paths import codes_of
 from . import requests_figures
-from .indicators import ALL_MEMBERS, ALL_VILLAGES, BLOCKER_PREFIX, BY_CODE, INDICATORS, POPULATION, REQUEST_INDICATORS
 from .denominators import denominators_of
+from .indicators import ALL_MEMBERS, ALL_VILLAGES, BLOCKER_PREFIX, BY_CODE, INDICATORS, POPULATION, REQUEST_INDICATORS
 from .models import CoverageCounter, CoverageDenominator, CoverageTarget, LastActivity
 from .periods import InvalidPeriod, Period, months_back, parse_period
 
@@ -92,27 +91,44 @@ def coverage_of(unit: Unit, period: Period) -> UnitCoverage:
     counters = _counters([unit.code], [period.key])
     area = denominators_of([unit.code])[unit.code]
     targets = targets_for(unit)
-    items = [_figure(indicator, counters.get((unit.code, period.key, indicator.code), 0),
-                     _denominator(area, indicator.denominator), targets.get(indicator.code))
-             for indicator in INDICATORS]
+    items = [
+        _figure(
+            indicator,
+            counters.get((unit.code, period.key, indicator.code), 0),
+            _denominator(area, indicator.denominator),
+            targets.get(indicator.code),
+        )
+        for indicator in INDICATORS
+    ]
     items += _request_figures(requests_figures.summary_for(unit.path, period), targets)
     return UnitCoverage(unit, period, items, _blockers(counters), area.population, area.households)
 
 
 def children_of(unit: Unit, indicator, period: Period) -> list[dict]:
-    children = list(db.session.scalars(select(Unit).where(Unit.parent_id == unit.id, Unit.abolished_at.is_(None))
-                                       .order_by(Unit.search_name)))
+    children = list(
+        db.session.scalars(
+            select(Unit).where(Unit.parent_id == unit.id, Unit.abolished_at.is_(None)).order_by(Unit.search_name)
+        )
+    )
     if indicator.code in REQUEST_CODES:
         summaries = requests_figures.by_child(requests_figures.resolved_requests(unit.path, period), unit.depth + 1)
         empty = requests_figures.summarise([])
-        return [{"unit": child, **_request_figures(summaries.get(child.code, empty), {})[
-            REQUEST_CODES.index(indicator.code)].__dict__} for child in children]
+        return [
+            {
+                "unit": child,
+                **_request_figures(summaries.get(child.code, empty), {})[REQUEST_CODES.index(indicator.code)].__dict__,
+            }
+            for child in children
+        ]
     counters = _counters([c.code for c in children], [period.key], indicator.code)
     areas = denominators_of(c.code for c in children)
     rows = []
     for child in children:
-        figure = _figure(indicator, counters.get((child.code, period.key, indicator.code), 0),
-                         _denominator(areas[child.code], indicator.denominator))
+        figure = _figure(
+            indicator,
+            counters.get((child.code, period.key, indicator.code), 0),
+            _denominator(areas[child.code], indicator.denominator),
+        )
         rows.append({"unit": child, **figure.__dict__})
     return rows
 
@@ -134,27 +150,43 @@ def gaps_of(unit: Unit) -> dict:
     quiet = db.session.execute(
         select(Unit.code, Unit.name, Unit.level, last)
         .outerjoin(LastActivity, LastActivity.subject == literal("unit:").concat(Unit.code))
-        .where(subtree_condition(Unit.path, unit.path), Unit.level == "village", Unit.abolished_at.is_(None),
-               or_(last.is_(None), last < since))
-        .order_by(Unit.path))
+        .where(
+            subtree_condition(Unit.path, unit.path),
+            Unit.level == "village",
+            Unit.abolished_at.is_(None),
+            or_(last.is_(None), last < since),
+        )
+        .order_by(Unit.path)
+    )
     someone_active = (
-        select(TeamMember.id).join(User, User.phone == TeamMember.phone)
+        select(TeamMember.id)
+        .join(User, User.phone == TeamMember.phone)
         .join(LastActivity, LastActivity.subject == literal("member:").concat(cast(User.id, String)))
-        .where(TeamMember.team_id == Team.id, LastActivity.occurred_at >= since).exists())
+        .where(TeamMember.team_id == Team.id, LastActivity.occurred_at >= since)
+        .exists()
+    )
     idle = db.session.execute(
-        select(Team.id, Team.name, Unit.code, Unit.name, Unit.level).join(Unit, Team.unit_id == Unit.id)
-        .where(subtree_condition(Unit.path, unit.path), ~someone_active).order_by(Team.name, Team.id))
+        select(Team.id, Team.name, Unit.code, Unit.name, Unit.level)
+        .join(Unit, Team.unit_id == Unit.id)
+        .where(subtree_condition(Unit.path, unit.path), ~someone_active)
+        .order_by(Team.name, Team.id)
+    )
     months = months_back(BLOCKER_MONTHS, utcnow())
     return {
-        "unit": unit, "since": since,
-        "quiet_villages": [{"unit": _unit_ref(code, name, level), "last_activity": at}
-                           for code, name, level, at in quiet],
-        "idle_teams": [{"id": id_, "name": name, "unit": _unit_ref(code, unit_name, level)}
-                       for id_, name, code, unit_name, level in idle],
+        "unit": unit,
+        "since": since,
+        "quiet_villages": [
+            {"unit": _unit_ref(code, name, level), "last_activity": at} for code, name, level, at in quiet
+        ],
+        "idle_teams": [
+            {"id": id_, "name": name, "unit": _unit_ref(code, unit_name, level)}
+            for id_, name, code, unit_name, level in idle
+        ],
         "overdue_requests": requests_figures.overdue_requests(unit.path),
         "unrouted_requests": dispatch.unrouted_requests(unit),
         "units_without_team": dispatch.units_without_team(unit),
-        "blockers_since": months[0], "blockers": _blockers(_counters([unit.code], months)),
+        "blockers_since": months[0],
+        "blockers": _blockers(_counters([unit.code], months)),
     }
 
 
@@ -167,17 +199,24 @@ def _blockers(counters: dict) -> list[dict]:
     counts = Counter()
     for (_unit, _period, key), value in counters.items():
         if key.startswith(BLOCKER_PREFIX) and value:
-            counts[key[len(BLOCKER_PREFIX):]] += value
-    return [{"blocker": blocker, "count": count}
-            for blocker, count in sorted(counts.items(), key=lambda item: (-item[1], item[0]))]
+            counts[key[len(BLOCKER_PREFIX) :]] += value
+    return [
+        {"blocker": blocker, "count": count}
+        for blocker, count in sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    ]
 
 
 def _request_figures(summary: dict, targets: dict) -> list[Figure]:
     on_time, resolved = summary["on_time"], summary["resolved"]
     median = summary["median_hours"]
     return [
-        Figure("requests_on_time", on_time, resolved, round(on_time / resolved, 4) if resolved else None,
-               targets.get("requests_on_time")),
+        Figure(
+            "requests_on_time",
+            on_time,
+            resolved,
+            round(on_time / resolved, 4) if resolved else None,
+            targets.get("requests_on_time"),
+        ),
         # A median has no numerator and denominator; `rate` carries the hours (null with no request resolved).
         Figure("median_resolution_hours", resolved, None, median),
     ]
@@ -186,8 +225,9 @@ def _request_figures(summary: dict, targets: dict) -> list[Figure]:
 def _counters(unit_codes, period_keys, indicator: str | None = None) -> dict:
     if not unit_codes:
         return {}
-    stmt = select(CoverageCounter).where(CoverageCounter.unit_code.in_(unit_codes),
-                                         CoverageCounter.period.in_(period_keys))
+    stmt = select(CoverageCounter).where(
+        CoverageCounter.unit_code.in_(unit_codes), CoverageCounter.period.in_(period_keys)
+    )
     if indicator:
         stmt = stmt.where(CoverageCounter.indicator == indicator)
     return {(c.unit_code, c.period, c.indicator): c.value for c in db.session.scalars(stmt)}
@@ -209,26 +249,37 @@ def _figure(indicator, numerator: int, denominator: int | None, target: dict | N
 def targets_for(unit: Unit) -> dict[str, dict]:
     """Per indicator, the target set on the unit or on its nearest ancestor."""
     codes = codes_of(unit.path)
-    rows = db.session.execute(select(CoverageTarget, Unit.depth).join(Unit, CoverageTarget.unit_id == Unit.id)
-                              .where(Unit.code.in_(codes)).order_by(Unit.depth)).all()
+    rows = db.session.execute(
+        select(CoverageTarget, Unit.depth)
+        .join(Unit, CoverageTarget.unit_id == Unit.id)
+        .where(Unit.code.in_(codes))
+        .order_by(Unit.depth)
+    ).all()
     found = {}
     for target, _depth in rows:  # shallow to deep: the nearest ancestor wins
-        found[target.indicator] = {"rate": target.rate, "deadline": target.deadline, "unit": target.unit.code,
-                                   "note": target.note}
+        found[target.indicator] = {
+            "rate": target.rate,
+            "deadline": target.deadline,
+            "unit": target.unit.code,
+            "note": target.note,
+        }
     return found
 
 
-def set_target(scope: Scope, unit_code: str, indicator_code: str, rate: float, deadline: date,
-               note: str | None) -> CoverageTarget:
+def set_target(
+    scope: Scope, unit_code: str, indicator_code: str, rate: float, deadline: date, note: str | None
+) -> CoverageTarget:
     """Admins and monitors set targets for units in their area."""
     unit = get_unit(unit_code)
     scope.require(Ability.SET_TARGETS, unit)
     indicator = indicator_or_error(indicator_code)
     if indicator.denominator is None:
-        raise InvalidInput(_("This indicator has no rate to aim for."),
-                           {"indicator": [_("Choose an indicator with a rate.")]})
-    target = db.session.scalar(select(CoverageTarget).where(CoverageTarget.unit_id == unit.id,
-                                                            CoverageTarget.indicator == indicator.code))
+        raise InvalidInput(
+            _("This indicator has no rate to aim for."), {"indicator": [_("Choose an indicator with a rate.")]}
+        )
+    target = db.session.scalar(
+        select(CoverageTarget).where(CoverageTarget.unit_id == unit.id, CoverageTarget.indicator == indicator.code)
+    )
     if target is None:
         target = CoverageTarget(unit_id=unit.id, indicator=indicator.code)
         db.session.add(target)
@@ -240,5 +291,11 @@ def set_target(scope: Scope, unit_code: str, indicator_code: str, rate: float, d
 
 def list_targets(scope: Scope, unit_code: str) -> list[CoverageTarget]:
     unit = readable_unit(scope, unit_code)
-    return list(db.session.scalars(select(CoverageTarget).join(Unit, CoverageTarget.unit_id == Unit.id)
-                                   .where(Unit.code.in_(codes_of(unit.path))).order_by(Unit.depth, CoverageTarget.indicator)))
+    return list(
+        db.session.scalars(
+            select(CoverageTarget)
+            .join(Unit, CoverageTarget.unit_id == Unit.id)
+            .where(Unit.code.in_(codes_of(unit.path)))
+            .order_by(Unit.depth, CoverageTarget.indicator)
+        )
+    )

@@ -12,8 +12,19 @@ from ..extensions import db
 from ..signals import activities_counted
 from .aggregates import record_activities, withdraw_activities
 
-CONTRIBUTING_COLUMNS = ("id", "member_id", "unit_path", "resident_id", "people", "service", "action", "outcome",
-                        "blocker", "occurred_at", "supersedes_id")
+CONTRIBUTING_COLUMNS = (
+    "id",
+    "member_id",
+    "unit_path",
+    "resident_id",
+    "people",
+    "service",
+    "action",
+    "outcome",
+    "blocker",
+    "occurred_at",
+    "supersedes_id",
+)
 CHUNK = 2000
 
 
@@ -35,8 +46,12 @@ def update_coverage(chunk: int = CHUNK) -> int:
     targets = {row["supersedes_id"] for row in counted if row["supersedes_id"] is not None}
     withdrawn = []
     if targets:
-        withdrawn = [dict(row) for row in db.session.execute(
-            select(*columns).where(in_values(Activity.id, targets), Activity.aggregated.is_(True))).mappings()]
+        withdrawn = [
+            dict(row)
+            for row in db.session.execute(
+                select(*columns).where(in_values(Activity.id, targets), Activity.aggregated.is_(True))
+            ).mappings()
+        ]
         withdraw_activities(withdrawn)
         _flag([row["id"] for row in withdrawn], False)
     record_activities(counted)
@@ -57,5 +72,9 @@ def update_all() -> int:
 
 def _flag(ids: list, value: bool) -> None:
     if ids:
-        db.session.execute(update(Activity).where(in_values(Activity.id, ids)).values(aggregated=value)
-                           .execution_options(synchronize_session=False))
+        db.session.execute(
+            update(Activity)
+            .where(in_values(Activity.id, ids))
+            .values(aggregated=value)
+            .execution_options(synchronize_session=False)
+        )

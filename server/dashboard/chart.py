@@ -23,6 +23,14 @@ def bar_chart(series: list[dict]) -> dict:
     bars = []
     for index, point in enumerate(series):
         height = usable * point["numerator"] / peak
-        bars.append(Bar(x=index * slot + slot * 0.15, y=TOP + usable - height, width=slot * 0.7, height=height,
-                        label=point["period"][5:] + "/" + point["period"][2:4], value=point["numerator"]))
+        bars.append(
+            Bar(
+                x=index * slot + slot * 0.15,
+                y=TOP + usable - height,
+                width=slot * 0.7,
+                height=height,
+                label=point["period"][5:] + "/" + point["period"][2:4],
+                value=point["numerator"],
+            )
+        )
     return {"width": WIDTH, "height": HEIGHT, "baseline": HEIGHT - BOTTOM, "bars": bars}

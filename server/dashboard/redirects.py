@@ -36,4 +36,5 @@ def firebase_sign_in_policy(project_id: str) -> str:
         script_src="https://www.google.com/recaptcha/ https://www.gstatic.com/recaptcha/",
         connect_src="https://identitytoolkit.googleapis.com https://securetoken.googleapis.com",
         frame_src=f"https://www.google.com/recaptcha/ https://recaptcha.google.com/recaptcha/ "
-                  f"https://{project_id}.firebaseapp.com")
+        f"https://{project_id}.firebaseapp.com",
+    )

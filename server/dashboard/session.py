@@ -50,7 +50,9 @@ def session_scope() -> Scope:
 
 
 def emulator_mode() -> bool:
-    return bool(current_app.config.get("FIREBASE_AUTH_EMULATOR_HOST")) and current_app.config["TOSO_ENV"] != "production"
+    return (
+        bool(current_app.config.get("FIREBASE_AUTH_EMULATOR_HOST")) and current_app.config["TOSO_ENV"] != "production"
+    )
 
 
 def signed_in() -> bool:

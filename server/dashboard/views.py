@@ -6,27 +6,26 @@ from flask_babel import gettext as _
 from marshmallow import Schema, ValidationError, fields, validate
 
 from .. import formatting, spreadsheets
+from ..auth.dev_sign_in import dashboard_people, dev_people
 from ..auth.emulator import mint_emulator_token
 from ..auth.scope import Scope
-from ..content.catalogue import service_names
 from ..boundary import commits
-from ..errors import DomainError, InvalidInput, NotFound, Unauthenticated
-from ..locale import prefer_language
+from ..content.catalogue import service_names
 from ..coverage import export
 from ..coverage import services as coverage_services
-from ..coverage.monthly_report import monthly_report as build_monthly_report
 from ..coverage.indicators import BY_CODE, INDICATORS
 from ..coverage.labels import blocker_label, indicator_label, period_label
+from ..coverage.monthly_report import monthly_report as build_monthly_report
 from ..coverage.periods import ALL
+from ..errors import DomainError, InvalidInput, NotFound, Unauthenticated
+from ..locale import prefer_language
 from ..types import utcnow
 from ..units.models import Unit
 from ..units.services import ancestors_of
 from .chart import bar_chart
-from .redirects import firebase_sign_in_policy, safe_next
-from ..auth.dev_sign_in import dashboard_people, dev_people
-from .session import emulator_mode, end_session, session_scope, start_session
 from .forms import check_csrf, csrf_token
 from .periods import chart_end, period_choices, report_month
+from .redirects import firebase_sign_in_policy, safe_next
 from .session import emulator_mode, end_session, session_scope, signed_in, start_session
 
 blp = Blueprint("dashboard", __name__, template_folder="templates")
@@ -37,10 +36,17 @@ LANG_COOKIE = "lang"
 @blp.app_context_processor
 def _page_helpers():
     """Formatting and labels every dashboard template uses: Babel numbers, never raw codes."""
-    return {"number": formatting.number, "percent": formatting.percent, "local_date": formatting.local_date,
-            "local_datetime": formatting.local_datetime, "indicator_label": indicator_label,
-            "blocker_label": blocker_label, "period_label": period_label, "csrf_token": csrf_token,
-            "signed_in": signed_in}
+    return {
+        "number": formatting.number,
+        "percent": formatting.percent,
+        "local_date": formatting.local_date,
+        "local_datetime": formatting.local_datetime,
+        "indicator_label": indicator_label,
+        "blocker_label": blocker_label,
+        "period_label": period_label,
+        "csrf_token": csrf_token,
+        "signed_in": signed_in,
+    }
 
 
 @blp.before_request
@@ -81,10 +87,16 @@ def sign_out():
 @blp.get("/dashboard/sign-in")
 def sign_in():
     demo_people = dashboard_people() if emulator_mode() else []
-    page = make_response(render_template(
-        "dashboard/sign_in.html", next=safe_next(request.args.get("next")), demo_people=demo_people,
-        emulator=emulator_mode(), firebase_project=current_app.config["FIREBASE_PROJECT_ID"],
-        firebase_api_key=current_app.config.get("FIREBASE_WEB_API_KEY")))
+    page = make_response(
+        render_template(
+            "dashboard/sign_in.html",
+            next=safe_next(request.args.get("next")),
+            demo_people=demo_people,
+            emulator=emulator_mode(),
+            firebase_project=current_app.config["FIREBASE_PROJECT_ID"],
+            firebase_api_key=current_app.config.get("FIREBASE_WEB_API_KEY"),
+        )
+    )
     if not emulator_mode():
         page.headers["Content-Security-Policy"] = firebase_sign_in_policy(current_app.config["FIREBASE_PROJECT_ID"])
     return page
@@ -123,12 +135,23 @@ def unit_page(code):
     trend_indicator = chosen if chosen.code in ACTIVITY_CODES else BY_CODE["people_helped"]
     trend = coverage_services.series_of(unit, trend_indicator, until=chart_end(chosen_period))
     return render_template(
-        "dashboard/unit.html", unit=unit, ancestors=_visible_ancestors(scope, unit),
+        "dashboard/unit.html",
+        unit=unit,
+        ancestors=_visible_ancestors(scope, unit),
         coverage=coverage_services.coverage_of(unit, chosen_period),
-        children=coverage_services.children_of(unit, chosen, chosen_period), indicator=indicator, period=period,
-        periods=period_choices(period), trend=trend, trend_indicator=trend_indicator.code, chart=bar_chart(trend),
-        gaps=coverage_services.gaps_of(unit), services=service_names(str(get_locale())),
-        report_period=report_month(chosen_period), now=utcnow(), scope=scope)
+        children=coverage_services.children_of(unit, chosen, chosen_period),
+        indicator=indicator,
+        period=period,
+        periods=period_choices(period),
+        trend=trend,
+        trend_indicator=trend_indicator.code,
+        chart=bar_chart(trend),
+        gaps=coverage_services.gaps_of(unit),
+        services=service_names(str(get_locale())),
+        report_period=report_month(chosen_period),
+        now=utcnow(),
+        scope=scope,
+    )
 
 
 @blp.get("/dashboard/units/<code>/export.<kind>")
@@ -141,8 +164,9 @@ def export_unit(code, kind):
     indicator = request.args.get("indicator")
     if indicator:
         unit, rows = coverage_services.children_coverage(scope, code, indicator, period)
-        return spreadsheets.download(kind, f"coverage-{code}-{indicator}-{period}",
-                                     export.children_table(unit, indicator, period, rows))
+        return spreadsheets.download(
+            kind, f"coverage-{code}-{indicator}-{period}", export.children_table(unit, indicator, period, rows)
+        )
     coverage = coverage_services.unit_coverage(scope, code, period)
     return spreadsheets.download(kind, f"coverage-{code}-{period}", export.unit_table(coverage))
 
@@ -152,8 +176,11 @@ def monthly_report(code):
     """The month's report as one printable PDF, in the page's language (Vietnamese by default)."""
     scope = session_scope()
     report = build_monthly_report(scope, code, request.args.get("period", ""), str(get_locale()))
-    return Response(report.data, mimetype="application/pdf",
-                    headers={"Content-Disposition": f'inline; filename="{report.filename}"'})
+    return Response(
+        report.data,
+        mimetype="application/pdf",
+        headers={"Content-Disposition": f'inline; filename="{report.filename}"'},
+    )
 
 
 @blp.get("/dashboard/lang/<lang>")

@@ -46,8 +46,9 @@ def _filters(code: str) -> RequestFilters:
         raise InvalidInput(_("Unknown service %(code)s.", code=service), {"service": [_("Unknown service.")]})
     if overdue is not None and overdue not in OVERDUE_CHOICES:
         raise InvalidInput(_("Choose yes or no."), {"overdue": [_("Choose yes or no.")]})
-    return RequestFilters(status=[status] if status else None, service=service, unit=code,
-                          overdue=OVERDUE_CHOICES.get(overdue))
+    return RequestFilters(
+        status=[status] if status else None, service=service, unit=code, overdue=OVERDUE_CHOICES.get(overdue)
+    )
 
 
 @blp.get("/dashboard/units/<code>/requests")
@@ -59,21 +60,30 @@ def unit_requests(code):
     history = _histories([r.id for r in page.items])
     dispatchable = any(r.team_id is None and "assign" in r.allowed_actions for r in page.items)
     return render_template(
-        "dashboard/requests.html", unit=unit, ancestors=_visible_ancestors(scope, unit), page=page,
-        history=history, people=_people(page.items, history), services=service_names(str(get_locale())),
-        status_labels=STATUS_LABELS, action_labels=ACTION_LABELS, event_labels=EVENT_LABELS,
+        "dashboard/requests.html",
+        unit=unit,
+        ancestors=_visible_ancestors(scope, unit),
+        page=page,
+        history=history,
+        people=_people(page.items, history),
+        services=service_names(str(get_locale())),
+        status_labels=STATUS_LABELS,
+        action_labels=ACTION_LABELS,
+        event_labels=EVENT_LABELS,
         action_inputs=ACTION_INPUTS,
         chosen={key: request.args.get(key, "") for key in ("status", "service", "overdue")},
         dispatch_teams=team_services.list_teams(scope, None, None, 500).items if dispatchable else [],
-        period="all")
+        period="all",
+    )
 
 
 def _histories(ids: list[uuid.UUID]) -> dict[uuid.UUID, list[RequestEvent]]:
     """Every listed request's history in one query."""
     found = {request_id: [] for request_id in ids}
     if ids:
-        for event in db.session.scalars(select(RequestEvent).where(RequestEvent.request_id.in_(ids))
-                                        .order_by(RequestEvent.id)):
+        for event in db.session.scalars(
+            select(RequestEvent).where(RequestEvent.request_id.in_(ids)).order_by(RequestEvent.id)
+        ):
             found[event.request_id].append(event)
     return found
 
@@ -103,8 +113,10 @@ def action_arguments(action: str, form) -> dict:
         reference = (form.get("into") or "").strip().upper()
         into = db.session.scalar(select(HelpRequest.id).where(HelpRequest.reference == reference))
         if into is None:
-            raise InvalidInput(_("No request has the reference %(reference)s.", reference=reference[:20]),
-                               {"into": [_("Unknown reference.")]})
+            raise InvalidInput(
+                _("No request has the reference %(reference)s.", reference=reference[:20]),
+                {"into": [_("Unknown reference.")]},
+            )
         arguments["into"] = into
     return arguments
 
@@ -128,11 +140,18 @@ def act_on_request(code, request_id):
         raise NotFound(_("Nothing exists at this address."))
     version = request.form.get("version", "")
     try:
-        changed = apply_action(scope, request_id, action, expected_version=int(version) if version.isdigit() else None,
-                               **action_arguments(action, request.form))
+        changed = apply_action(
+            scope,
+            request_id,
+            action,
+            expected_version=int(version) if version.isdigit() else None,
+            **action_arguments(action, request.form),
+        )
         db.session.commit()
-        flash(_("%(reference)s is now %(status)s.", reference=changed.reference,
-                status=STATUS_LABELS[changed.status]), "ok")
+        flash(
+            _("%(reference)s is now %(status)s.", reference=changed.reference, status=STATUS_LABELS[changed.status]),
+            "ok",
+        )
     except DomainError as error:
         db.session.rollback()
         if error.status == 404:
@@ -146,8 +165,13 @@ def act_on_request(code, request_id):
 def unit_teams(code):
     scope = session_scope()
     unit = readable_unit(scope, code)
-    return render_template("dashboard/teams.html", unit=unit, ancestors=_visible_ancestors(scope, unit),
-                           teams=teams_in_area(scope, unit), period="all")
+    return render_template(
+        "dashboard/teams.html",
+        unit=unit,
+        ancestors=_visible_ancestors(scope, unit),
+        teams=teams_in_area(scope, unit),
+        period="all",
+    )
 
 
 @blp.post("/dashboard/units/<code>/teams/<int:team_id>/members")

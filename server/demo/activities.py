@@ -17,9 +17,9 @@ from ..auth.scope import Ability, load_scope
 from ..extensions import db
 from ..residents.models import Resident
 from ..residents.services import create_resident
+from ..text import fold
 from ..types import utcnow
 from ..units.models import Unit
-from ..text import fold
 from ..units.paths import any_subtree_condition
 from .people import DEMO_PEOPLE
 
@@ -42,8 +42,16 @@ SERVICES = {
     "digital_skills": (("digital_skills_lesson",), 6),
 }
 GROUP_ACTIONS = {"scam_awareness", "digital_skills_lesson"}
-BLOCKERS = (("weak_signal", 30), ("no_chip_id_card", 20), ("no_smartphone", 12), ("forgot_credentials", 12),
-            ("phone_incompatible", 8), ("needs_in_person_office", 10), ("resident_declined", 5), ("other", 3))
+BLOCKERS = (
+    ("weak_signal", 30),
+    ("no_chip_id_card", 20),
+    ("no_smartphone", 12),
+    ("forgot_credentials", 12),
+    ("phone_incompatible", 8),
+    ("needs_in_person_office", 10),
+    ("resident_declined", 5),
+    ("other", 3),
+)
 NOTES = {
     "weak_signal": "Sóng yếu ở nhà, hẹn lên nhà văn hóa thôn làm tiếp.",
     "no_chip_id_card": "Chưa có căn cước gắn chip, hướng dẫn đăng ký làm tại công an xã.",
@@ -71,11 +79,15 @@ def realistic_activity(rng: random.Random, unit_code: str, resident_id, now, max
     service = _weighted(rng, ((code, weight) for code, (_actions, weight) in SERVICES.items()))
     action = rng.choice(SERVICES[service][0])
     outcome = _weighted(rng, (("succeeded", 72), ("partial", 12), ("failed", 16)))
-    blocker = _weighted(rng, BLOCKERS) if outcome == "failed" or (outcome == "partial" and rng.random() < .6) else None
+    blocker = _weighted(rng, BLOCKERS) if outcome == "failed" or (outcome == "partial" and rng.random() < 0.6) else None
     moment = now - timedelta(days=rng.random() * max_days, hours=rng.random() * 3)
     item = {
-        "id": str(uuid.UUID(int=rng.getrandbits(128), version=4)), "unit": unit_code, "service": service,
-        "action": action, "outcome": outcome, "occurred_at": moment.isoformat(timespec="seconds"),
+        "id": str(uuid.UUID(int=rng.getrandbits(128), version=4)),
+        "unit": unit_code,
+        "service": service,
+        "action": action,
+        "outcome": outcome,
+        "occurred_at": moment.isoformat(timespec="seconds"),
         "minutes": rng.choice((10, 15, 20, 30, 30, 45, 60)),
     }
     if blocker:
@@ -85,7 +97,7 @@ def realistic_activity(rng: random.Random, unit_code: str, resident_id, now, max
     else:
         item["resident"] = str(resident_id)
     note = NOTES.get(blocker) or NOTES.get(action)
-    if note and rng.random() < .5:
+    if note and rng.random() < 0.5:
         item["note"] = note
     return item
 
@@ -95,14 +107,22 @@ def seed_activities(records: int = 400, residents_per_village: int = 24) -> str:
     rng = random.Random(715)
     workers = [p for p in DEMO_PEOPLE if p.role in ("member", "team_leader")]
     scopes = {p.phone: load_scope(_ensure_user(p.phone, p.name)) for p in workers}
-    villages = {p.phone: list(db.session.scalars(select(Unit).where(
-        Unit.level == "village", any_subtree_condition(Unit.path, scopes[p.phone].paths(Ability.WORK)))
-        .order_by(Unit.code))) for p in workers}
+    villages = {
+        p.phone: list(
+            db.session.scalars(
+                select(Unit)
+                .where(Unit.level == "village", any_subtree_condition(Unit.path, scopes[p.phone].paths(Ability.WORK)))
+                .order_by(Unit.code)
+            )
+        )
+        for p in workers
+    }
     residents_by_village = {}
     for village in sorted({v for vs in villages.values() for v in vs}, key=lambda v: v.code):
         registrar = next(p for p in workers if village in villages[p.phone])
         residents_by_village[village.code] = [
-            _ensure_resident(scopes[registrar.phone], village, n, rng) for n in range(residents_per_village)]
+            _ensure_resident(scopes[registrar.phone], village, n, rng) for n in range(residents_per_village)
+        ]
     _ensure_resident(scopes[workers[0].phone], villages[workers[0].phone][0], "duplicate", rng)
     demo_members = [scopes[p.phone].user.id for p in workers]
     if db.session.scalar(select(func.count()).select_from(Activity).where(Activity.member_id.in_(demo_members))):
@@ -112,7 +132,7 @@ def seed_activities(records: int = 400, residents_per_village: int = 24) -> str:
         items = []
         for _ in range(25):
             village = rng.choice(villages[worker.phone])
-            resident = rng.choice(residents_by_village[village.code]) if rng.random() < .85 else None
+            resident = rng.choice(residents_by_village[village.code]) if rng.random() < 0.85 else None
             items.append(realistic_activity(rng, village.code, resident and resident.id, now))
         results = record_batch(scopes[worker.phone], items).results
         stored += sum(r["status"] == "created" for r in results)
@@ -142,10 +162,16 @@ def _ensure_resident(scope, village: Unit, number, rng: random.Random) -> Reside
         name, gender = resident_name(rng)
         birth_year = rng.randint(1945, 2006)
     consent = number == "duplicate" or number % 8 != 7  # a few only agreed to anonymous records
-    data = {"id": resident_id, "unit": village.code, "consent": consent, "birth_year": birth_year,
-            "gender": gender, "languages": ["hmn", "vi"] if rng.random() < .7 else ["vi"],
-            "name": name if consent else None,
-            "household": f"Hộ {name.split()[0]} {rng.choice(MEN)}" if consent and rng.random() < .5 else None}
+    data = {
+        "id": resident_id,
+        "unit": village.code,
+        "consent": consent,
+        "birth_year": birth_year,
+        "gender": gender,
+        "languages": ["hmn", "vi"] if rng.random() < 0.7 else ["vi"],
+        "name": name if consent else None,
+        "household": f"Hộ {name.split()[0]} {rng.choice(MEN)}" if consent and rng.random() < 0.5 else None,
+    }
     resident, _created = create_resident(scope, data)
     return resident
 

@@ -14,8 +14,10 @@ from ..units.models import Unit
 from ..units.services import get_unit
 
 DEMO_PROVINCE = "08"
-NATIONAL_TARGETS = (("payments_enabled", 0.80, "Quyết định 411/QĐ-TTg"),
-                    ("health_record_used", 0.90, "Quyết định 411/QĐ-TTg"))
+NATIONAL_TARGETS = (
+    ("payments_enabled", 0.80, "Quyết định 411/QĐ-TTg"),
+    ("health_record_used", 0.90, "Quyết định 411/QĐ-TTg"),
+)
 
 
 def seed_coverage(communes_with_villages: set[str]) -> str:
@@ -28,9 +30,18 @@ def seed_coverage(communes_with_villages: set[str]) -> str:
             commune.population = rng.randrange(3_000, 16_000, 10)
     nation = get_unit("VN")
     for indicator, rate, note in NATIONAL_TARGETS:
-        if db.session.scalar(select(CoverageTarget.id).where(CoverageTarget.unit_id == nation.id,
-                                                             CoverageTarget.indicator == indicator)) is None:
-            db.session.add(CoverageTarget(unit_id=nation.id, indicator=indicator, rate=rate,
-                                          deadline=date(2026, 12, 31), note=note))
+        if (
+            db.session.scalar(
+                select(CoverageTarget.id).where(
+                    CoverageTarget.unit_id == nation.id, CoverageTarget.indicator == indicator
+                )
+            )
+            is None
+        ):
+            db.session.add(
+                CoverageTarget(
+                    unit_id=nation.id, indicator=indicator, rate=rate, deadline=date(2026, 12, 31), note=note
+                )
+            )
     db.session.flush()
     return f"Demo coverage: invented populations for {len(communes)} communes of {province.name}, national targets."

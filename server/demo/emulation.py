@@ -28,12 +28,23 @@ EXTRA_MEMBERS = (
 )
 # (key, commune, title, days ago, services, trainer)
 TRAININGS = (
-    ("lung-cu-vneid", "00715", "Tập huấn kích hoạt VNeID mức 2 và dịch vụ công", 75, ["vneid", "dichvucong"],
-     "Công an xã Lũng Cú"),
-    ("lung-cu-scam", "00715", "Tập huấn nhận diện lừa đảo qua mạng", 20, ["scam_safety", "e_payment"],
-     "Sở Khoa học và Công nghệ"),
-    ("meo-vac-bank", "00769", "Tập huấn mở tài khoản ngân hàng trên điện thoại", 40, ["bank_app"],
-     "Agribank Mèo Vạc"),
+    (
+        "lung-cu-vneid",
+        "00715",
+        "Tập huấn kích hoạt VNeID mức 2 và dịch vụ công",
+        75,
+        ["vneid", "dichvucong"],
+        "Công an xã Lũng Cú",
+    ),
+    (
+        "lung-cu-scam",
+        "00715",
+        "Tập huấn nhận diện lừa đảo qua mạng",
+        20,
+        ["scam_safety", "e_payment"],
+        "Sở Khoa học và Công nghệ",
+    ),
+    ("meo-vac-bank", "00769", "Tập huấn mở tài khoản ngân hàng trên điện thoại", 40, ["bank_app"], "Agribank Mèo Vạc"),
 )
 LEADERS = {"00715": "+84912000002", "00769": "+84912000005"}
 
@@ -48,14 +59,20 @@ def seed_emulation() -> str:
             db.session.add(TeamMember(team_id=team.id, phone=phone, display_name=name))
             db.session.flush()
         user = _ensure_user(phone, name)
-        if records and not db.session.scalar(select(func.count()).select_from(Activity)
-                                             .where(Activity.member_id == user.id)):
+        if records and not db.session.scalar(
+            select(func.count()).select_from(Activity).where(Activity.member_id == user.id)
+        ):
             scope = load_scope(user)
-            villages = list(db.session.scalars(select(Unit).where(
-                Unit.level == "village", any_subtree_condition(Unit.path, scope.paths(Ability.WORK))).order_by(Unit.code)))
+            villages = list(
+                db.session.scalars(
+                    select(Unit)
+                    .where(Unit.level == "village", any_subtree_condition(Unit.path, scope.paths(Ability.WORK)))
+                    .order_by(Unit.code)
+                )
+            )
             items = [realistic_activity(rng, rng.choice(villages).code, None, utcnow()) for _ in range(records)]
             for start in range(0, len(items), 50):
-                added += sum(r["status"] == "created" for r in record_batch(scope, items[start:start + 50]).results)
+                added += sum(r["status"] == "created" for r in record_batch(scope, items[start : start + 50]).results)
     trainings = 0
     for key, commune_code, title, days_ago, services, trainer in TRAININGS:
         training_id = uuid.uuid5(DEMO_NAMESPACE, f"training/{key}")
@@ -63,12 +80,29 @@ def seed_emulation() -> str:
         leader = _ensure_user(LEADERS[commune_code], None)
         if db.session.get(Training, training_id) is None:
             held_on = (utcnow() - timedelta(days=days_ago)).astimezone(VIETNAM).date()
-            db.session.add(Training(id=training_id, unit_id=commune.id, unit_path=commune.path, title=title,
-                                    held_on=held_on, services=services, trainer=trainer, created_by_id=leader.id))
+            db.session.add(
+                Training(
+                    id=training_id,
+                    unit_id=commune.id,
+                    unit_path=commune.path,
+                    title=title,
+                    held_on=held_on,
+                    services=services,
+                    trainer=trainer,
+                    created_by_id=leader.id,
+                )
+            )
             db.session.flush()
-            phones = sorted(set(db.session.scalars(
-                select(TeamMember.phone).join(Team).join(Unit, Team.unit_id == Unit.id)
-                .where(any_subtree_condition(Unit.path, [commune.path])))))
+            phones = sorted(
+                set(
+                    db.session.scalars(
+                        select(TeamMember.phone)
+                        .join(Team)
+                        .join(Unit, Team.unit_id == Unit.id)
+                        .where(any_subtree_condition(Unit.path, [commune.path]))
+                    )
+                )
+            )
             for phone in phones[: max(1, len(phones) * 3 // 4)]:
                 db.session.add(TrainingAttendance(training_id=training_id, phone=phone, recorded_by_id=leader.id))
             trainings += 1

@@ -13,18 +13,24 @@ from ..units.paths import child_path
 from ..units.services import get_unit
 from .activities import seed_activities
 from .coverage import seed_coverage
-from .people import DEMO_PEOPLE
 from .emulation import seed_emulation
+from .people import DEMO_PEOPLE
 from .requests import seed_requests
-
 
 # Communes of the official tree (Tuyên Quang province, code 08) and villages we add under them.
 DEMO_VILLAGES = {
     "00715": ("Thôn Lũng Cú", "Thôn Lô Lô Chải", "Thôn Thèn Pả", "Thôn Séo Lủng"),  # Xã Lũng Cú
     "00769": ("Tổ dân phố 1", "Thôn Pả Vi Hạ", "Thôn Tò Đú"),  # Xã Mèo Vạc
 }
-DEMO_POPULATION = {"Thôn Lũng Cú": 612, "Thôn Lô Lô Chải": 488, "Thôn Thèn Pả": 530, "Thôn Séo Lủng": 402,
-                   "Tổ dân phố 1": 1240, "Thôn Pả Vi Hạ": 705, "Thôn Tò Đú": 566}
+DEMO_POPULATION = {
+    "Thôn Lũng Cú": 612,
+    "Thôn Lô Lô Chải": 488,
+    "Thôn Thèn Pả": 530,
+    "Thôn Séo Lủng": 402,
+    "Tổ dân phố 1": 1240,
+    "Thôn Pả Vi Hạ": 705,
+    "Thôn Tò Đú": 566,
+}
 DEMO_TEAMS = {
     ("00715", "Tổ công nghệ số xã Lũng Cú"): None,
     ("00715", "Tổ công nghệ số thôn Lô Lô Chải"): "Thôn Lô Lô Chải",
@@ -63,10 +69,17 @@ def _ensure_village(commune: Unit, number: int, name: str) -> Unit:
     code = f"{commune.code}.{number}"
     unit = db.session.scalar(select(Unit).where(Unit.code == code))
     if unit is None:
-        unit = Unit(code=code, name=name, search_name=fold(name), level="village",
-                    kind=name.split(" ")[0].lower() if name.startswith("Thôn") else "tổ dân phố",
-                    parent_id=commune.id, path=child_path(commune.path, code), depth=commune.depth + 1,
-                    population=DEMO_POPULATION.get(name))
+        unit = Unit(
+            code=code,
+            name=name,
+            search_name=fold(name),
+            level="village",
+            kind=name.split(" ")[0].lower() if name.startswith("Thôn") else "tổ dân phố",
+            parent_id=commune.id,
+            path=child_path(commune.path, code),
+            depth=commune.depth + 1,
+            population=DEMO_POPULATION.get(name),
+        )
         db.session.add(unit)
         db.session.flush()
     return unit

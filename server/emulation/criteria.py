@@ -89,5 +89,10 @@ def load_criteria(path: str) -> Criteria:
         provinces[str(province)] = weights
     if problems:
         raise CriteriaInvalid(f"{path}: " + "; ".join(problems))
-    return Criteria(tuple(criteria), dict(data.get("service_weights", {"default": 1})), min_ratings,
-                    int(data.get("skill_min_successes", 5)), provinces)
+    return Criteria(
+        tuple(criteria),
+        dict(data.get("service_weights", {"default": 1})),
+        min_ratings,
+        int(data.get("skill_min_successes", 5)),
+        provinces,
+    )

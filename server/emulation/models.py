@@ -44,7 +44,8 @@ class Training(db.Model):
 
     unit: Mapped[Unit] = relationship(lazy="joined")
     attendance: Mapped[list["TrainingAttendance"]] = relationship(
-        back_populates="training", cascade="all, delete-orphan", order_by="TrainingAttendance.phone")
+        back_populates="training", cascade="all, delete-orphan", order_by="TrainingAttendance.phone"
+    )
 
 
 class TrainingAttendance(db.Model):

@@ -83,8 +83,9 @@ def ranking_for(scope: Scope, code: str, period_key: str, of: str) -> Ranking:
     return rank(unit, period, of, only_teams=teams)
 
 
-def rank(unit: Unit, period: Period, of: str, only_teams: list[int] | None = None,
-         criteria: Criteria | None = None) -> Ranking:
+def rank(
+    unit: Unit, period: Period, of: str, only_teams: list[int] | None = None, criteria: Criteria | None = None
+) -> Ranking:
     criteria = criteria or current_criteria()
     if db.session.get_bind().dialect.name == "postgresql":
         # psycopg prepares a statement it has run 5 times; PostgreSQL may then keep one generic plan
@@ -107,11 +108,17 @@ def rank(unit: Unit, period: Period, of: str, only_teams: list[int] | None = Non
     else:
         requests = _requests(HelpRequest.team_id, list(groups), period)
         request_of = {key: requests.get(key) for key in groups}
-    for key, entry in zip(groups, entries):
+    for key, entry in zip(groups, entries, strict=True):
         phones = groups[key]
         ids = [users[p] for p in phones if p in users]
-        entry.values = _values(chosen, criteria, [tallies[i] for i in ids if i in tallies], request_of[key],
-                               sum(trainings.get(p, 0) for p in phones), population.get(entry.ref.pop("_unit")))
+        entry.values = _values(
+            chosen,
+            criteria,
+            [tallies[i] for i in ids if i in tallies],
+            request_of[key],
+            sum(trainings.get(p, 0) for p in phones),
+            population.get(entry.ref.pop("_unit")),
+        )
     score(entries, chosen)
     return Ranking(unit, period, of, chosen, entries)
 
@@ -126,8 +133,10 @@ def score(entries: list[Entry], criteria: tuple[Criterion, ...]) -> None:
     """points = weight × value ÷ best value; ties (equal scores) share a rank."""
     best = {c.code: max((e.values.get(c.code) or 0 for e in entries), default=0) for c in criteria}
     for entry in entries:
-        entry.points = {c.code: round(c.weight * (entry.values.get(c.code) or 0) / best[c.code], 2)
-                        if best[c.code] else 0.0 for c in criteria}
+        entry.points = {
+            c.code: round(c.weight * (entry.values.get(c.code) or 0) / best[c.code], 2) if best[c.code] else 0.0
+            for c in criteria
+        }
         entry.score = round(sum(entry.points.values()), 2)
     entries.sort(key=lambda e: (-e.score, e.ref["name"].casefold(), e.ref["id"]))
     for position, entry in enumerate(entries, start=1):
@@ -135,8 +144,9 @@ def score(entries: list[Entry], criteria: tuple[Criterion, ...]) -> None:
         entry.rank = previous.rank if previous and previous.score == entry.score else position
 
 
-def _values(chosen, criteria: Criteria, tallies: list[dict], requests: dict | None, trainings: int,
-            population: int | None) -> dict:
+def _values(
+    chosen, criteria: Criteria, tallies: list[dict], requests: dict | None, trainings: int, population: int | None
+) -> dict:
     people = sum(t["people"] for t in tallies)
     requests = requests or {"on_time": 0, "ratings": 0, "rating_sum": 0}
     values = {
@@ -144,7 +154,8 @@ def _values(chosen, criteria: Criteria, tallies: list[dict], requests: dict | No
         "people_per_100": round(people * 100 / population, 2) if population else None,
         "requests_on_time": requests["on_time"],
         "rating": round(requests["rating_sum"] / requests["ratings"], 2)
-        if requests["ratings"] and requests["ratings"] >= criteria.min_ratings else None,
+        if requests["ratings"] and requests["ratings"] >= criteria.min_ratings
+        else None,
         "days_active": sum(t["days"] for t in tallies),
         "trainings": trainings,
         "pursued": sum(t["pursued"] for t in tallies),
@@ -153,10 +164,20 @@ def _values(chosen, criteria: Criteria, tallies: list[dict], requests: dict | No
 
 
 def _memberships(unit: Unit, only_teams: list[int] | None) -> list[dict]:
-    stmt = (select(TeamMember.id, TeamMember.phone, TeamMember.display_name, Team.id.label("team_id"),
-                   Team.name.label("team_name"), Unit.code.label("unit_code"))
-            .join(Team, TeamMember.team_id == Team.id).join(Unit, Team.unit_id == Unit.id)
-            .where(subtree_condition(Unit.path, unit.path)).order_by(Team.id, TeamMember.id))
+    stmt = (
+        select(
+            TeamMember.id,
+            TeamMember.phone,
+            TeamMember.display_name,
+            Team.id.label("team_id"),
+            Team.name.label("team_name"),
+            Unit.code.label("unit_code"),
+        )
+        .join(Team, TeamMember.team_id == Team.id)
+        .join(Unit, Team.unit_id == Unit.id)
+        .where(subtree_condition(Unit.path, unit.path))
+        .order_by(Team.id, TeamMember.id)
+    )
     if only_teams is not None:
         stmt = stmt.where(Team.id.in_(only_teams))
     return [dict(row) for row in db.session.execute(stmt).mappings()]
@@ -166,15 +187,24 @@ def _populations(codes: set[str]) -> dict[str, int | None]:
     """The population of each team's area, as coverage keeps it (plain tuples: 2,000 villages)."""
     if not codes:
         return {}
-    return dict(db.session.execute(select(CoverageDenominator.unit_code, CoverageDenominator.population)
-                                   .where(in_values(CoverageDenominator.unit_code, codes))).all())
+    return dict(
+        db.session.execute(
+            select(CoverageDenominator.unit_code, CoverageDenominator.population).where(
+                in_values(CoverageDenominator.unit_code, codes)
+            )
+        ).all()
+    )
 
 
 def _users(phones: set[str]) -> dict[str, int]:
     if not phones:
         return {}
-    return {phone: id_ for id_, phone in db.session.execute(
-        select(User.id, User.phone).where(in_values(User.phone, phones)).order_by(User.id.desc()))}
+    return {
+        phone: id_
+        for id_, phone in db.session.execute(
+            select(User.id, User.phone).where(in_values(User.phone, phones)).order_by(User.id.desc())
+        )
+    }
 
 
 def _member_entries(memberships: list[dict]) -> tuple[list[Entry], dict]:
@@ -186,14 +216,27 @@ def _member_entries(memberships: list[dict]) -> tuple[list[Entry], dict]:
             continue
         groups[m["phone"]] = [m["phone"]]
         name = m["display_name"] or unnamed.replace("{end}", m["phone"][-4:])
-        entries.append(Entry(MEMBERS, {"id": m["id"], "name": name, "team": {"id": m["team_id"], "name": m["team_name"]},
-                                       "_unit": m["unit_code"]}))
+        entries.append(
+            Entry(
+                MEMBERS,
+                {
+                    "id": m["id"],
+                    "name": name,
+                    "team": {"id": m["team_id"], "name": m["team_name"]},
+                    "_unit": m["unit_code"],
+                },
+            )
+        )
     return entries, groups
 
 
 def _team_entries(unit: Unit, memberships: list[dict], only_teams) -> tuple[list[Entry], dict]:
-    stmt = (select(Team.id, Team.name, Unit.code, Unit.name).join(Unit, Team.unit_id == Unit.id)
-            .where(subtree_condition(Unit.path, unit.path)).order_by(Team.id))
+    stmt = (
+        select(Team.id, Team.name, Unit.code, Unit.name)
+        .join(Unit, Team.unit_id == Unit.id)
+        .where(subtree_condition(Unit.path, unit.path))
+        .order_by(Team.id)
+    )
     if only_teams is not None:
         stmt = stmt.where(Team.id.in_(only_teams))
     phones = defaultdict(list)
@@ -202,8 +245,9 @@ def _team_entries(unit: Unit, memberships: list[dict], only_teams) -> tuple[list
     entries, groups = [], {}
     for team_id, name, code, unit_name in db.session.execute(stmt):
         groups[team_id] = phones.get(team_id, [])
-        entries.append(Entry(TEAMS, {"id": team_id, "name": name, "unit": {"code": code, "name": unit_name},
-                                     "_unit": code}))
+        entries.append(
+            Entry(TEAMS, {"id": team_id, "name": name, "unit": {"code": code, "name": unit_name}, "_unit": code})
+        )
     return entries, groups
 
 
@@ -215,15 +259,24 @@ def _tallies(member_ids: list[int], months: list[str], criteria: Criteria) -> di
     t = EmulationTally
     everything = t.service == ALL_SERVICES
     weights = {service: weight for service, weight in criteria.service_weights.items() if service != "default"}
-    weight = case(weights, value=t.service, else_=criteria.service_weight("")) if weights else \
-        criteria.service_weight("")
-    stmt = (select(t.member_id,
-                   func.sum(case((everything, t.people), else_=0)), func.sum(case((everything, t.days), else_=0)),
-                   func.sum(case((everything, t.pursued), else_=0)),
-                   func.sum(case((everything, 0), else_=t.people * weight)))
-            .where(in_values(t.member_id, member_ids), t.month.in_(months)).group_by(t.member_id))
-    return {member_id: {"people": int(people), "days": int(days), "pursued": int(pursued), "weighted": float(weighted)}
-            for member_id, people, days, pursued, weighted in db.session.execute(stmt)}
+    weight = (
+        case(weights, value=t.service, else_=criteria.service_weight("")) if weights else criteria.service_weight("")
+    )
+    stmt = (
+        select(
+            t.member_id,
+            func.sum(case((everything, t.people), else_=0)),
+            func.sum(case((everything, t.days), else_=0)),
+            func.sum(case((everything, t.pursued), else_=0)),
+            func.sum(case((everything, 0), else_=t.people * weight)),
+        )
+        .where(in_values(t.member_id, member_ids), t.month.in_(months))
+        .group_by(t.member_id)
+    )
+    return {
+        member_id: {"people": int(people), "days": int(days), "pursued": int(pursued), "weighted": float(weighted)}
+        for member_id, people, days, pursued, weighted in db.session.execute(stmt)
+    }
 
 
 def _requests(column, keys: list, period: Period) -> dict:
@@ -232,13 +285,16 @@ def _requests(column, keys: list, period: Period) -> dict:
     if not keys:
         return {}
     on_time = func.sum(case((HelpRequest.resolved_at <= HelpRequest.resolution_due_at, 1), else_=0))
-    stmt = (select(column, func.count(), on_time, func.count(Rating.score), func.coalesce(func.sum(Rating.score), 0))
-            .outerjoin(Rating, Rating.request_id == HelpRequest.id)
-            .where(in_values(column, keys), HelpRequest.resolved_at >= period.start,
-                   HelpRequest.resolved_at < period.end)
-            .group_by(column))
-    return {key: {"resolved": resolved, "on_time": int(on_time or 0), "ratings": ratings, "rating_sum": int(total)}
-            for key, resolved, on_time, ratings, total in db.session.execute(stmt)}
+    stmt = (
+        select(column, func.count(), on_time, func.count(Rating.score), func.coalesce(func.sum(Rating.score), 0))
+        .outerjoin(Rating, Rating.request_id == HelpRequest.id)
+        .where(in_values(column, keys), HelpRequest.resolved_at >= period.start, HelpRequest.resolved_at < period.end)
+        .group_by(column)
+    )
+    return {
+        key: {"resolved": resolved, "on_time": int(on_time or 0), "ratings": ratings, "rating_sum": int(total)}
+        for key, resolved, on_time, ratings, total in db.session.execute(stmt)
+    }
 
 
 def _trainings(phones: list[str], period: Period) -> dict[str, int]:
@@ -246,7 +302,10 @@ def _trainings(phones: list[str], period: Period) -> dict[str, int]:
         return {}
     first = period.start.astimezone(VIETNAM).date()
     end = period.end.astimezone(VIETNAM).date()
-    stmt = (select(TrainingAttendance.phone, func.count()).join(Training)
-            .where(in_values(TrainingAttendance.phone, phones), Training.held_on >= first, Training.held_on < end)
-            .group_by(TrainingAttendance.phone))
+    stmt = (
+        select(TrainingAttendance.phone, func.count())
+        .join(Training)
+        .where(in_values(TrainingAttendance.phone, phones), Training.held_on >= first, Training.held_on < end)
+        .group_by(TrainingAttendance.phone)
+    )
     return dict(db.session.execute(stmt).all())

@@ -8,8 +8,8 @@ from flask import Response
 from flask_babel import format_decimal, get_locale
 from flask_babel import gettext as _
 
-from ..spreadsheets import DECIMAL, INTEGER, TEXT, XLSX_TYPE, Chart, Column, Table, to_xlsx
 from ..coverage.periods import VIETNAM
+from ..spreadsheets import DECIMAL, INTEGER, TEXT, XLSX_TYPE, Chart, Column, Table, to_xlsx
 from .criteria import formula_text
 from .ranking import MEMBERS, Ranking
 
@@ -35,8 +35,12 @@ def title_of(ranking: Ranking) -> str:
 def period_line(ranking: Ranking) -> str:
     first = ranking.period.start.astimezone(VIETNAM).date()
     last = (ranking.period.end.astimezone(VIETNAM) - timedelta(days=1)).date()
-    return _("Period: %(period)s (%(first)s – %(last)s)", period=ranking.period.key,
-             first=first.strftime("%d/%m/%Y"), last=last.strftime("%d/%m/%Y"))
+    return _(
+        "Period: %(period)s (%(first)s – %(last)s)",
+        period=ranking.period.key,
+        first=first.strftime("%d/%m/%Y"),
+        last=last.strftime("%d/%m/%Y"),
+    )
 
 
 def header(ranking: Ranking) -> list[str]:
@@ -49,15 +53,19 @@ def rows(ranking: Ranking) -> list[list]:
     table = []
     for entry in ranking.items:
         where = entry.ref["team"]["name"] if ranking.of == MEMBERS else entry.ref["unit"]["name"]
-        table.append([entry.rank, entry.ref["name"], where, entry.score] +
-                     [entry.points.get(c.code, 0.0) for c in ranking.criteria])
+        table.append(
+            [entry.rank, entry.ref["name"], where, entry.score]
+            + [entry.points.get(c.code, 0.0) for c in ranking.criteria]
+        )
     return table
 
 
 def criteria_lines(ranking: Ranking) -> list[str]:
     language = str(get_locale())
-    return [f"{i}. {c.label(language)} ({c.code}): " + _("weight %(weight)s", weight=format_decimal(c.weight))
-            for i, c in enumerate(ranking.criteria, 1)]
+    return [
+        f"{i}. {c.label(language)} ({c.code}): " + _("weight %(weight)s", weight=format_decimal(c.weight))
+        for i, c in enumerate(ranking.criteria, 1)
+    ]
 
 
 def ranking_xlsx(ranking: Ranking) -> bytes:
@@ -66,9 +74,14 @@ def ranking_xlsx(ranking: Ranking) -> bytes:
     kinds = [INTEGER, TEXT, TEXT, DECIMAL] + [DECIMAL] * len(ranking.criteria)
     widths = [8, 28, 28, 10] + [12] * len(ranking.criteria)
     lines = [period_line(ranking), _("Formula: %(formula)s", formula=formula_text()), *criteria_lines(ranking)]
-    table = Table(title_of(ranking), [Column(label, kind, width) for label, kind, width in zip(labels, kinds, widths)],
-                  rows(ranking), details=[(line, "") for line in lines], sheet=str(_("Ranking")),
-                  chart=Chart(str(_("Score")), values=3, categories=1, entries=CHART_ENTRIES))
+    table = Table(
+        title_of(ranking),
+        [Column(label, kind, width) for label, kind, width in zip(labels, kinds, widths, strict=True)],
+        rows(ranking),
+        details=[(line, "") for line in lines],
+        sheet=str(_("Ranking")),
+        chart=Chart(str(_("Score")), values=3, categories=1, entries=CHART_ENTRIES),
+    )
     return to_xlsx(table)
 
 

@@ -72,7 +72,7 @@ class RankingSheet:
         pdf.set_text_color(*DARK)
         # The criteria columns carry the numbers of the criteria listed above the table.
         texts = header(self.ranking)[:4] + [str(i) for i in range(1, len(self.ranking.criteria) + 1)]
-        for width, text in zip(self._widths(), texts):
+        for width, text in zip(self._widths(), texts, strict=True):
             pdf.cell(width, 7, text, border=1, fill=True, align="C")
         pdf.ln(7)
 
@@ -87,7 +87,7 @@ class RankingSheet:
                 pdf.add_page()
                 self._table_header()
             pdf.set_font(FONT, "", 8)
-            for index, (width, value) in enumerate(zip(self._widths(), values)):
+            for index, (width, value) in enumerate(zip(self._widths(), values, strict=True)):
                 text = _number(value) if not isinstance(value, str) else value
                 align = "L" if index in (1, 2) else "R"
                 pdf.cell(width, 6, _fit(pdf, text, width - 2), border=1, align=align)
@@ -125,9 +125,12 @@ class RankingSheet:
             pdf.add_page()
         half = CONTENT_W / 2
         y = pdf.get_y() + 4
-        for column, (role, note) in enumerate(((_("Team leader"), _("(signature and full name)")),
-                                               (_("Chairperson of the commune People's Committee"),
-                                                _("(signature, full name and seal)")))):
+        for column, (role, note) in enumerate(
+            (
+                (_("Team leader"), _("(signature and full name)")),
+                (_("Chairperson of the commune People's Committee"), _("(signature, full name and seal)")),
+            )
+        ):
             pdf.set_xy(MARGIN + column * half, y)
             pdf.set_font(FONT, "B", 10)
             pdf.set_text_color(*DARK)

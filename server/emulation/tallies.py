@@ -42,14 +42,15 @@ def refresh_tallies(pairs: set[tuple[int, str]]) -> None:
     for month, members in sorted(by_month.items()):
         members = sorted(members)
         for start in range(0, len(members), BATCH):
-            _refresh_month(month, members[start:start + BATCH])
+            _refresh_month(month, members[start : start + BATCH])
 
 
 def refresh_tallies_of_residents(resident_ids: list) -> None:
     """After a merge two records are one person: recount the member-months that helped either."""
     db.session.flush()
-    rows = db.session.execute(select(Activity.member_id, Activity.occurred_at)
-                              .where(in_values(Activity.resident_id, resident_ids))).all()
+    rows = db.session.execute(
+        select(Activity.member_id, Activity.occurred_at).where(in_values(Activity.resident_id, resident_ids))
+    ).all()
     refresh_tallies({(member_id, month_of(moment)) for member_id, moment in rows})
 
 
@@ -60,14 +61,15 @@ def rebuild_tallies(progress=None) -> int:
     members = sorted(set(db.session.scalars(select(Activity.member_id).distinct())))
     done = 0
     for start in range(0, len(members), REBUILD_BATCH):
-        batch = members[start:start + REBUILD_BATCH]
+        batch = members[start : start + REBUILD_BATCH]
         groups = defaultdict(list)
         for row in db.session.execute(effective_records().where(in_values(Activity.member_id, batch))):
             groups[(row.member_id, month_of(row.occurred_at))].append(row)
-        tallies = [tally for (member_id, month), rows in sorted(groups.items())
-                   for tally in tally_rows(member_id, month, rows)]
+        tallies = [
+            tally for (member_id, month), rows in sorted(groups.items()) for tally in tally_rows(member_id, month, rows)
+        ]
         for offset in range(0, len(tallies), 5000):
-            db.session.execute(EmulationTally.__table__.insert(), tallies[offset:offset + 5000])
+            db.session.execute(EmulationTally.__table__.insert(), tallies[offset : offset + 5000])
         done += len(groups)
         if progress:
             progress(min(start + REBUILD_BATCH, len(members)), len(members))
@@ -78,23 +80,37 @@ def effective_records():
     """Records that count: not superseded by a stored correction; residents as merged."""
     superseder = Activity.__table__.alias("superseder")
     resident = func.coalesce(Resident.merged_into_id, Activity.resident_id)
-    return (select(Activity.member_id, Activity.service, Activity.outcome, Activity.blocker, Activity.people,
-                   Activity.occurred_at, resident.label("resident"))
-            .outerjoin(Resident, Resident.id == Activity.resident_id)
-            .where(~select(superseder.c.id).where(superseder.c.supersedes_id == Activity.id).exists()))
+    return (
+        select(
+            Activity.member_id,
+            Activity.service,
+            Activity.outcome,
+            Activity.blocker,
+            Activity.people,
+            Activity.occurred_at,
+            resident.label("resident"),
+        )
+        .outerjoin(Resident, Resident.id == Activity.resident_id)
+        .where(~select(superseder.c.id).where(superseder.c.supersedes_id == Activity.id).exists())
+    )
 
 
 def _refresh_month(month: str, members: list[int]) -> None:
     period = parse_period(month)
-    stmt = effective_records().where(in_values(Activity.member_id, members),
-                                     Activity.received_at >= period.start - CLOCK_MARGIN,
-                                     Activity.occurred_at >= period.start, Activity.occurred_at < period.end)
+    stmt = effective_records().where(
+        in_values(Activity.member_id, members),
+        Activity.received_at >= period.start - CLOCK_MARGIN,
+        Activity.occurred_at >= period.start,
+        Activity.occurred_at < period.end,
+    )
     by_member = defaultdict(list)
     for row in db.session.execute(stmt):
         by_member[row.member_id].append(row)
-    db.session.execute(delete(EmulationTally).where(in_values(EmulationTally.member_id, members),
-                                                    EmulationTally.month == month)
-                       .execution_options(synchronize_session=False))
+    db.session.execute(
+        delete(EmulationTally)
+        .where(in_values(EmulationTally.member_id, members), EmulationTally.month == month)
+        .execution_options(synchronize_session=False)
+    )
     tallies = [tally for member_id, rows in sorted(by_member.items()) for tally in tally_rows(member_id, month, rows)]
     if tallies:
         db.session.execute(EmulationTally.__table__.insert(), tallies)
@@ -126,13 +142,30 @@ def tally_rows(member_id: int, month: str, rows) -> list[dict]:
         if key in last_success and last_success[key] > blocked_at:
             pursued[key[1]] += 1
     services = sorted(set(successes) | set(pursued))
-    result = [{"member_id": member_id, "month": month, "service": service,
-               "people": len(helped[service]) + group_people[service], "successes": successes[service],
-               "pursued": pursued[service], "days": 0} for service in services]
+    result = [
+        {
+            "member_id": member_id,
+            "month": month,
+            "service": service,
+            "people": len(helped[service]) + group_people[service],
+            "successes": successes[service],
+            "pursued": pursued[service],
+            "days": 0,
+        }
+        for service in services
+    ]
     everyone = set().union(*helped.values()) if helped else set()
-    result.append({"member_id": member_id, "month": month, "service": ALL_SERVICES,
-                   "people": len(everyone) + sum(group_people.values()), "successes": sum(successes.values()),
-                   "pursued": sum(pursued.values()), "days": len(days)})
+    result.append(
+        {
+            "member_id": member_id,
+            "month": month,
+            "service": ALL_SERVICES,
+            "people": len(everyone) + sum(group_people.values()),
+            "successes": sum(successes.values()),
+            "pursued": sum(pursued.values()),
+            "days": len(days),
+        }
+    )
     return result
 
 

@@ -20,8 +20,16 @@ def ranking_page(code):
     period, of = _choices()
     ranking = ranking_for(scope, code, period, of)
     best = max((entry.score for entry in ranking.items), default=0) or 1
-    return render_template("emulation/ranking.html", ranking=ranking, period=period, of=of,
-                           periods=_period_choices(), formula=formula_text(), best=best, scope=scope)
+    return render_template(
+        "emulation/ranking.html",
+        ranking=ranking,
+        period=period,
+        of=of,
+        periods=_period_choices(),
+        formula=formula_text(),
+        best=best,
+        scope=scope,
+    )
 
 
 @blp.get("/dashboard/units/<code>/emulation.<kind>")
@@ -51,5 +59,10 @@ def _period_choices() -> list[tuple[str, str]]:
     month, quarter, year, _all = period_keys(utcnow())
     local = utcnow().astimezone(VIETNAM)
     previous = f"{local.year - 1}-12" if local.month == 1 else f"{local.year}-{local.month - 1:02d}"
-    return [(month, _("This month")), (previous, _("Last month")), (quarter, _("This quarter")),
-            (year, _("This year")), (str(local.year - 1), _("Last year"))]
+    return [
+        (month, _("This month")),
+        (previous, _("Last month")),
+        (quarter, _("This quarter")),
+        (year, _("This year")),
+        (str(local.year - 1), _("Last year")),
+    ]

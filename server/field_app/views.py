@@ -7,7 +7,7 @@ import hashlib
 import json
 from pathlib import Path
 
-from flask import Blueprint, Response, current_app, jsonify, request, render_template, url_for
+from flask import Blueprint, Response, current_app, jsonify, render_template, request, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
@@ -21,16 +21,25 @@ from ..units.services import get_unit
 from .strings import app_strings
 
 blp = Blueprint("field_app", __name__, url_prefix="/app", template_folder="templates")
-STATIC_FILES = ("app/app.js", "app/store.js", "app/sync.js", "app/screens.js", "app/app.css",
-                "app/icon-192.png", "app/icon-512.png")
+STATIC_FILES = (
+    "app/app.js",
+    "app/store.js",
+    "app/sync.js",
+    "app/screens.js",
+    "app/app.css",
+    "app/icon-192.png",
+    "app/icon-512.png",
+)
 SHELL_TEMPLATE = Path(__file__).parent / "templates" / "field_app" / "shell.html"
 THEME_COLOUR = "#0f766e"
 # Same policy as the dashboard: no inline script or style; Firebase's phone sign-in (production
 # only) needs Google's reCAPTCHA frame and its token endpoints.
-CSP = ("default-src 'self'; script-src 'self' https://www.google.com https://www.gstatic.com; "
-       "style-src 'self'; img-src 'self' data:; connect-src 'self' https://*.googleapis.com; "
-       "frame-src https://www.google.com https://*.firebaseapp.com; worker-src 'self'; manifest-src 'self'; "
-       "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+CSP = (
+    "default-src 'self'; script-src 'self' https://www.google.com https://www.gstatic.com; "
+    "style-src 'self'; img-src 'self' data:; connect-src 'self' https://*.googleapis.com; "
+    "frame-src https://www.google.com https://*.firebaseapp.com; worker-src 'self'; manifest-src 'self'; "
+    "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
 
 
 @blp.after_request
@@ -58,12 +67,26 @@ def manifest():
 
 def _manifest():
     body = {
-        "name": _("ToSo: community digital technology teams"), "short_name": "ToSo",
-        "lang": "vi", "dir": "ltr", "start_url": url_for(".shell"), "scope": url_for(".shell"),
-        "id": url_for(".shell"), "display": "standalone", "background_color": "#ffffff",
-        "theme_color": THEME_COLOUR, "description": _("Ask for help with digital services, and log the help given."),
-        "icons": [{"src": url_for("static", filename=f"app/icon-{size}.png"), "sizes": f"{size}x{size}",
-                   "type": "image/png", "purpose": "any maskable"} for size in (192, 512)],
+        "name": _("ToSo: community digital technology teams"),
+        "short_name": "ToSo",
+        "lang": "vi",
+        "dir": "ltr",
+        "start_url": url_for(".shell"),
+        "scope": url_for(".shell"),
+        "id": url_for(".shell"),
+        "display": "standalone",
+        "background_color": "#ffffff",
+        "theme_color": THEME_COLOUR,
+        "description": _("Ask for help with digital services, and log the help given."),
+        "icons": [
+            {
+                "src": url_for("static", filename=f"app/icon-{size}.png"),
+                "sizes": f"{size}x{size}",
+                "type": "image/png",
+                "purpose": "any maskable",
+            }
+            for size in (192, 512)
+        ],
     }
     return Response(json.dumps(body, ensure_ascii=False), mimetype="application/manifest+json")
 
@@ -81,11 +104,17 @@ def config():
     """How this server signs people in: demo people with emulator tokens, or Firebase phone auth."""
     people = dev_people() if emulator_mode() else []
     demo_people = [{"phone": p.phone, "name": p.name, "role": p.role} for p in people]
-    return jsonify(emulator=emulator_mode(), demo_people=demo_people,
-                   firebase={"project": current_app.config["FIREBASE_PROJECT_ID"],
-                             "api_key": current_app.config.get("FIREBASE_WEB_API_KEY")},
-                   firebase_sdk=[url_for("static", filename=f"vendor/firebase/firebase-{part}-compat.js")
-                                 for part in ("app", "auth")])
+    return jsonify(
+        emulator=emulator_mode(),
+        demo_people=demo_people,
+        firebase={
+            "project": current_app.config["FIREBASE_PROJECT_ID"],
+            "api_key": current_app.config.get("FIREBASE_WEB_API_KEY"),
+        },
+        firebase_sdk=[
+            url_for("static", filename=f"vendor/firebase/firebase-{part}-compat.js") for part in ("app", "auth")
+        ],
+    )
 
 
 @blp.post("/dev-token")
@@ -108,16 +137,21 @@ def contact():
         raise NotFound(_("Nothing exists at this address."))
     unit = get_unit(code)
     found = public_contact(unit)
-    return jsonify(unit={"code": unit.code, "name": unit.name}, team=found.team, team_phone=found.team_phone,
-                   commune=found.commune)
+    return jsonify(
+        unit={"code": unit.code, "name": unit.name}, team=found.team, team_phone=found.team_phone, commune=found.commune
+    )
 
 
 @blp.get("/sw.js")
 def service_worker():
     """The worker's code with the list of shell files and their version: any change re-installs it."""
-    urls = [url_for(".shell"), url_for(".manifest"), url_for(".config"),
-            *[url_for(".strings", lang=lang) for lang in current_app.config["LANGUAGES"]],
-            *[url_for("static", filename=name) for name in STATIC_FILES]]
+    urls = [
+        url_for(".shell"),
+        url_for(".manifest"),
+        url_for(".config"),
+        *[url_for(".strings", lang=lang) for lang in current_app.config["LANGUAGES"]],
+        *[url_for("static", filename=name) for name in STATIC_FILES],
+    ]
     static = Path(current_app.static_folder)
     digest = hashlib.sha256()
     for path in (*[static / name for name in (*STATIC_FILES, "app/sw.js")], SHELL_TEMPLATE):
@@ -128,7 +162,6 @@ def service_worker():
             digest.update(json.dumps(app_strings(), sort_keys=True).encode())
     digest.update(config().get_data())
     header = "const SHELL = " + json.dumps({"version": digest.hexdigest()[:16], "urls": urls}) + ";\n"
-    response = Response(header + (static / "app/sw.js").read_text(encoding="utf-8"),
-                        mimetype="text/javascript")
+    response = Response(header + (static / "app/sw.js").read_text(encoding="utf-8"), mimetype="text/javascript")
     response.headers["Cache-Control"] = "no-cache"
     return response

@@ -32,8 +32,7 @@ class Notification(db.Model):
     kind: Mapped[str] = mapped_column(String(32))
     title: Mapped[str] = mapped_column(String(200))
     body: Mapped[str] = mapped_column(String(500))
-    request_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("help_requests.id", ondelete="CASCADE"),
-                                                         index=True)
+    request_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("help_requests.id", ondelete="CASCADE"), index=True)
     read_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     push_state: Mapped[str] = mapped_column(String(12), default=PushState.PENDING)
     attempts: Mapped[int] = mapped_column(Integer, default=0)

@@ -71,9 +71,11 @@ def messaging_app() -> firebase_admin.App:
     except (ValueError, OSError, google.auth.exceptions.DefaultCredentialsError) as error:
         raise PushNotConfigured(
             f"FCM credentials are missing or unusable ({error}). Set FCM_CREDENTIALS_FILE to a Firebase "
-            "service-account JSON file, or GOOGLE_APPLICATION_CREDENTIALS.") from error
-    return firebase_admin.initialize_app(credential, {
-        "projectId": config["FIREBASE_PROJECT_ID"], "httpTimeout": config["FCM_HTTP_TIMEOUT"]}, name=name)
+            "service-account JSON file, or GOOGLE_APPLICATION_CREDENTIALS."
+        ) from error
+    return firebase_admin.initialize_app(
+        credential, {"projectId": config["FIREBASE_PROJECT_ID"], "httpTimeout": config["FCM_HTTP_TIMEOUT"]}, name=name
+    )
 
 
 def deliver_batch(now: datetime | None = None, batch_size: int = FCM_BATCH) -> DeliveryReport:
@@ -85,15 +87,16 @@ def deliver_batch(now: datetime | None = None, batch_size: int = FCM_BATCH) -> D
     if not notifications:
         return report
     devices = defaultdict(list)
-    for device in db.session.scalars(select(Device).where(
-            Device.user_id.in_({n.user_id for n in notifications})).order_by(Device.id)):
+    for device in db.session.scalars(
+        select(Device).where(Device.user_id.in_({n.user_id for n in notifications})).order_by(Device.id)
+    ):
         devices[device.user_id].append(device)
     pairs = [(n, d) for n in notifications for d in devices[n.user_id]]
     outcomes: dict[int, list[str]] = defaultdict(list)  # notification id -> outcome per device
     errors: dict[int, str] = {}
     dead_devices: set[int] = set()
     for start in range(0, len(pairs), FCM_BATCH):
-        chunk = pairs[start:start + FCM_BATCH]
+        chunk = pairs[start : start + FCM_BATCH]
         for (notification, device), error in zip(chunk, _send(app, chunk), strict=True):
             if error is None:
                 outcomes[notification.id].append("sent")
@@ -129,13 +132,19 @@ def _lease(now: datetime, batch_size: int) -> list[Notification]:
     ids = db.session.scalars(
         select(Notification.id)
         .where(Notification.push_state == PushState.PENDING, Notification.next_attempt_at <= now)
-        .order_by(Notification.next_attempt_at, Notification.id).limit(batch_size)
-        .with_for_update(skip_locked=True)).all()
+        .order_by(Notification.next_attempt_at, Notification.id)
+        .limit(batch_size)
+        .with_for_update(skip_locked=True)
+    ).all()
     if not ids:
         db.session.commit()
         return []
-    db.session.execute(update(Notification).where(Notification.id.in_(ids))
-                       .values(next_attempt_at=now + LEASE).execution_options(synchronize_session=False))
+    db.session.execute(
+        update(Notification)
+        .where(Notification.id.in_(ids))
+        .values(next_attempt_at=now + LEASE)
+        .execution_options(synchronize_session=False)
+    )
     db.session.commit()
     return list(db.session.scalars(select(Notification).where(Notification.id.in_(ids)).order_by(Notification.id)))
 
@@ -157,15 +166,15 @@ def _send(app, chunk) -> list[Exception | None]:
     messages = [_message(notification, device) for notification, device in chunk]
     try:
         batch = messaging.send_each(messages, app=app)
-    except (exceptions.FirebaseError, google.auth.exceptions.GoogleAuthError,
-            requests.RequestException) as error:
+    except (exceptions.FirebaseError, google.auth.exceptions.GoogleAuthError, requests.RequestException) as error:
         log.warning("FCM batch failed: %s", error)
         return [error] * len(chunk)
     return [None if response.success else response.exception for response in batch.responses]
 
 
-def _record(notification: Notification, outcomes: list[str], error: str | None, now: datetime,
-            report: DeliveryReport) -> None:
+def _record(
+    notification: Notification, outcomes: list[str], error: str | None, now: datetime, report: DeliveryReport
+) -> None:
     if "sent" in outcomes:
         notification.push_state, notification.sent_at = PushState.SENT, now
         report.sent += 1

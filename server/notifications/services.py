@@ -21,8 +21,13 @@ DEFAULT_LOCALE = "vi"
 TITLE_MAX, BODY_MAX = 200, 500
 
 
-def enqueue(recipients: Iterable[User], kind: str, render: Callable[[], tuple[str, str]],
-            request_id: uuid.UUID | None = None, skip: User | None = None) -> list[Notification]:
+def enqueue(
+    recipients: Iterable[User],
+    kind: str,
+    render: Callable[[], tuple[str, str]],
+    request_id: uuid.UUID | None = None,
+    skip: User | None = None,
+) -> list[Notification]:
     """One outbox row per recipient, its text rendered in the recipient's language.
 
     Runs inside the caller's transaction: the notification exists if and only if the change does."""
@@ -33,8 +38,15 @@ def enqueue(recipients: Iterable[User], kind: str, render: Callable[[], tuple[st
         seen.add(user.id)
         with force_locale(user.locale or DEFAULT_LOCALE):
             title, body = render()
-        notifications.append(Notification(user_id=user.id, kind=kind, title=_clip(title, TITLE_MAX),
-                                          body=_clip(body, BODY_MAX), request_id=request_id))
+        notifications.append(
+            Notification(
+                user_id=user.id,
+                kind=kind,
+                title=_clip(title, TITLE_MAX),
+                body=_clip(body, BODY_MAX),
+                request_id=request_id,
+            )
+        )
     db.session.add_all(notifications)
     return notifications
 
@@ -52,8 +64,9 @@ def list_notifications(scope: Scope, unread_only: bool, cursor: str | None, limi
 
 
 def mark_read(scope: Scope, notification_id: int) -> Notification:
-    notification = db.session.scalar(select(Notification).where(Notification.id == notification_id,
-                                                                Notification.user_id == scope.user.id))
+    notification = db.session.scalar(
+        select(Notification).where(Notification.id == notification_id, Notification.user_id == scope.user.id)
+    )
     if notification is None:
         raise NotFound(_("Not found, or outside your area."))
     if notification.read_at is None:
@@ -64,16 +77,22 @@ def mark_read(scope: Scope, notification_id: int) -> Notification:
 
 def mark_all_read(scope: Scope, now: datetime | None = None) -> int:
     result = db.session.execute(
-        update(Notification).where(Notification.user_id == scope.user.id, Notification.read_at.is_(None))
-        .values(read_at=now or utcnow()).execution_options(synchronize_session=False))
+        update(Notification)
+        .where(Notification.user_id == scope.user.id, Notification.read_at.is_(None))
+        .values(read_at=now or utcnow())
+        .execution_options(synchronize_session=False)
+    )
     return result.rowcount
 
 
 def register_device(scope: Scope, token: str, platform: str, locale: str) -> Device:
     """Idempotent; a token moves to whoever registered it last (a phone changed hands)."""
     now = utcnow()
-    db.session.execute(insert_ignoring_conflicts(Device.__table__, ["token"]).values(
-        user_id=scope.user.id, token=token, platform=platform, created_at=now, last_seen_at=now))
+    db.session.execute(
+        insert_ignoring_conflicts(Device.__table__, ["token"]).values(
+            user_id=scope.user.id, token=token, platform=platform, created_at=now, last_seen_at=now
+        )
+    )
     device = db.session.scalar(select(Device).where(Device.token == token))
     device.user_id, device.platform, device.last_seen_at = scope.user.id, platform, now
     # Pushes are written in the language the phone last asked for.

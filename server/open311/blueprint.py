@@ -14,7 +14,8 @@ from flask_babel import gettext as _
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from sqlalchemy.exc import DBAPIError, OperationalError
-from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound as RouteNotFound
+from werkzeug.exceptions import HTTPException, MethodNotAllowed
+from werkzeug.exceptions import NotFound as RouteNotFound
 
 from ..errors import DomainError, Forbidden, InvalidInput
 from ..extensions import db
@@ -65,13 +66,25 @@ def _lang() -> str:
 @access(PUBLIC)
 def discovery(fmt):
     base = current_app.config["PUBLIC_BASE_URL"].rstrip("/")
-    return render(fmt, "discovery", None, {
-        "changeset": CHANGESET,
-        "contact": current_app.config["OPEN311_CONTACT"],
-        "key_service": current_app.config["OPEN311_KEY_SERVICE"],
-        "endpoints": [{"specification": SPECIFICATION, "url": f"{base}/open311/v2", "changeset": CHANGESET,
-                       "type": "production", "formats": ["application/json", "text/xml"]}],
-    })
+    return render(
+        fmt,
+        "discovery",
+        None,
+        {
+            "changeset": CHANGESET,
+            "contact": current_app.config["OPEN311_CONTACT"],
+            "key_service": current_app.config["OPEN311_KEY_SERVICE"],
+            "endpoints": [
+                {
+                    "specification": SPECIFICATION,
+                    "url": f"{base}/open311/v2",
+                    "changeset": CHANGESET,
+                    "type": "production",
+                    "formats": ["application/json", "text/xml"],
+                }
+            ],
+        },
+    )
 
 
 @blp.get(f"/v2/services.{FMT}")
@@ -90,9 +103,14 @@ def service_definition(code, fmt):
 @access(PUBLIC)
 def list_requests(fmt):
     args = _load(RequestQuerySchema(), request.args.to_dict())
-    query = RequestQuery(service_request_ids=args.get("service_request_id"), service_codes=args.get("service_code"),
-                         start_date=_aware(args.get("start_date")), end_date=_aware(args.get("end_date")),
-                         statuses=args.get("status"), jurisdiction_id=args.get("jurisdiction_id"))
+    query = RequestQuery(
+        service_request_ids=args.get("service_request_id"),
+        service_codes=args.get("service_code"),
+        start_date=_aware(args.get("start_date")),
+        end_date=_aware(args.get("end_date")),
+        statuses=args.get("status"),
+        jurisdiction_id=args.get("jurisdiction_id"),
+    )
     return render(fmt, "service_requests", "request", reading.list_public_requests(query, _lang()))
 
 
@@ -127,12 +145,20 @@ def create_request(fmt):
         help_request = file_for_partner(key, Filing(**fields))
     except DomainError as error:
         db.session.rollback()
-        record_use(db.session.get(PartnerKey, key_id), "file", _status(error.status), address_id=address_id,
-                   remote_addr=request.remote_addr)
+        record_use(
+            db.session.get(PartnerKey, key_id),
+            "file",
+            _status(error.status),
+            address_id=address_id,
+            remote_addr=request.remote_addr,
+        )
         db.session.commit()
         raise
-    notice = _("Sent to the team of %(unit)s as request %(reference)s.", unit=help_request.unit.name,
-               reference=help_request.reference)
+    notice = _(
+        "Sent to the team of %(unit)s as request %(reference)s.",
+        unit=help_request.unit.name,
+        reference=help_request.reference,
+    )
     record_use(key, "file", 201, help_request.id, address_id, request.remote_addr)
     answer = [{"service_request_id": help_request.reference, "service_notice": notice}]
     db.session.commit()
@@ -197,8 +223,10 @@ STANDARD_FIELD_NAMES = {"unit": "address_id", "service": "service_code"}
 
 @blp.errorhandler(DomainError)
 def _domain_error(error: DomainError):
-    descriptions = [error.detail] + [f"{STANDARD_FIELD_NAMES.get(field, field)}: {' '.join(messages)}"
-                                     for field, messages in (error.errors or {}).items()]
+    descriptions = [error.detail] + [
+        f"{STANDARD_FIELD_NAMES.get(field, field)}: {' '.join(messages)}"
+        for field, messages in (error.errors or {}).items()
+    ]
     return errors(_fmt(), _status(error.status), descriptions)
 
 
@@ -252,11 +280,15 @@ def register_open311(app: Flask) -> None:
     # memory:// counts per worker; with several workers point it at a shared store (e.g. redis://).
     app.config.setdefault("OPEN311_RATELIMIT_STORAGE_URI", env.get("OPEN311_RATELIMIT_STORAGE_URI", "memory://"))
     app.config.setdefault("OPEN311_CONTACT", env.get("OPEN311_CONTACT", "ToSo"))
-    app.config.setdefault("OPEN311_KEY_SERVICE", env.get(
-        "OPEN311_KEY_SERVICE", "Keys are issued by the ToSo administrator of your province."))
-    limiter = Limiter(get_remote_address, app=app, storage_uri=app.config["OPEN311_RATELIMIT_STORAGE_URI"],
-                      default_limits=[])
+    app.config.setdefault(
+        "OPEN311_KEY_SERVICE",
+        env.get("OPEN311_KEY_SERVICE", "Keys are issued by the ToSo administrator of your province."),
+    )
+    limiter = Limiter(
+        get_remote_address, app=app, storage_uri=app.config["OPEN311_RATELIMIT_STORAGE_URI"], default_limits=[]
+    )
     # One count per address over all the reads, not one per endpoint.
-    limiter.shared_limit(lambda: current_app.config["OPEN311_READ_LIMIT"], scope="open311-reads",
-                         methods=["GET", "HEAD"])(blp)
+    limiter.shared_limit(
+        lambda: current_app.config["OPEN311_READ_LIMIT"], scope="open311-reads", methods=["GET", "HEAD"]
+    )(blp)
     app.register_blueprint(blp)

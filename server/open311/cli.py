@@ -30,8 +30,10 @@ def list_command() -> None:
     """Every key: id, prefix, unit, partner, when made, uses, and whether it is revoked."""
     for key, uses in list_keys():
         state = f"revoked {key.revoked_at:%Y-%m-%d}" if key.revoked_at else "active"
-        click.echo(f"{key.id}\t{key.key_prefix}…\t{key.unit.code}\t{key.name}\t"
-                   f"{key.created_at:%Y-%m-%d}\t{uses} use(s)\t{state}")
+        click.echo(
+            f"{key.id}\t{key.key_prefix}…\t{key.unit.code}\t{key.name}\t"
+            f"{key.created_at:%Y-%m-%d}\t{uses} use(s)\t{state}"
+        )
 
 
 @keys_cli.command("uses")
@@ -44,8 +46,10 @@ def uses_command(key_id: int, limit: int) -> None:
     except UnknownKey:
         raise click.ClickException(f"No key has the id {key_id}.")
     for use in uses:
-        click.echo(f"{use.at:%Y-%m-%d %H:%M:%S}Z\t{use.remote_addr or '-'}\t{use.action}\t{use.status}\t"
-                   f"{use.address_id or '-'}\t{use.request_id or '-'}")
+        click.echo(
+            f"{use.at:%Y-%m-%d %H:%M:%S}Z\t{use.remote_addr or '-'}\t{use.action}\t{use.status}\t"
+            f"{use.address_id or '-'}\t{use.request_id or '-'}"
+        )
 
 
 @keys_cli.command("revoke")

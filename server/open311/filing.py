@@ -38,10 +38,17 @@ def file_for_partner(key: PartnerKey, filing: Filing) -> HelpRequest:
     require_active(key)
     if not filing.address_id:
         if filing.lat is not None or filing.long is not None:
-            raise InvalidInput(_("ToSo places requests by unit, not by coordinates: send address_id, the code of "
-                                 "the village or commune."), {"address_id": [_("Missing data for required field.")]})
-        raise InvalidInput(_("address_id is required: the code of the village or commune."),
-                           {"address_id": [_("Missing data for required field.")]})
+            raise InvalidInput(
+                _(
+                    "ToSo places requests by unit, not by coordinates: send address_id, the code of "
+                    "the village or commune."
+                ),
+                {"address_id": [_("Missing data for required field.")]},
+            )
+        raise InvalidInput(
+            _("address_id is required: the code of the village or commune."),
+            {"address_id": [_("Missing data for required field.")]},
+        )
     unit = db.session.scalar(select(Unit).where(Unit.code == filing.address_id))
     if unit is not None and not unit.path.startswith(key.unit.path):
         raise Forbidden(_("This api_key may file requests only within %(unit)s.", unit=key.unit.name))
@@ -51,18 +58,38 @@ def file_for_partner(key: PartnerKey, filing: Filing) -> HelpRequest:
         raise InvalidInput(_("phone is not a valid phone number."), {"phone": [_("Not a valid phone number.")]})
     name = " ".join(part.strip() for part in (filing.last_name, filing.first_name) if part and part.strip())
     contact = f"{name} · {phone}" if name else phone
-    request, _created = file_request(Scope(user=key.user), uuid.uuid4(), filing.address_id, filing.service_code,
-                                     filing.description, preferred_contact=contact[:200])
+    request, _created = file_request(
+        Scope(user=key.user),
+        uuid.uuid4(),
+        filing.address_id,
+        filing.service_code,
+        filing.description,
+        preferred_contact=contact[:200],
+    )
     now = utcnow()
     person = db.session.scalar(select(User).where(User.phone == phone).order_by(User.id).limit(1))
-    db.session.add(PartnerFiling(request_id=request.id, key_id=key.id, phone=phone,
-                                 first_name=_clean(filing.first_name), last_name=_clean(filing.last_name),
-                                 media_url=filing.media_url, claimed_at=now if person else None))
+    db.session.add(
+        PartnerFiling(
+            request_id=request.id,
+            key_id=key.id,
+            phone=phone,
+            first_name=_clean(filing.first_name),
+            last_name=_clean(filing.last_name),
+            media_url=filing.media_url,
+            claimed_at=now if person else None,
+        )
+    )
     if filing.media_url:
         # The team sees the link with the request; Open311 answers never show internal notes.
-        db.session.add(Comment(request_id=request.id, author_id=key.user_id, internal=True, created_at=now,
-                               body=_("Photo or file sent by %(partner)s: %(url)s", partner=key.name,
-                                      url=filing.media_url)))
+        db.session.add(
+            Comment(
+                request_id=request.id,
+                author_id=key.user_id,
+                internal=True,
+                created_at=now,
+                body=_("Photo or file sent by %(partner)s: %(url)s", partner=key.name, url=filing.media_url),
+            )
+        )
     db.session.flush()
     # The generic guess compares requesters, and every request of a key has the same one until claimed.
     request.likely_duplicate_of_id = _likely_duplicate(request, phone, person)
@@ -82,17 +109,25 @@ def _likely_duplicate(request: HelpRequest, phone: str, person: User | None) -> 
     if person is not None:
         same_person.append(HelpRequest.requester_id == person.id)
     return db.session.scalar(
-        select(HelpRequest.id).where(HelpRequest.id != request.id, HelpRequest.service == request.service,
-                                     HelpRequest.status.in_(OPEN_STATUSES), or_(*same_person))
-        .order_by(HelpRequest.created_at).limit(1))
+        select(HelpRequest.id)
+        .where(
+            HelpRequest.id != request.id,
+            HelpRequest.service == request.service,
+            HelpRequest.status.in_(OPEN_STATUSES),
+            or_(*same_person),
+        )
+        .order_by(HelpRequest.created_at)
+        .limit(1)
+    )
 
 
 def claim_filed_requests(user: User) -> int:
     """The person signed in with the phone a partner gave: the requests filed for them become theirs."""
     if not user.phone:
         return 0
-    unclaimed = select(PartnerFiling.request_id).where(PartnerFiling.phone == user.phone,
-                                                       PartnerFiling.claimed_at.is_(None))
+    unclaimed = select(PartnerFiling.request_id).where(
+        PartnerFiling.phone == user.phone, PartnerFiling.claimed_at.is_(None)
+    )
     ids = list(db.session.scalars(unclaimed))
     if not ids:
         return 0
@@ -109,8 +144,11 @@ def erase_filed_personal_data(phones: list[str]) -> None:
     ids = list(db.session.scalars(select(PartnerFiling.request_id).where(PartnerFiling.phone.in_(phones))))
     if not ids:
         return
-    db.session.execute(update(PartnerFiling).where(PartnerFiling.request_id.in_(ids))
-                       .values(phone=None, first_name=None, last_name=None, erased_at=utcnow()))
+    db.session.execute(
+        update(PartnerFiling)
+        .where(PartnerFiling.request_id.in_(ids))
+        .values(phone=None, first_name=None, last_name=None, erased_at=utcnow())
+    )
     db.session.execute(update(HelpRequest).where(HelpRequest.id.in_(ids)).values(preferred_contact=None))
 
 
@@ -124,10 +162,21 @@ def export_filed_personal_data(phones: list[str], scope: Scope | None = None) ->
         select(PartnerFiling, HelpRequest.reference, PartnerKey.name)
         .join(HelpRequest, HelpRequest.id == PartnerFiling.request_id)
         .join(PartnerKey, PartnerKey.id == PartnerFiling.key_id)
-        .where(PartnerFiling.phone.in_(phones)).order_by(HelpRequest.created_at)
-        .where(visible_condition(scope) if scope is not None else true()))
-    return {"open311_filings": [{
-        "request": reference, "partner": partner, "phone": filing.phone, "first_name": filing.first_name,
-        "last_name": filing.last_name, "media_url": filing.media_url,
-        "claimed_at": filing.claimed_at and filing.claimed_at.isoformat(),
-    } for filing, reference, partner in rows]}
+        .where(PartnerFiling.phone.in_(phones))
+        .order_by(HelpRequest.created_at)
+        .where(visible_condition(scope) if scope is not None else true())
+    )
+    return {
+        "open311_filings": [
+            {
+                "request": reference,
+                "partner": partner,
+                "phone": filing.phone,
+                "first_name": filing.first_name,
+                "last_name": filing.last_name,
+                "media_url": filing.media_url,
+                "claimed_at": filing.claimed_at and filing.claimed_at.isoformat(),
+            }
+            for filing, reference, partner in rows
+        ]
+    }

@@ -33,8 +33,9 @@ def create_key(name: str, unit_code: str) -> tuple[PartnerKey, str]:
     user = User(firebase_uid=f"open311-partner:{secrets.token_hex(8)}", display_name=name[:120])
     db.session.add(user)
     db.session.flush()
-    key = PartnerKey(name=name, unit_id=unit.id, key_hash=hash_key(plaintext), key_prefix=plaintext[:12],
-                     user_id=user.id)
+    key = PartnerKey(
+        name=name, unit_id=unit.id, key_hash=hash_key(plaintext), key_prefix=plaintext[:12], user_id=user.id
+    )
     db.session.add(key)
     db.session.flush()
     return key, plaintext
@@ -56,9 +57,12 @@ def require_active(key: PartnerKey) -> None:
 
 def list_keys() -> list[tuple[PartnerKey, int]]:
     """Every key with how many times it was used."""
-    uses = (select(PartnerKeyUse.key_id, func.count().label("uses")).group_by(PartnerKeyUse.key_id).subquery())
-    rows = db.session.execute(select(PartnerKey, func.coalesce(uses.c.uses, 0))
-                              .outerjoin(uses, uses.c.key_id == PartnerKey.id).order_by(PartnerKey.id))
+    uses = select(PartnerKeyUse.key_id, func.count().label("uses")).group_by(PartnerKeyUse.key_id).subquery()
+    rows = db.session.execute(
+        select(PartnerKey, func.coalesce(uses.c.uses, 0))
+        .outerjoin(uses, uses.c.key_id == PartnerKey.id)
+        .order_by(PartnerKey.id)
+    )
     return [(key, count) for key, count in rows]
 
 
@@ -66,8 +70,11 @@ def key_uses(key_id: int, limit: int = 100) -> list[PartnerKeyUse]:
     """The key's latest uses, newest first."""
     if db.session.get(PartnerKey, key_id) is None:
         raise UnknownKey(key_id)
-    return list(db.session.scalars(select(PartnerKeyUse).where(PartnerKeyUse.key_id == key_id)
-                                   .order_by(PartnerKeyUse.id.desc()).limit(limit)))
+    return list(
+        db.session.scalars(
+            select(PartnerKeyUse).where(PartnerKeyUse.key_id == key_id).order_by(PartnerKeyUse.id.desc()).limit(limit)
+        )
+    )
 
 
 def revoke_key(key_id: int) -> PartnerKey:
@@ -79,8 +86,23 @@ def revoke_key(key_id: int) -> PartnerKey:
     return key
 
 
-def record_use(key: PartnerKey, action: str, status: int, request_id=None, address_id: str | None = None,
-               remote_addr: str | None = None) -> None:
-    db.session.add(PartnerKeyUse(key_id=key.id, action=action, status=status, request_id=request_id,
-                                 address_id=(address_id or "")[:40] or None, remote_addr=remote_addr, at=utcnow()))
+def record_use(
+    key: PartnerKey,
+    action: str,
+    status: int,
+    request_id=None,
+    address_id: str | None = None,
+    remote_addr: str | None = None,
+) -> None:
+    db.session.add(
+        PartnerKeyUse(
+            key_id=key.id,
+            action=action,
+            status=status,
+            request_id=request_id,
+            address_id=(address_id or "")[:40] or None,
+            remote_addr=remote_addr,
+            at=utcnow(),
+        )
+    )
     db.session.flush()

@@ -52,8 +52,7 @@ class PartnerFiling(db.Model):
 
     __tablename__ = "open311_filings"
 
-    request_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("help_requests.id", ondelete="CASCADE"),
-                                                  primary_key=True)
+    request_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("help_requests.id", ondelete="CASCADE"), primary_key=True)
     key_id: Mapped[int] = mapped_column(ForeignKey("open311_partner_keys.id"), index=True)
     phone: Mapped[str | None] = mapped_column(String(20), index=True)
     first_name: Mapped[str | None] = mapped_column(String(60))

@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
 import phonenumbers
-from flask_babel import lazy_gettext as _l
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from ..content.models import Poster, Service
@@ -42,11 +42,11 @@ VIETNAM = timezone(timedelta(hours=7))  # no daylight saving
 
 
 def list_services(lang: str) -> list[dict]:
-    services = list(db.session.scalars(select(Service).where(Service.removed_at.is_(None))
-                                       .order_by(Service.position)))
+    services = list(db.session.scalars(select(Service).where(Service.removed_at.is_(None)).order_by(Service.position)))
     tags = {}
-    for service_id, poster_tags in db.session.execute(select(Poster.service_id, Poster.tags)
-                                                      .where(Poster.removed_at.is_(None))):
+    for service_id, poster_tags in db.session.execute(
+        select(Poster.service_id, Poster.tags).where(Poster.removed_at.is_(None))
+    ):
         tags.setdefault(service_id, set()).update(poster_tags or ())
     return [_service(service, sorted(tags.get(service.id, ()))[:MAX_KEYWORDS], lang) for service in services]
 
@@ -102,15 +102,15 @@ def list_public_requests(query: RequestQuery, lang: str) -> list[dict]:
         if start > end:
             raise InvalidInput(_("start_date must come before end_date."), {"start_date": [_("Invalid value.")]})
         if end - start > MAX_RANGE:
-            raise InvalidInput(_("start_date and end_date may not span more than 90 days."),
-                               {"end_date": [_("Invalid value.")]})
+            raise InvalidInput(
+                _("start_date and end_date may not span more than 90 days."), {"end_date": [_("Invalid value.")]}
+            )
         stmt = stmt.where(HelpRequest.created_at >= start, HelpRequest.created_at <= end)
         if query.service_codes:
             stmt = stmt.where(HelpRequest.service.in_(query.service_codes))
         if query.statuses:
             stmt = stmt.where(HelpRequest.status.in_([s for status in query.statuses for s in TOSO_STATUSES[status]]))
-    requests = list(db.session.scalars(stmt.order_by(HelpRequest.created_at.desc(), HelpRequest.id)
-                                       .limit(MAX_RESULTS)))
+    requests = list(db.session.scalars(stmt.order_by(HelpRequest.created_at.desc(), HelpRequest.id).limit(MAX_RESULTS)))
     return present(requests, lang)
 
 
@@ -131,34 +131,44 @@ def jurisdiction(code: str) -> Unit:
 def present(requests: list[HelpRequest], lang: str) -> list[dict]:
     """Requests as the standard shows them: what a partner may read, nothing about any person."""
     ids = [request.id for request in requests]
-    services = {service.code: service.localised("names", lang) for service in db.session.scalars(
-        select(Service).where(Service.code.in_({request.service for request in requests})))}
+    services = {
+        service.code: service.localised("names", lang)
+        for service in db.session.scalars(
+            select(Service).where(Service.code.in_({request.service for request in requests}))
+        )
+    }
     notes, names = {}, {request.id: [request.on_behalf_name] for request in requests}
     if ids:
         for request_id, body in db.session.execute(
-                select(Comment.request_id, Comment.body).where(Comment.request_id.in_(ids),
-                                                               Comment.internal.is_(False))
-                .order_by(Comment.created_at, Comment.id)):
+            select(Comment.request_id, Comment.body)
+            .where(Comment.request_id.in_(ids), Comment.internal.is_(False))
+            .order_by(Comment.created_at, Comment.id)
+        ):
             notes[request_id] = body  # the latest public reply wins
         for request_id, first, last in db.session.execute(
-                select(PartnerFiling.request_id, PartnerFiling.first_name, PartnerFiling.last_name)
-                .where(PartnerFiling.request_id.in_(ids))):
+            select(PartnerFiling.request_id, PartnerFiling.first_name, PartnerFiling.last_name).where(
+                PartnerFiling.request_id.in_(ids)
+            )
+        ):
             names[request_id] += [first, last]
-    return [{
-        "service_request_id": request.reference,
-        "status": open311_status(request.status),
-        "status_notes": mask_personal(notes.get(request.id), names[request.id]),
-        "service_name": services.get(request.service, request.service),
-        "service_code": request.service,
-        "description": mask_personal(request.description, names[request.id]),
-        "agency_responsible": request.team.name if request.team else None,
-        "service_notice": None,
-        "requested_datetime": w3(request.created_at),
-        "updated_datetime": w3(request.updated_at),
-        "expected_datetime": w3(request.resolution_due_at),
-        "address": request.unit.name,
-        "address_id": request.unit.code,
-    } for request in requests]
+    return [
+        {
+            "service_request_id": request.reference,
+            "status": open311_status(request.status),
+            "status_notes": mask_personal(notes.get(request.id), names[request.id]),
+            "service_name": services.get(request.service, request.service),
+            "service_code": request.service,
+            "description": mask_personal(request.description, names[request.id]),
+            "agency_responsible": request.team.name if request.team else None,
+            "service_notice": None,
+            "requested_datetime": w3(request.created_at),
+            "updated_datetime": w3(request.updated_at),
+            "expected_datetime": w3(request.resolution_due_at),
+            "address": request.unit.name,
+            "address_id": request.unit.code,
+        }
+        for request in requests
+    ]
 
 
 def w3(moment: datetime | None) -> str | None:
@@ -173,9 +183,8 @@ def mask_personal(text: str | None, names: list[str | None]) -> str | None:
     if not text:
         return text
     for match in reversed(list(phonenumbers.PhoneNumberMatcher(text, "VN", leniency=phonenumbers.Leniency.POSSIBLE))):
-        text = text[:match.start] + MASK + text[match.end:]
+        text = text[: match.start] + MASK + text[match.end :]
     words = {part for name in names if name for part in [name, *name.split()] if len(part) >= 2}
     for word in sorted(words, key=len, reverse=True):
         text = re.sub(rf"(?<!\w){re.escape(word)}(?!\w)", MASK, text, flags=re.IGNORECASE)
     return text
-

@@ -42,8 +42,14 @@ def dispatch_teams(scope: Scope) -> list[Team]:
     paths = scope.paths(Ability.DISPATCH)
     if not paths:
         return []
-    return list(db.session.scalars(select(Team).join(Unit, Team.unit_id == Unit.id)
-                                   .where(any_subtree_condition(Unit.path, paths)).order_by(Unit.path, Team.name)))
+    return list(
+        db.session.scalars(
+            select(Team)
+            .join(Unit, Team.unit_id == Unit.id)
+            .where(any_subtree_condition(Unit.path, paths))
+            .order_by(Unit.path, Team.name)
+        )
+    )
 
 
 def may_dispatch_to(scope: Scope, team: Team) -> bool:
@@ -52,9 +58,14 @@ def may_dispatch_to(scope: Scope, team: Team) -> bool:
 
 def unrouted_requests(unit: Unit, limit: int = UNROUTED_LIMIT) -> list[HelpRequest]:
     """Open requests in the unit's subtree that no team serves, oldest first (the caller checked the unit)."""
-    return list(db.session.scalars(
-        select(HelpRequest).where(subtree_condition(HelpRequest.unit_path, unit.path), unrouted_condition())
-        .order_by(HelpRequest.created_at, HelpRequest.id).limit(limit)))
+    return list(
+        db.session.scalars(
+            select(HelpRequest)
+            .where(subtree_condition(HelpRequest.unit_path, unit.path), unrouted_condition())
+            .order_by(HelpRequest.created_at, HelpRequest.id)
+            .limit(limit)
+        )
+    )
 
 
 def units_without_team(unit: Unit) -> list[Unit]:
@@ -62,21 +73,32 @@ def units_without_team(unit: Unit) -> list[Unit]:
     serves (neither their own nor their commune's), in the unit's subtree, in tree order.
 
     Two indexed reads and set lookups: a correlated LIKE per unit would not scale to a country."""
-    team_paths = set(db.session.scalars(
-        select(Unit.path).join(Team, Team.unit_id == Unit.id)
-        .where(subtree_condition(Unit.path, unit.path) | Unit.path.in_(ancestor_paths(unit)))))
+    team_paths = set(
+        db.session.scalars(
+            select(Unit.path)
+            .join(Team, Team.unit_id == Unit.id)
+            .where(subtree_condition(Unit.path, unit.path) | Unit.path.in_(ancestor_paths(unit)))
+        )
+    )
     areas = db.session.scalars(
-        select(Unit).where(subtree_condition(Unit.path, unit.path), Unit.level.in_(("commune", "village")),
-                           Unit.abolished_at.is_(None)).order_by(Unit.path)).all()
+        select(Unit)
+        .where(
+            subtree_condition(Unit.path, unit.path), Unit.level.in_(("commune", "village")), Unit.abolished_at.is_(None)
+        )
+        .order_by(Unit.path)
+    ).all()
     ordered = sorted(team_paths)
 
     def has_team_within(path: str) -> bool:
         at = bisect_left(ordered, path)
         return at < len(ordered) and ordered[at].startswith(path)
 
-    return [area for area in areas
-            if (area.level == "commune" and not has_team_within(area.path))
-            or (area.level == "village" and not team_paths & set(ancestor_paths(area)))]
+    return [
+        area
+        for area in areas
+        if (area.level == "commune" and not has_team_within(area.path))
+        or (area.level == "village" and not team_paths & set(ancestor_paths(area)))
+    ]
 
 
 @dataclass(frozen=True)
@@ -91,8 +113,9 @@ class FollowUp:
         who += [_("the monitors of %(unit)s", unit=name) for name in self.monitors_of]
         if not who:
             who = [_("ToSo's administrators")]
-        return _("No team serves %(unit)s yet. %(who)s will pass your request to a team.",
-                 unit=unit.name, who=_join(who))
+        return _(
+            "No team serves %(unit)s yet. %(who)s will pass your request to a team.", unit=unit.name, who=_join(who)
+        )
 
 
 def _join(parts: list[str]) -> str:
@@ -104,12 +127,17 @@ def dispatcher_grants(unit: Unit) -> list[tuple[User | None, str, Unit]]:
     """(user or None if not signed in yet, role, unit) of the people who dispatch the unit's requests:
     team leaders of its village or commune, and monitors of any unit above it (admins are not paged)."""
     rows = db.session.execute(
-        select(User, RoleGrant.role, Unit).select_from(RoleGrant)
-        .join(Unit, RoleGrant.unit_id == Unit.id).outerjoin(User, User.phone == RoleGrant.phone)
-        .where(Unit.path.in_(ancestor_paths(unit)),
-               ((RoleGrant.role == str(Role.TEAM_LEADER)) & Unit.level.in_(LOCAL_LEVELS))
-               | (RoleGrant.role == str(Role.MONITOR)))
-        .order_by(Unit.depth.desc(), RoleGrant.id)).all()
+        select(User, RoleGrant.role, Unit)
+        .select_from(RoleGrant)
+        .join(Unit, RoleGrant.unit_id == Unit.id)
+        .outerjoin(User, User.phone == RoleGrant.phone)
+        .where(
+            Unit.path.in_(ancestor_paths(unit)),
+            ((RoleGrant.role == str(Role.TEAM_LEADER)) & Unit.level.in_(LOCAL_LEVELS))
+            | (RoleGrant.role == str(Role.MONITOR)),
+        )
+        .order_by(Unit.depth.desc(), RoleGrant.id)
+    ).all()
     return [(user, role, grant_unit) for user, role, grant_unit in rows]
 
 

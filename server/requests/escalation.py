@@ -17,13 +17,16 @@ def escalate_overdue(now: datetime, batch_size: int = 500) -> list[HelpRequest]:
     The flag is set with a conditional UPDATE, so two runs at once never escalate twice."""
     escalated = []
     candidates = db.session.scalars(
-        select(HelpRequest).where(overdue_condition(now), HelpRequest.escalated_at.is_(None))
-        .order_by(HelpRequest.resolution_due_at).limit(batch_size)).all()
+        select(HelpRequest)
+        .where(overdue_condition(now), HelpRequest.escalated_at.is_(None))
+        .order_by(HelpRequest.resolution_due_at)
+        .limit(batch_size)
+    ).all()
     table = HelpRequest.__table__
     for request in candidates:
         result = db.session.execute(
-            update(table).where(table.c.id == request.id, table.c.escalated_at.is_(None))
-            .values(escalated_at=now))
+            update(table).where(table.c.id == request.id, table.c.escalated_at.is_(None)).values(escalated_at=now)
+        )
         if result.rowcount != 1:
             continue
         db.session.refresh(request)

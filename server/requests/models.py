@@ -4,8 +4,7 @@ import uuid
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import (Boolean, CheckConstraint, ForeignKey, Index, Integer, String, Text, UniqueConstraint,
-                        Uuid, event)
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, Integer, String, Text, UniqueConstraint, Uuid, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..auth.models import User
@@ -38,8 +37,9 @@ class HelpRequest(db.Model):
     __tablename__ = "help_requests"
     __table_args__ = (
         UniqueConstraint("year", "number"),
-        CheckConstraint("on_behalf_birth_year IS NULL OR on_behalf_birth_year BETWEEN 1900 AND 2100",
-                        name="birth_year_plausible"),
+        CheckConstraint(
+            "on_behalf_birth_year IS NULL OR on_behalf_birth_year BETWEEN 1900 AND 2100", name="birth_year_plausible"
+        ),
         Index("ix_help_requests_unit_id_status", "unit_id", "status"),
         Index("ix_help_requests_unit_path_status", "unit_path", "status"),
         Index("ix_help_requests_requester_id_service_status", "requester_id", "service", "status"),
@@ -84,7 +84,8 @@ class HelpRequest(db.Model):
     requester: Mapped[User] = relationship(foreign_keys=[requester_id], lazy="joined")
     assignee: Mapped[User | None] = relationship(foreign_keys=[assignee_id], lazy="joined")
     likely_duplicate_of: Mapped["HelpRequest | None"] = relationship(
-        foreign_keys=[likely_duplicate_of_id], remote_side=[id])
+        foreign_keys=[likely_duplicate_of_id], remote_side=[id]
+    )
     merged_into: Mapped["HelpRequest | None"] = relationship(foreign_keys=[merged_into_id], remote_side=[id])
 
     @property
@@ -96,8 +97,7 @@ class HelpRequest(db.Model):
     def is_overdue(self, now: datetime) -> bool:
         if self.status not in OPEN_STATUSES or self.paused_at is not None:
             return False
-        return (self.first_responded_at is None and self.first_response_due_at < now) or \
-            self.resolution_due_at < now
+        return (self.first_responded_at is None and self.first_response_due_at < now) or self.resolution_due_at < now
 
     def __repr__(self) -> str:
         return f"<HelpRequest {self.reference} {self.status}>"
@@ -152,8 +152,7 @@ class Rating(db.Model):
     __tablename__ = "help_request_ratings"
     __table_args__ = (CheckConstraint("score BETWEEN 1 AND 5", name="score_1_to_5"),)
 
-    request_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("help_requests.id", ondelete="CASCADE"),
-                                                  primary_key=True)
+    request_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("help_requests.id", ondelete="CASCADE"), primary_key=True)
     score: Mapped[int] = mapped_column(Integer)
     comment: Mapped[str | None] = mapped_column(Text)
     rated_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))

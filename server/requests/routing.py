@@ -22,26 +22,42 @@ def ancestor_paths(unit: Unit) -> list[str]:
 def route(unit: Unit) -> Team | None:
     """The team of the request's village, or failing that the nearest team above it (the commune's)."""
     return db.session.scalar(
-        select(Team).join(Unit, Team.unit_id == Unit.id)
+        select(Team)
+        .join(Unit, Team.unit_id == Unit.id)
         .where(Unit.path.in_(ancestor_paths(unit)), Unit.level.in_(LOCAL_LEVELS))
-        .order_by(Unit.depth.desc(), Team.id).limit(1)
+        .order_by(Unit.depth.desc(), Team.id)
+        .limit(1)
     )
 
 
 def team_users(team_id: int) -> list[User]:
     """Members of a team who have signed in (only they have an inbox and phones)."""
-    return list(db.session.scalars(
-        select(User).join(TeamMember, TeamMember.phone == User.phone)
-        .where(TeamMember.team_id == team_id).order_by(User.id)))
+    return list(
+        db.session.scalars(
+            select(User)
+            .join(TeamMember, TeamMember.phone == User.phone)
+            .where(TeamMember.team_id == team_id)
+            .order_by(User.id)
+        )
+    )
 
 
 def local_users(unit: Unit, roles: tuple[Role, ...]) -> list[User]:
     """Holders of `roles` granted on the unit, its village or its commune."""
-    return list(db.session.scalars(
-        select(User).join(RoleGrant, RoleGrant.phone == User.phone).join(Unit, RoleGrant.unit_id == Unit.id)
-        .where(Unit.path.in_(ancestor_paths(unit)), Unit.level.in_(LOCAL_LEVELS),
-               RoleGrant.role.in_([str(role) for role in roles]))
-        .distinct().order_by(User.id)))
+    return list(
+        db.session.scalars(
+            select(User)
+            .join(RoleGrant, RoleGrant.phone == User.phone)
+            .join(Unit, RoleGrant.unit_id == Unit.id)
+            .where(
+                Unit.path.in_(ancestor_paths(unit)),
+                Unit.level.in_(LOCAL_LEVELS),
+                RoleGrant.role.in_([str(role) for role in roles]),
+            )
+            .distinct()
+            .order_by(User.id)
+        )
+    )
 
 
 def covering_team(scope: Scope, unit: Unit) -> Team | None:

@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from sqlalchemy import or_, select, update
 
 from ..auth.scope import Ability, Scope
+from ..content.catalogue import known_service_codes
 from ..dbutil import insert_ignoring_conflicts, insert_new_row
 from ..errors import Conflict, Forbidden, InvalidInput, NotFound, shown
 from ..extensions import db
@@ -17,9 +18,16 @@ from ..types import utcnow
 from ..units.models import Unit
 from ..units.paths import any_subtree_condition, subtree_condition
 from . import notify
-from ..content.catalogue import known_service_codes
-from .models import FINISHED_STATUSES, OPEN_STATUSES, Comment, HelpRequest, Rating, ReferenceCounter, RequestEvent, \
-    Status
+from .models import (
+    FINISHED_STATUSES,
+    OPEN_STATUSES,
+    Comment,
+    HelpRequest,
+    Rating,
+    ReferenceCounter,
+    RequestEvent,
+    Status,
+)
 from .sla import due_times, overdue_condition
 from .states import RequestView, present, works_on
 
@@ -69,8 +77,9 @@ def detail_view(scope: Scope, request: HelpRequest) -> RequestView:
     if not is_staff(scope, request):
         comments = comments.where(Comment.internal.is_(False))
     view.comments = list(db.session.scalars(comments.order_by(Comment.created_at, Comment.id)))
-    view.history = list(db.session.scalars(
-        select(RequestEvent).where(RequestEvent.request_id == request.id).order_by(RequestEvent.id)))
+    view.history = list(
+        db.session.scalars(select(RequestEvent).where(RequestEvent.request_id == request.id).order_by(RequestEvent.id))
+    )
     view.rating = db.session.get(Rating, request.id)
     return view
 
@@ -113,30 +122,44 @@ def list_requests(scope: Scope, filters: RequestFilters, cursor: str | None, lim
 def _unit_for_filter(code: str) -> Unit:
     unit = db.session.scalar(select(Unit).where(Unit.code == code))
     if unit is None:
-        raise InvalidInput(_("No administrative unit has the code %(code)s.", code=shown(code)),
-                           {"unit": [_("Unknown unit.")]})
+        raise InvalidInput(
+            _("No administrative unit has the code %(code)s.", code=shown(code)), {"unit": [_("Unknown unit.")]}
+        )
     return unit
 
 
 # --- filing ----------------------------------------------------------------------------------
 
 
-def file_request(scope: Scope, request_id: uuid.UUID, unit_code: str, service: str, description: str,
-                 preferred_contact: str | None = None, on_behalf_of: OnBehalfOf | None = None,
-                 locale: str | None = None) -> tuple[HelpRequest, bool]:
+def file_request(
+    scope: Scope,
+    request_id: uuid.UUID,
+    unit_code: str,
+    service: str,
+    description: str,
+    preferred_contact: str | None = None,
+    on_behalf_of: OnBehalfOf | None = None,
+    locale: str | None = None,
+) -> tuple[HelpRequest, bool]:
     """File a request (or recognise a re-sent one); returns (request, created).
 
     The client's id makes re-sending safe: the same content answers with the stored request,
     different content is a conflict. `locale` is the requester's language if none is known yet."""
     if service not in known_service_codes():
-        raise InvalidInput(_("Unknown service %(code)s.", code=shown(service)),
-                           {"service": [_("Choose a service from the catalogue.")]})
+        raise InvalidInput(
+            _("Unknown service %(code)s.", code=shown(service)),
+            {"service": [_("Choose a service from the catalogue.")]},
+        )
     unit = _village(unit_code)
     if on_behalf_of is not None and not scope.allows(Ability.WORK, unit):
-        raise Forbidden(_("Only a team member serving %(unit)s can ask for help on someone else's behalf.",
-                          unit=unit.name))
+        raise Forbidden(
+            _("Only a team member serving %(unit)s can ask for help on someone else's behalf.", unit=unit.name)
+        )
     content = {
-        "unit_id": unit.id, "unit_path": unit.path, "service": service, "requester_id": scope.user.id,
+        "unit_id": unit.id,
+        "unit_path": unit.path,
+        "service": service,
+        "requester_id": scope.user.id,
         "description": mask_citizen_ids(description.strip()),
         "preferred_contact": mask_citizen_ids(preferred_contact.strip()) if preferred_contact else None,
         "on_behalf_name": mask_citizen_ids(on_behalf_of.name.strip()) if on_behalf_of else None,
@@ -157,12 +180,25 @@ def file_request(scope: Scope, request_id: uuid.UUID, unit_code: str, service: s
     year = now.year
     number = _next_number(year)
     first_due, resolution_due = due_times(service, now)
-    inserted = insert_new_row(HelpRequest.__table__, "id", dict(
-        id=request_id, year=year, number=number, reference=format_reference(year, number),
-        team_id=team.id if team else None, status=Status.NEW, version=1,
-        likely_duplicate_of_id=_likely_duplicate(content),
-        first_response_due_at=first_due, resolution_due_at=resolution_due, created_at=now, updated_at=now,
-        **content))
+    inserted = insert_new_row(
+        HelpRequest.__table__,
+        "id",
+        dict(
+            id=request_id,
+            year=year,
+            number=number,
+            reference=format_reference(year, number),
+            team_id=team.id if team else None,
+            status=Status.NEW,
+            version=1,
+            likely_duplicate_of_id=_likely_duplicate(content),
+            first_response_due_at=first_due,
+            resolution_due_at=resolution_due,
+            created_at=now,
+            updated_at=now,
+            **content,
+        ),
+    )
     if not inserted:  # the same id arrived twice at once; the other copy won
         return _same_request(db.session.get(HelpRequest, request_id), content), False
     request = db.session.get(HelpRequest, request_id)
@@ -181,8 +217,12 @@ def _next_number(year: int) -> int:
     """The year's next number, from a counter row updated in place: no gaps between two
     transactions that commit, and no duplicates on SQLite or PostgreSQL (the row is locked)."""
     counters = ReferenceCounter.__table__
-    bump = (update(counters).where(counters.c.year == year)
-            .values(last_number=counters.c.last_number + 1).returning(counters.c.last_number))
+    bump = (
+        update(counters)
+        .where(counters.c.year == year)
+        .values(last_number=counters.c.last_number + 1)
+        .returning(counters.c.last_number)
+    )
     number = db.session.execute(bump).scalar()
     if number is None:
         db.session.execute(insert_ignoring_conflicts(counters, ["year"]).values(year=year, last_number=0))
@@ -193,8 +233,9 @@ def _next_number(year: int) -> int:
 def _village(code: str) -> Unit:
     unit = db.session.scalar(select(Unit).where(Unit.code == code))
     if unit is None or unit.level not in REQUEST_LEVELS or unit.abolished_at is not None:
-        raise InvalidInput(_("Choose the village (or commune) where help is needed."),
-                           {"unit": [_("Unknown village.")]})
+        raise InvalidInput(
+            _("Choose the village (or commune) where help is needed."), {"unit": [_("Unknown village.")]}
+        )
     return unit
 
 
@@ -207,34 +248,58 @@ def _same_request(existing: HelpRequest, content: dict) -> HelpRequest:
 def _likely_duplicate(content: dict) -> uuid.UUID | None:
     """An open request from the same person, for the same service and resident, is probably this one."""
     return db.session.scalar(
-        select(HelpRequest.id).where(
-            HelpRequest.requester_id == content["requester_id"], HelpRequest.service == content["service"],
+        select(HelpRequest.id)
+        .where(
+            HelpRequest.requester_id == content["requester_id"],
+            HelpRequest.service == content["service"],
             HelpRequest.status.in_(OPEN_STATUSES),
-            HelpRequest.on_behalf_name.is_(None) if content["on_behalf_name"] is None
-            else HelpRequest.on_behalf_name == content["on_behalf_name"])
-        .order_by(HelpRequest.created_at).limit(1))
+            HelpRequest.on_behalf_name.is_(None)
+            if content["on_behalf_name"] is None
+            else HelpRequest.on_behalf_name == content["on_behalf_name"],
+        )
+        .order_by(HelpRequest.created_at)
+        .limit(1)
+    )
 
 
-def record_event(request: HelpRequest, actor_id: int | None, action: str, from_status: str | None,
-                 to_status: str, note: str | None = None, now: datetime | None = None) -> RequestEvent:
-    event = RequestEvent(request_id=request.id, actor_id=actor_id, action=action, from_status=from_status,
-                         to_status=to_status, note=mask_citizen_ids(note), created_at=now or utcnow())
+def record_event(
+    request: HelpRequest,
+    actor_id: int | None,
+    action: str,
+    from_status: str | None,
+    to_status: str,
+    note: str | None = None,
+    now: datetime | None = None,
+) -> RequestEvent:
+    event = RequestEvent(
+        request_id=request.id,
+        actor_id=actor_id,
+        action=action,
+        from_status=from_status,
+        to_status=to_status,
+        note=mask_citizen_ids(note),
+        created_at=now or utcnow(),
+    )
     db.session.add(event)
     return event
 
 
 def touch(request: HelpRequest, now: datetime, **values) -> None:
     """Bump the version (a new ETag) for a change that does not move the status."""
-    db.session.execute(update(HelpRequest.__table__).where(HelpRequest.__table__.c.id == request.id)
-                       .values(version=HelpRequest.__table__.c.version + 1, updated_at=now, **values))
+    db.session.execute(
+        update(HelpRequest.__table__)
+        .where(HelpRequest.__table__.c.id == request.id)
+        .values(version=HelpRequest.__table__.c.version + 1, updated_at=now, **values)
+    )
     db.session.refresh(request)
 
 
 # --- comments and rating ---------------------------------------------------------------------
 
 
-def add_comment(scope: Scope, request_id: uuid.UUID, body: str, internal: bool,
-                comment_id: uuid.UUID | None = None) -> tuple[Comment, bool]:
+def add_comment(
+    scope: Scope, request_id: uuid.UUID, body: str, internal: bool, comment_id: uuid.UUID | None = None
+) -> tuple[Comment, bool]:
     """A public reply (requester or team) or an internal note (team and monitors); returns (comment, created)."""
     request = get_request(scope, request_id)
     staff = is_staff(scope, request)
@@ -250,12 +315,25 @@ def add_comment(scope: Scope, request_id: uuid.UUID, body: str, internal: bool,
     existing = db.session.get(Comment, comment_id)
     if existing is None:
         now = utcnow()
-        inserted = insert_new_row(Comment.__table__, "id", dict(
-            id=comment_id, request_id=request.id, author_id=scope.user.id, body=body, internal=internal,
-            created_at=now))
+        inserted = insert_new_row(
+            Comment.__table__,
+            "id",
+            dict(
+                id=comment_id,
+                request_id=request.id,
+                author_id=scope.user.id,
+                body=body,
+                internal=internal,
+                created_at=now,
+            ),
+        )
         if inserted:
-            first_response = (not internal and request.first_responded_at is None
-                              and scope.user.id != request.requester_id and working)
+            first_response = (
+                not internal
+                and request.first_responded_at is None
+                and scope.user.id != request.requester_id
+                and working
+            )
             if not internal and scope.user.id == request.requester_id and request.status == Status.WAITING_ON_RESIDENT:
                 from .transitions import resume_after_reply
 
@@ -267,8 +345,12 @@ def add_comment(scope: Scope, request_id: uuid.UUID, body: str, internal: bool,
             db.session.flush()
             return db.session.get(Comment, comment_id), True
         existing = db.session.get(Comment, comment_id)
-    if (existing.request_id, existing.author_id, existing.body, existing.internal) != \
-            (request.id, scope.user.id, body, internal):
+    if (existing.request_id, existing.author_id, existing.body, existing.internal) != (
+        request.id,
+        scope.user.id,
+        body,
+        internal,
+    ):
         raise Conflict(_("A different comment was already sent with this id."))
     return existing, False
 
@@ -281,9 +363,18 @@ def rate_request(scope: Scope, request_id: uuid.UUID, score: int, comment: str |
     if request.status not in (Status.RESOLVED, Status.CLOSED):
         raise Conflict(_("A request can be rated once it is resolved."))
     now = utcnow()
-    inserted = insert_new_row(Rating.__table__, "request_id", dict(
-        request_id=request.id, score=score, comment=mask_citizen_ids(comment.strip()) if comment else None,
-        rated_by_id=scope.user.id, on_behalf=request.on_behalf_name is not None, created_at=now))
+    inserted = insert_new_row(
+        Rating.__table__,
+        "request_id",
+        dict(
+            request_id=request.id,
+            score=score,
+            comment=mask_citizen_ids(comment.strip()) if comment else None,
+            rated_by_id=scope.user.id,
+            on_behalf=request.on_behalf_name is not None,
+            created_at=now,
+        ),
+    )
     if not inserted:
         raise Conflict(_("This request has already been rated."))
     record_event(request, scope.user.id, "rate", request.status, request.status, note=f"{score}/5", now=now)

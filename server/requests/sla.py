@@ -24,7 +24,8 @@ def overdue_condition(now: datetime):
     return and_(
         HelpRequest.status.in_(OPEN_STATUSES),
         HelpRequest.paused_at.is_(None),
-        or_(and_(HelpRequest.first_responded_at.is_(None), HelpRequest.first_response_due_at < now),
-            HelpRequest.resolution_due_at < now),
+        or_(
+            and_(HelpRequest.first_responded_at.is_(None), HelpRequest.first_response_due_at < now),
+            HelpRequest.resolution_due_at < now,
+        ),
     )
-

@@ -39,21 +39,34 @@ TRANSITIONS = {
 }
 
 STATUS_LABELS = {
-    Status.NEW: _l("new"), Status.ASSIGNED: _l("assigned"), Status.IN_PROGRESS: _l("in progress"),
-    Status.WAITING_ON_RESIDENT: _l("waiting on the resident"), Status.RESOLVED: _l("resolved"),
-    Status.CLOSED: _l("closed"), Status.CANCELLED: _l("cancelled"), Status.MERGED: _l("merged"),
+    Status.NEW: _l("new"),
+    Status.ASSIGNED: _l("assigned"),
+    Status.IN_PROGRESS: _l("in progress"),
+    Status.WAITING_ON_RESIDENT: _l("waiting on the resident"),
+    Status.RESOLVED: _l("resolved"),
+    Status.CLOSED: _l("closed"),
+    Status.CANCELLED: _l("cancelled"),
+    Status.MERGED: _l("merged"),
 }
 ACTION_LABELS = {
-    "claim": _l("claim"), "assign": _l("assign"), "start": _l("start"), "wait": _l("wait on the resident"),
-    "resume": _l("resume"), "resolve": _l("resolve"), "close": _l("close"), "cancel": _l("cancel"),
-    "reopen": _l("reopen"), "merge": _l("merge"),
+    "claim": _l("claim"),
+    "assign": _l("assign"),
+    "start": _l("start"),
+    "wait": _l("wait on the resident"),
+    "resume": _l("resume"),
+    "resolve": _l("resolve"),
+    "close": _l("close"),
+    "cancel": _l("cancel"),
+    "reopen": _l("reopen"),
+    "merge": _l("merge"),
 }
 
 
 def works_on(scope: Scope, request: HelpRequest) -> bool:
     """Members serving the village, and the team a request was handed to (which may serve elsewhere)."""
     return scope.allows(Ability.WORK, request.unit) or (
-        request.team_id is not None and request.team_id in {m.team.id for m in scope.memberships})
+        request.team_id is not None and request.team_id in {m.team.id for m in scope.memberships}
+    )
 
 
 def roles_of(scope: Scope, request: HelpRequest) -> set[str]:
@@ -76,8 +89,9 @@ def roles_of(scope: Scope, request: HelpRequest) -> set[str]:
 def allowed_actions(scope: Scope, request: HelpRequest) -> list[str]:
     """What the caller may do with the request now (the app shows these buttons)."""
     roles = roles_of(scope, request)
-    return [action for action, rule in TRANSITIONS.items()
-            if request.status in rule.sources and roles & set(rule.actors)]
+    return [
+        action for action, rule in TRANSITIONS.items() if request.status in rule.sources and roles & set(rule.actors)
+    ]
 
 
 @dataclass

@@ -20,8 +20,11 @@ ACTIONS = ("read", "export", "erase", "withdraw_consent", "merge")
 def log_access(scope: Scope, residents: list, action: str) -> None:
     """One row per resident whose personal data the caller is shown or changes; one INSERT."""
     now = utcnow()
-    rows = [{"resident_id": r.id, "user_id": scope.user.id, "action": action, "unit_path": r.unit.path, "at": now}
-            for r in residents if not is_self(scope, r)]
+    rows = [
+        {"resident_id": r.id, "user_id": scope.user.id, "action": action, "unit_path": r.unit.path, "at": now}
+        for r in residents
+        if not is_self(scope, r)
+    ]
     if rows:
         db.session.execute(PersonalDataAccess.__table__.insert(), rows)
 
@@ -31,8 +34,9 @@ def is_self(scope: Scope, resident) -> bool:
     return bool(scope.user.phone and resident.phone == scope.user.phone)
 
 
-def list_accesses(scope: Scope, resident_id: uuid.UUID | None, user_id: int | None,
-                  cursor: str | None, limit: int | None) -> Page:
+def list_accesses(
+    scope: Scope, resident_id: uuid.UUID | None, user_id: int | None, cursor: str | None, limit: int | None
+) -> Page:
     """Entries about residents in the administrator's area, oldest first."""
     if not scope.has(Ability.READ_AUDIT_LOG):
         raise Forbidden(_("Only administrators read the personal-data access log."))

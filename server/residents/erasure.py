@@ -47,17 +47,27 @@ def _blank_requests(requests: list, requester_ids: set[int]) -> None:
     ids = [request.id for request in requests]
     if not ids:
         return
-    db.session.execute(update(HelpRequest).where(HelpRequest.id.in_(ids)).values(
-        description="", preferred_contact=None, on_behalf_name=None))
+    db.session.execute(
+        update(HelpRequest)
+        .where(HelpRequest.id.in_(ids))
+        .values(description="", preferred_contact=None, on_behalf_name=None)
+    )
     authors = {request.requester_id for request in requests} | requester_ids
-    db.session.execute(update(Comment).where(Comment.request_id.in_(ids), Comment.author_id.in_(authors))
-                       .values(body=""))
+    db.session.execute(
+        update(Comment).where(Comment.request_id.in_(ids), Comment.author_id.in_(authors)).values(body="")
+    )
     db.session.execute(update(Rating).where(Rating.request_id.in_(ids)).values(comment=None))
     # History is append-only for everyone else; the law's erasure is the one exception, done in SQL
     # so the ORM's immutability guard still stops any ordinary change.
-    db.session.execute(update(RequestEvent.__table__).where(
-        RequestEvent.__table__.c.request_id.in_(ids), RequestEvent.__table__.c.actor_id.in_(authors),
-        RequestEvent.__table__.c.note.is_not(None)).values(note=None))
+    db.session.execute(
+        update(RequestEvent.__table__)
+        .where(
+            RequestEvent.__table__.c.request_id.in_(ids),
+            RequestEvent.__table__.c.actor_id.in_(authors),
+            RequestEvent.__table__.c.note.is_not(None),
+        )
+        .values(note=None)
+    )
     db.session.execute(delete(Notification).where(Notification.request_id.in_(ids)))
     for request in requests:
         db.session.expire(request)

@@ -32,11 +32,15 @@ def export_resident(scope: Scope, resident_id: uuid.UUID) -> dict:
     if not own:
         activities = activities.where(activity_visible(scope))
     activities = list(db.session.scalars(activities.order_by(Activity.occurred_at, Activity.id)))
-    accesses = db.session.scalars(select(PersonalDataAccess).where(PersonalDataAccess.resident_id.in_(ids))
-                                  .order_by(PersonalDataAccess.id))
+    accesses = db.session.scalars(
+        select(PersonalDataAccess).where(PersonalDataAccess.resident_id.in_(ids)).order_by(PersonalDataAccess.id)
+    )
     phones = [person.phone for person in group if person.phone]
-    sections = {name: data for _receiver, added in person_exported.send(__name__, phones=phones, scope=None if own else scope)
-                for name, data in added.items()}
+    sections = {
+        name: data
+        for _receiver, added in person_exported.send(__name__, phones=phones, scope=None if own else scope)
+        for name, data in added.items()
+    }
     return {
         "exported_at": utcnow(),
         "resident": resident,

@@ -20,8 +20,9 @@ class Resident(db.Model):
 
     __tablename__ = "residents"
     __table_args__ = (
-        CheckConstraint("consent OR (name IS NULL AND phone IS NULL AND household IS NULL)",
-                        name="personal_data_needs_consent"),
+        CheckConstraint(
+            "consent OR (name IS NULL AND phone IS NULL AND household IS NULL)", name="personal_data_needs_consent"
+        ),
         CheckConstraint("birth_year IS NULL OR birth_year BETWEEN 1900 AND 2100", name="birth_year_range"),
         Index("ix_residents_unit_id_search_name", "unit_id", "search_name"),
         Index("ix_residents_unit_id_birth_year", "unit_id", "birth_year"),

@@ -49,22 +49,36 @@ def create_resident(scope: Scope, data: dict) -> tuple[Resident, bool]:
     scope.require(Ability.WORK, unit)
     _check_rules(data, unit)
     fields = {
-        "id": data["id"], "unit_id": unit.id, "name": _clean(data.get("name")),
-        "birth_year": data.get("birth_year"), "gender": data.get("gender"),
-        "household": _clean(data.get("household")), "phone": data.get("phone"),
-        "languages": sorted(set(data.get("languages") or [])), "consent": data["consent"],
+        "id": data["id"],
+        "unit_id": unit.id,
+        "name": _clean(data.get("name")),
+        "birth_year": data.get("birth_year"),
+        "gender": data.get("gender"),
+        "household": _clean(data.get("household")),
+        "phone": data.get("phone"),
+        "languages": sorted(set(data.get("languages") or [])),
+        "consent": data["consent"],
     }
     fields["search_name"] = fold(fields["name"]) if fields["name"] else None
     fields["consent_at"] = (data.get("consent_at") or utcnow()) if fields["consent"] else None
     fields["content_hash"] = _content_hash(fields, unit.code)
     now = utcnow()
-    stored = db.session.scalars(insert_ignoring_conflicts(Resident.__table__, ["id"]).values(
-        **fields, created_by_id=scope.user.id, created_at=now, updated_at=now,
-    ).returning(Resident.__table__.c.id)).first()
+    stored = db.session.scalars(
+        insert_ignoring_conflicts(Resident.__table__, ["id"])
+        .values(
+            **fields,
+            created_by_id=scope.user.id,
+            created_at=now,
+            updated_at=now,
+        )
+        .returning(Resident.__table__.c.id)
+    ).first()
     resident = db.session.get(Resident, data["id"], populate_existing=True)
     if stored is None and resident.content_hash != fields["content_hash"]:
-        raise Conflict(_("A different resident with this id is already stored."),
-                       {"id": [_("This id is already used for another resident.")]})
+        raise Conflict(
+            _("A different resident with this id is already stored."),
+            {"id": [_("This id is already used for another resident.")]},
+        )
     return resident, stored is not None
 
 
@@ -88,10 +102,19 @@ def _clean(text: str | None) -> str | None:
 
 
 def _content_hash(fields: dict, unit_code: str) -> bytes:
-    return idempotency.content_hash([
-        str(fields["id"]), unit_code, fields["name"], fields["birth_year"], fields["gender"], fields["household"],
-        fields["phone"], fields["languages"], fields["consent"],
-    ])
+    return idempotency.content_hash(
+        [
+            str(fields["id"]),
+            unit_code,
+            fields["name"],
+            fields["birth_year"],
+            fields["gender"],
+            fields["household"],
+            fields["phone"],
+            fields["languages"],
+            fields["consent"],
+        ]
+    )
 
 
 def _visible(scope: Scope):
@@ -119,19 +142,24 @@ def get_resident(scope: Scope, resident_id: uuid.UUID) -> ResidentView:
     return resident_view(resident)
 
 
-def list_residents(scope: Scope, unit_code: str | None, query: str | None, cursor: str | None,
-                   limit: int | None) -> Page:
+def list_residents(
+    scope: Scope, unit_code: str | None, query: str | None, cursor: str | None, limit: int | None
+) -> Page:
     """Residents of the caller's area, by name; merged and erased records are left out."""
     sort_name = func.coalesce(Resident.search_name, "")
-    stmt = (select(Resident).join(Unit, Resident.unit_id == Unit.id)
-            .where(_visible(scope), Resident.merged_into_id.is_(None), Resident.erased_at.is_(None)))
+    stmt = (
+        select(Resident)
+        .join(Unit, Resident.unit_id == Unit.id)
+        .where(_visible(scope), Resident.merged_into_id.is_(None), Resident.erased_at.is_(None))
+    )
     if unit_code:
         unit = get_unit(unit_code)
         stmt = stmt.where(subtree_condition(Unit.path, unit.path))
     if query and fold(query):
         stmt = stmt.where(Resident.search_name.contains(fold(query), autoescape=True))
-    page = paginate(stmt, (sort_name, Resident.id), cursor, limit,
-                    key=lambda resident: (resident.search_name or "", resident.id))
+    page = paginate(
+        stmt, (sort_name, Resident.id), cursor, limit, key=lambda resident: (resident.search_name or "", resident.id)
+    )
     log_access(scope, page.items, "read")
     return page
 
@@ -141,19 +169,27 @@ def possible_duplicates(resident: Resident) -> list[uuid.UUID]:
     if not resident.search_name or resident.merged_into_id or resident.erased_at:
         return []
     stmt = select(Resident.id, Resident.search_name).where(
-        Resident.unit_id == resident.unit_id, Resident.id != resident.id, Resident.search_name.is_not(None),
-        Resident.merged_into_id.is_(None), Resident.erased_at.is_(None))
+        Resident.unit_id == resident.unit_id,
+        Resident.id != resident.id,
+        Resident.search_name.is_not(None),
+        Resident.merged_into_id.is_(None),
+        Resident.erased_at.is_(None),
+    )
     if resident.birth_year is not None:
         stmt = stmt.where(or_(Resident.birth_year == resident.birth_year, Resident.birth_year.is_(None)))
-    return [other_id for other_id, name in db.session.execute(stmt.order_by(Resident.id))
-            if difflib.SequenceMatcher(None, resident.search_name, name).ratio() >= SIMILAR_NAME_RATIO]
+    return [
+        other_id
+        for other_id, name in db.session.execute(stmt.order_by(Resident.id))
+        if difflib.SequenceMatcher(None, resident.search_name, name).ratio() >= SIMILAR_NAME_RATIO
+    ]
 
 
 def merge_residents(scope: Scope, kept_id: uuid.UUID, duplicate_id: uuid.UUID) -> ResidentView:
     """A leader merges a duplicate into the record kept; the duplicate stays, pointing at it (history)."""
     if kept_id == duplicate_id:
-        raise InvalidInput(_("A resident cannot be merged into itself."),
-                           {"duplicate": [_("Choose another resident.")]})
+        raise InvalidInput(
+            _("A resident cannot be merged into itself."), {"duplicate": [_("Choose another resident.")]}
+        )
     kept, duplicate = load_resident(scope, kept_id), load_resident(scope, duplicate_id)
     scope.require(Ability.MANAGE, kept.unit)
     scope.require(Ability.MANAGE, duplicate.unit)
@@ -168,8 +204,9 @@ def merge_residents(scope: Scope, kept_id: uuid.UUID, duplicate_id: uuid.UUID) -
                 setattr(kept, field, getattr(duplicate, field))
         kept.languages = sorted(set(kept.languages or []) | set(duplicate.languages or []))
     # Records merged into the duplicate earlier now point at the kept record, so chains stay one step long.
-    db.session.execute(update(Resident).where(Resident.merged_into_id == duplicate.id)
-                       .values(merged_into_id=kept.id, updated_at=now))
+    db.session.execute(
+        update(Resident).where(Resident.merged_into_id == duplicate.id).values(merged_into_id=kept.id, updated_at=now)
+    )
     duplicate.merged_into_id, duplicate.merged_at, duplicate.merged_by_id = kept.id, now, scope.user.id
     resident_merged.send(__name__, duplicate_id=duplicate.id, kept_id=kept.id, kept_path=kept.unit.path)
     log_access(scope, [kept, duplicate], "merge")
@@ -178,8 +215,9 @@ def merge_residents(scope: Scope, kept_id: uuid.UUID, duplicate_id: uuid.UUID) -
 
 
 def merged_records(resident: Resident) -> list[Resident]:
-    return list(db.session.scalars(select(Resident).where(Resident.merged_into_id == resident.id)
-                                   .order_by(Resident.created_at)))
+    return list(
+        db.session.scalars(select(Resident).where(Resident.merged_into_id == resident.id).order_by(Resident.created_at))
+    )
 
 
 def erase_resident(scope: Scope, resident_id: uuid.UUID, reason: str = "erase") -> ResidentView:
@@ -199,8 +237,11 @@ def erase_resident(scope: Scope, resident_id: uuid.UUID, reason: str = "erase") 
         person.name = person.search_name = person.phone = person.household = None
         person.consent = False
         person.erased_at = person.erased_at or now
-    db.session.execute(update(Activity).where(Activity.resident_id.in_([p.id for p in group]),
-                                              Activity.note.is_not(None)).values(note=None))
+    db.session.execute(
+        update(Activity)
+        .where(Activity.resident_id.in_([p.id for p in group]), Activity.note.is_not(None))
+        .values(note=None)
+    )
     db.session.flush()
     return ResidentView(resident)
 

@@ -27,8 +27,9 @@ def grant_role_as_administrator(phone: str, role: Role, unit_code: str) -> RoleG
 
 
 def _add_grant(phone: str, role: Role, unit: Unit, granted_by_id: int | None) -> RoleGrant:
-    existing = db.session.scalar(select(RoleGrant).where(
-        RoleGrant.phone == phone, RoleGrant.role == role, RoleGrant.unit_id == unit.id))
+    existing = db.session.scalar(
+        select(RoleGrant).where(RoleGrant.phone == phone, RoleGrant.role == role, RoleGrant.unit_id == unit.id)
+    )
     if existing is not None:
         raise Conflict(_("%(phone)s already has this role on %(unit)s.", phone=phone, unit=unit.name))
     grant = RoleGrant(phone=phone, role=role, unit_id=unit.id, granted_by_id=granted_by_id)

@@ -20,12 +20,18 @@ class PublicContact:
 def nearest_team(unit: Unit) -> Team | None:
     """The team of the village, else of its commune (or any unit above)."""
     chain = [*ancestors_of(unit), unit]
-    return db.session.scalar(select(Team).join(Unit).where(Team.unit_id.in_([u.id for u in chain]))
-                             .order_by(Unit.depth.desc(), Team.id).limit(1))
+    return db.session.scalar(
+        select(Team)
+        .join(Unit)
+        .where(Team.unit_id.in_([u.id for u in chain]))
+        .order_by(Unit.depth.desc(), Team.id)
+        .limit(1)
+    )
 
 
 def public_contact(unit: Unit) -> PublicContact:
     team = nearest_team(unit)
     commune = next((u for u in [unit, *reversed(ancestors_of(unit))] if u.level == "commune"), None)
-    return PublicContact(team.name if team else None, team.public_phone if team else None,
-                         commune.name if commune else None)
+    return PublicContact(
+        team.name if team else None, team.public_phone if team else None, commune.name if commune else None
+    )

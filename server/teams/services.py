@@ -39,8 +39,9 @@ def create_team(scope: Scope, unit_code: str, name: str) -> Team:
     unit = get_unit(unit_code)
     scope.require(Ability.MANAGE, unit)
     if unit.level not in TEAM_LEVELS:
-        raise InvalidInput(_("A team belongs to a commune or a village."),
-                           {"unit": [_("Choose a commune or a village.")]})
+        raise InvalidInput(
+            _("A team belongs to a commune or a village."), {"unit": [_("Choose a commune or a village.")]}
+        )
     name = name.strip()
     if db.session.scalar(select(Team.id).where(Team.unit_id == unit.id, Team.name == name)):
         raise Conflict(_("%(unit)s already has a team with this name.", unit=unit.name))
@@ -92,9 +93,17 @@ def list_members(scope: Scope, team_id: int, cursor: str | None, limit: int | No
 
 def with_names(members: list[TeamMember]) -> list[TeamMember]:
     """Each member's `name`: the one they chose themselves (PATCH /me), else the leader's."""
-    chosen = dict(db.session.execute(
-        select(User.phone, User.display_name).where(User.phone.in_([m.phone for m in members]),
-                                                    User.display_name.is_not(None))).all()) if members else {}
+    chosen = (
+        dict(
+            db.session.execute(
+                select(User.phone, User.display_name).where(
+                    User.phone.in_([m.phone for m in members]), User.display_name.is_not(None)
+                )
+            ).all()
+        )
+        if members
+        else {}
+    )
     for member in members:
         member.name = chosen.get(member.phone) or member.display_name
     return members

@@ -72,8 +72,12 @@ def import_official_units(source: list[OfficialUnit] | None = None) -> ImportRep
             db.session.execute(insert(Unit), new_rows)
             report.created += len(new_rows)
             new_rows = []
-            existing.update({u.code: u for u in db.session.scalars(
-                select(Unit).where(Unit.official.is_(True), Unit.level == level))})
+            existing.update(
+                {
+                    u.code: u
+                    for u in db.session.scalars(select(Unit).where(Unit.official.is_(True), Unit.level == level))
+                }
+            )
     listed = {i.code for i in source} | {ROOT_CODE}
     for unit in existing.values():
         if unit.code not in listed and unit.abolished_at is None:
@@ -88,8 +92,15 @@ def import_official_units(source: list[OfficialUnit] | None = None) -> ImportRep
 def _ensure_root(report: ImportReport) -> Unit:
     root = db.session.scalar(select(Unit).where(Unit.code == ROOT_CODE))
     if root is None:
-        root = Unit(code=ROOT_CODE, name=ROOT_NAME, search_name=fold(ROOT_NAME), level="nation",
-                    path=root_path(ROOT_CODE), depth=0, official=True)
+        root = Unit(
+            code=ROOT_CODE,
+            name=ROOT_NAME,
+            search_name=fold(ROOT_NAME),
+            level="nation",
+            path=root_path(ROOT_CODE),
+            depth=0,
+            official=True,
+        )
         db.session.add(root)
         db.session.flush()
         report.created += 1
@@ -99,9 +110,17 @@ def _ensure_root(report: ImportReport) -> Unit:
 def _row(item: OfficialUnit, parent: Unit) -> dict:
     now = utcnow()
     return {
-        "code": item.code, "name": item.name, "search_name": fold(item.name), "level": item.level,
-        "kind": item.kind, "parent_id": parent.id, "path": child_path(parent.path, item.code),
-        "depth": parent.depth + 1, "official": True, "created_at": now, "updated_at": now,
+        "code": item.code,
+        "name": item.name,
+        "search_name": fold(item.name),
+        "level": item.level,
+        "kind": item.kind,
+        "parent_id": parent.id,
+        "path": child_path(parent.path, item.code),
+        "depth": parent.depth + 1,
+        "official": True,
+        "created_at": now,
+        "updated_at": now,
     }
 
 
@@ -127,8 +146,10 @@ def _move_subtree(unit: Unit, new_parent: Unit) -> None:
     db.session.execute(
         update(Unit)
         .where(subtree_condition(Unit.path, old_path))
-        .values(path=literal(new_path, String).concat(func.substr(Unit.path, len(old_path) + 1)),
-                depth=Unit.depth + depth_change)
+        .values(
+            path=literal(new_path, String).concat(func.substr(Unit.path, len(old_path) + 1)),
+            depth=Unit.depth + depth_change,
+        )
         .execution_options(synchronize_session=False)
     )
     db.session.expire_all()

@@ -75,25 +75,42 @@ def search_units(query: str, within: str | None = None, limit: int = SEARCH_LIMI
     return list(db.session.scalars(stmt))
 
 
-def create_unit(scope: Scope, parent_code: str, name: str, level: str | None = None,
-                kind: str | None = None, population: int | None = None,
-                households: int | None = None) -> Unit:
+def create_unit(
+    scope: Scope,
+    parent_code: str,
+    name: str,
+    level: str | None = None,
+    kind: str | None = None,
+    population: int | None = None,
+    households: int | None = None,
+) -> Unit:
     parent = get_unit(parent_code)
     scope.require(Ability.MANAGE, parent)
     allowed = CHILD_LEVELS[parent.level]
     level = level or (allowed[0] if allowed else None)
     if level not in allowed:
         raise InvalidInput(
-            _("A unit of level %(parent)s can only contain: %(allowed)s.", parent=parent.level,
-              allowed=", ".join(allowed) or "-"),
+            _(
+                "A unit of level %(parent)s can only contain: %(allowed)s.",
+                parent=parent.level,
+                allowed=", ".join(allowed) or "-",
+            ),
             {"level": [_("Not allowed under this parent.")]},
         )
     _refuse_duplicate_name(parent, name)
     code = _next_local_code(parent)
     unit = Unit(
-        code=code, name=name.strip(), search_name=fold(name), level=level, kind=kind,
-        parent_id=parent.id, path=child_path(parent.path, code), depth=parent.depth + 1,
-        official=False, population=population, households=households,
+        code=code,
+        name=name.strip(),
+        search_name=fold(name),
+        level=level,
+        kind=kind,
+        parent_id=parent.id,
+        path=child_path(parent.path, code),
+        depth=parent.depth + 1,
+        official=False,
+        population=population,
+        households=households,
     )
     db.session.add(unit)
     db.session.flush()
@@ -106,8 +123,10 @@ def update_unit(scope: Scope, code: str, changes: dict) -> Unit:
     scope.require(Ability.MANAGE, unit)
     if "name" in changes and changes["name"] != unit.name:
         if unit.official:
-            raise InvalidInput(_("Official units are renamed by the official import only."),
-                               {"name": [_("Official names cannot be changed here.")]})
+            raise InvalidInput(
+                _("Official units are renamed by the official import only."),
+                {"name": [_("Official names cannot be changed here.")]},
+            )
         _refuse_duplicate_name(unit.parent, changes["name"], exclude=unit)
         unit.name = changes["name"].strip()
         unit.search_name = fold(unit.name)
@@ -126,16 +145,17 @@ def _refuse_duplicate_name(parent: Unit, name: str, exclude: Unit | None = None)
     if exclude is not None:
         stmt = stmt.where(Unit.id != exclude.id)
     if db.session.scalar(stmt) is not None:
-        raise InvalidInput(_("%(parent)s already has a unit with this name.", parent=parent.name),
-                           {"name": [_("Already used under this parent.")]})
+        raise InvalidInput(
+            _("%(parent)s already has a unit with this name.", parent=parent.name),
+            {"name": [_("Already used under this parent.")]},
+        )
 
 
 def _next_local_code(parent: Unit) -> str:
     """Local units are coded after their parent: 00004.1, 00004.2, …; codes are never reused."""
     prefix = f"{parent.code}."
-    existing = db.session.scalars(select(Unit.code).where(Unit.parent_id == parent.id,
-                                                          Unit.code.startswith(prefix)))
-    numbers = [int(c[len(prefix):]) for c in existing if c[len(prefix):].isdigit()]
+    existing = db.session.scalars(select(Unit.code).where(Unit.parent_id == parent.id, Unit.code.startswith(prefix)))
+    numbers = [int(c[len(prefix) :]) for c in existing if c[len(prefix) :].isdigit()]
     return f"{prefix}{max(numbers, default=0) + 1}"
 
 

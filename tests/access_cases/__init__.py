@@ -27,8 +27,11 @@ def commune_elsewhere_in_province_a():
     from server.units.models import Unit
     from tests.factories import COMMUNE_A
 
-    return db.session.scalar(select(Unit).where(Unit.level == "commune", Unit.path.startswith("/VN/08/"),
-                                                Unit.code != COMMUNE_A).order_by(Unit.code))
+    return db.session.scalar(
+        select(Unit)
+        .where(Unit.level == "commune", Unit.path.startswith("/VN/08/"), Unit.code != COMMUNE_A)
+        .order_by(Unit.code)
+    )
 
 
 @dataclass(frozen=True)

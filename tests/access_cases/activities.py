@@ -23,10 +23,17 @@ def _stored_activity(world):
 
 CASES = [
     # A batch is answered item by item: a worker of area B gets 200 with the item rejected as outside_area.
-    Case("POST", "/api/v1/activities/batch",
-         lambda w: ("/activities/batch", {"items": [activity_item(w.village_a.code)]}),
-         RECORDERS | {"member_b": REJECTED, "leader_b": REJECTED}),
+    Case(
+        "POST",
+        "/api/v1/activities/batch",
+        lambda w: ("/activities/batch", {"items": [activity_item(w.village_a.code)]}),
+        RECORDERS | {"member_b": REJECTED, "leader_b": REJECTED},
+    ),
     Case("POST", "/api/v1/activities", lambda w: ("/activities", activity_item(w.village_a.code)), RECORDERS),
-    Case("GET", "/api/v1/activities", _stored_activity,
-         everyone(EMPTY, anonymous=401, member_a=OK, leader_a=OK, monitor_a=OK, admin=OK)),
+    Case(
+        "GET",
+        "/api/v1/activities",
+        _stored_activity,
+        everyone(EMPTY, anonymous=401, member_a=OK, leader_a=OK, monitor_a=OK, admin=OK),
+    ),
 ]

@@ -15,7 +15,11 @@ CASES = [
     Case("GET", "/api/v1/services", lambda w: ("/services", None), everyone(OK)),
     Case("GET", "/api/v1/posters", lambda w: ("/posters?lang=vi", None), everyone(OK)),
     Case("GET", "/api/v1/posters/<string:slug>", lambda w: (f"/posters/{POSTER}", None), everyone(OK)),
-    Case("GET", "/api/v1/posters/<string:slug>.pdf",
-         lambda w: (f"/posters/{POSTER}.pdf?unit={w.village_a.code}", None), everyone(OK)),
+    Case(
+        "GET",
+        "/api/v1/posters/<string:slug>.pdf",
+        lambda w: (f"/posters/{POSTER}.pdf?unit={w.village_a.code}", None),
+        everyone(OK),
+    ),
     Case("GET", "/api/v1/images/<string:filename>", lambda w: (_image_path(w), None), everyone(OK)),
 ]

@@ -21,23 +21,51 @@ def _two_residents(world):
 
 
 CASES = [
-    Case("POST", "/api/v1/residents", lambda w: ("/residents", resident_body(w.village_a.code)),
-         everyone(403, anonymous=401, member_a=OK, leader_a=OK, admin=OK)),
+    Case(
+        "POST",
+        "/api/v1/residents",
+        lambda w: ("/residents", resident_body(w.village_a.code)),
+        everyone(403, anonymous=401, member_a=OK, leader_a=OK, admin=OK),
+    ),
     # Answered item by item: a worker of area B gets 200 with the item rejected as outside_area.
-    Case("POST", "/api/v1/residents/batch",
-         lambda w: ("/residents/batch", {"items": [resident_body(w.village_a.code)]}),
-         everyone(403, anonymous=401, member_a=OK, leader_a=OK, admin=OK, member_b=REJECTED, leader_b=REJECTED)),
-    Case("GET", "/api/v1/residents", lambda w: (f"/residents?unit={_resident(w).unit.code}", None),
-         everyone(EMPTY, anonymous=401, member_a=OK, leader_a=OK, monitor_a=OK, admin=OK)),
-    Case("GET", "/api/v1/residents/access-log", lambda w: (f"/residents/access-log?resident={_resident(w).id}", None),
-         everyone(403, anonymous=401, admin=OK)),
+    Case(
+        "POST",
+        "/api/v1/residents/batch",
+        lambda w: ("/residents/batch", {"items": [resident_body(w.village_a.code)]}),
+        everyone(403, anonymous=401, member_a=OK, leader_a=OK, admin=OK, member_b=REJECTED, leader_b=REJECTED),
+    ),
+    Case(
+        "GET",
+        "/api/v1/residents",
+        lambda w: (f"/residents?unit={_resident(w).unit.code}", None),
+        everyone(EMPTY, anonymous=401, member_a=OK, leader_a=OK, monitor_a=OK, admin=OK),
+    ),
+    Case(
+        "GET",
+        "/api/v1/residents/access-log",
+        lambda w: (f"/residents/access-log?resident={_resident(w).id}", None),
+        everyone(403, anonymous=401, admin=OK),
+    ),
     Case("GET", "/api/v1/residents/<uuid:resident_id>", lambda w: (f"/residents/{_resident(w).id}", None), SEES_A),
-    Case("GET", "/api/v1/residents/<uuid:resident_id>/export",
-         lambda w: (f"/residents/{_resident(w).id}/export", None), SEES_A),
-    Case("DELETE", "/api/v1/residents/<uuid:resident_id>", lambda w: (f"/residents/{_resident(w).id}", None),
-         WORKS_IN_A),
-    Case("POST", "/api/v1/residents/<uuid:resident_id>/withdraw-consent",
-         lambda w: (f"/residents/{_resident(w).id}/withdraw-consent", None), WORKS_IN_A),
-    Case("POST", "/api/v1/residents/<uuid:resident_id>/merge", _two_residents,
-         everyone(403, anonymous=401, leader_a=OK, admin=OK, leader_b=404)),
+    Case(
+        "GET",
+        "/api/v1/residents/<uuid:resident_id>/export",
+        lambda w: (f"/residents/{_resident(w).id}/export", None),
+        SEES_A,
+    ),
+    Case(
+        "DELETE", "/api/v1/residents/<uuid:resident_id>", lambda w: (f"/residents/{_resident(w).id}", None), WORKS_IN_A
+    ),
+    Case(
+        "POST",
+        "/api/v1/residents/<uuid:resident_id>/withdraw-consent",
+        lambda w: (f"/residents/{_resident(w).id}/withdraw-consent", None),
+        WORKS_IN_A,
+    ),
+    Case(
+        "POST",
+        "/api/v1/residents/<uuid:resident_id>/merge",
+        _two_residents,
+        everyone(403, anonymous=401, leader_a=OK, admin=OK, leader_b=404),
+    ),
 ]

@@ -31,9 +31,10 @@ def post_batch(api, items):
 
 def test_a_batch_is_stored_and_answered_item_by_item(as_phone, world):
     resident = make_resident(world.village_a.code, MEMBER_A)
-    items = [activity_item(world.village_a.code, resident.id), activity_item(world.village_a.code, people=12,
-                                                                              action="digital_skills_lesson",
-                                                                              service="digital_skills")]
+    items = [
+        activity_item(world.village_a.code, resident.id),
+        activity_item(world.village_a.code, people=12, action="digital_skills_lesson", service="digital_skills"),
+    ]
     body = post_batch(as_phone(MEMBER_A), items)
     assert [r["status"] for r in body["results"]] == ["created", "created"]
     assert [r["id"] for r in body["results"]] == [i["id"] for i in items]
@@ -125,7 +126,8 @@ def test_rejections_are_explained_in_vietnamese_by_default(as_phone, world):
     item = activity_item(world.village_a.code, uuid.uuid4())
     result = post_batch(as_phone(MEMBER_A), [item])["results"][0]
     assert result["errors"]["resident"] == [
-        "ToSo chưa có thông tin người dân này: hãy gửi người dân trước (POST /residents), rồi gửi lại bản ghi này."]
+        "ToSo chưa có thông tin người dân này: hãy gửi người dân trước (POST /residents), rồi gửi lại bản ghi này."
+    ]
 
 
 def test_a_resident_of_another_area_is_unknown_to_the_member(as_phone, world):
@@ -218,18 +220,31 @@ def test_the_documented_limits_are_the_enforced_ones(as_phone, world, app):
     stored, one more is rejected."""
     with app.test_client() as client:
         documented = client.get("/api/v1/openapi.json").get_json()["components"]["schemas"]["ActivityInput"]
-    limits = {"people": documented["properties"]["people"]["maximum"],
-              "minutes": documented["properties"]["minutes"]["maximum"]}
+    limits = {
+        "people": documented["properties"]["people"]["maximum"],
+        "minutes": documented["properties"]["minutes"]["maximum"],
+    }
     note_max = documented["properties"]["note"]["maxLength"]
     village = world.village_a.code
-    at_limit = [activity_item(village, people=limits["people"], action="digital_skills_lesson",
-                              service="digital_skills", minutes=limits["minutes"], note="x" * note_max)]
-    over = [activity_item(village, people=limits["people"] + 1, action="digital_skills_lesson",
-                          service="digital_skills"),
-            activity_item(village, people=1, minutes=limits["minutes"] + 1, action="digital_skills_lesson",
-                          service="digital_skills"),
-            activity_item(village, people=1, note="x" * (note_max + 1), action="digital_skills_lesson",
-                          service="digital_skills")]
+    at_limit = [
+        activity_item(
+            village,
+            people=limits["people"],
+            action="digital_skills_lesson",
+            service="digital_skills",
+            minutes=limits["minutes"],
+            note="x" * note_max,
+        )
+    ]
+    over = [
+        activity_item(village, people=limits["people"] + 1, action="digital_skills_lesson", service="digital_skills"),
+        activity_item(
+            village, people=1, minutes=limits["minutes"] + 1, action="digital_skills_lesson", service="digital_skills"
+        ),
+        activity_item(
+            village, people=1, note="x" * (note_max + 1), action="digital_skills_lesson", service="digital_skills"
+        ),
+    ]
     body = post_batch(as_phone(MEMBER_A), at_limit + over)
     assert [r["status"] for r in body["results"]] == ["created", "rejected", "rejected", "rejected"]
     assert [list(r["errors"]) for r in body["results"][1:]] == [["people"], ["minutes"], ["note"]]

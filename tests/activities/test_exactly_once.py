@@ -18,7 +18,7 @@ def _send(app, items, chunk, outcomes, barrier, errors):
     try:
         barrier.wait(timeout=30)
         for start in range(0, len(items), chunk):
-            response = api.post("/activities/batch", json={"items": items[start:start + chunk]})
+            response = api.post("/activities/batch", json={"items": items[start : start + chunk]})
             assert response.status_code == 200, response.get_data(as_text=True)
             outcomes.extend((r["id"], r["status"]) for r in response.get_json()["results"])
     except BaseException as exc:  # surfaced by the main thread
@@ -29,16 +29,21 @@ def test_the_same_records_sent_by_several_connections_at_once_are_stored_once(ap
     with app.app_context():
         world = build_world()
         residents = [make_resident(world.village_a.code, MEMBER_A, name=f"Người dân {n}") for n in range(10)]
-        items = [activity_item(world.village_a.code, residents[n % 10].id) if n % 4 else
-                 activity_item(world.village_a.code, people=5 + n % 7) for n in range(300)]
+        items = [
+            activity_item(world.village_a.code, residents[n % 10].id)
+            if n % 4
+            else activity_item(world.village_a.code, people=5 + n % 7)
+            for n in range(300)
+        ]
     rng = random.Random(2026)
     shuffled = rng.sample(items, len(items))
     # Whole, shuffled, split in small batches, reversed, and the whole batch twice more.
     sendings = [(items, 500), (shuffled, 500), (items, 37), (items[::-1], 120), (shuffled, 500), (items, 300)]
     outcomes, errors = [], []
     barrier = threading.Barrier(len(sendings))
-    threads = [threading.Thread(target=_send, args=(app, batch, chunk, outcomes, barrier, errors))
-               for batch, chunk in sendings]
+    threads = [
+        threading.Thread(target=_send, args=(app, batch, chunk, outcomes, barrier, errors)) for batch, chunk in sendings
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -61,8 +66,10 @@ def test_a_conflicting_copy_racing_the_original_never_replaces_it(app):
     changed = [item | {"minutes": 99} for item in originals]
     outcomes, errors = [], []
     barrier = threading.Barrier(2)
-    threads = [threading.Thread(target=_send, args=(app, batch, 50, outcomes, barrier, errors))
-               for batch in (originals, changed)]
+    threads = [
+        threading.Thread(target=_send, args=(app, batch, 50, outcomes, barrier, errors))
+        for batch in (originals, changed)
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:

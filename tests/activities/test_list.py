@@ -39,8 +39,13 @@ def test_each_caller_sees_their_area(as_phone, world):
 def test_filters(as_phone, world):
     now = datetime.now(UTC)
     items = [
-        activity_item(world.village_a.code, service="zalo", outcome="failed", blocker="weak_signal",
-                      occurred_at=(now - timedelta(days=40)).isoformat()),
+        activity_item(
+            world.village_a.code,
+            service="zalo",
+            outcome="failed",
+            blocker="weak_signal",
+            occurred_at=(now - timedelta(days=40)).isoformat(),
+        ),
         activity_item(world.village_a.code, service="vneid", action="verify_identity"),
     ]
     send(as_phone(MEMBER_A), items)
@@ -49,8 +54,7 @@ def test_filters(as_phone, world):
     assert ids(api.get("/activities", query_string={"service": "zalo"})) == [items[0]["id"]]
     assert ids(api.get("/activities", query_string={"outcome": "failed"})) == [items[0]["id"]]
     assert ids(api.get("/activities", query_string={"action": "verify_identity"})) == [items[1]["id"]]
-    recent = api.get("/activities", query_string={"from": (now - timedelta(days=7)).isoformat(),
-                                                   "to": now.isoformat()})
+    recent = api.get("/activities", query_string={"from": (now - timedelta(days=7)).isoformat(), "to": now.isoformat()})
     assert len(ids(recent)) == 2
     assert len(ids(as_phone(MEMBER_A).get("/activities", query_string={"member": "me"}))) == 2
     assert len(ids(api.get("/activities", query_string={"unit": COMMUNE_A}))) == 3
@@ -104,16 +108,21 @@ def test_single_record_endpoint(as_phone, world):
 
 def test_a_date_means_that_day_in_vietnam(as_phone, world):
     """`from=2026-11-30` starts at 00:00 in Vietnam (17:00 UTC the day before); `to` takes the whole day."""
-    at = {"29th 23:30": "2026-11-29T16:30:00+00:00", "30th 00:30": "2026-11-29T17:30:00+00:00",
-          "30th 23:59": "2026-11-30T16:59:00+00:00", "1st 00:00": "2026-11-30T17:00:00+00:00"}
+    at = {
+        "29th 23:30": "2026-11-29T16:30:00+00:00",
+        "30th 00:30": "2026-11-29T17:30:00+00:00",
+        "30th 23:59": "2026-11-30T16:59:00+00:00",
+        "1st 00:00": "2026-11-30T17:00:00+00:00",
+    }
     with time_machine.travel(datetime(2026, 12, 1, 3, 0, tzinfo=UTC), tick=True):
         items = {name: activity_item(world.village_a.code, occurred_at=moment) for name, moment in at.items()}
         send(as_phone(MEMBER_A), list(items.values()))
         api = as_phone(LEADER_A)
 
         def found(**query):
-            return sorted(name for name, item in items.items()
-                          if item["id"] in ids(api.get("/activities", query_string=query)))
+            return sorted(
+                name for name, item in items.items() if item["id"] in ids(api.get("/activities", query_string=query))
+            )
 
         assert found(**{"from": "2026-11-30"}) == ["1st 00:00", "30th 00:30", "30th 23:59"]
         assert found(**{"from": "2026-11-30", "to": "2026-11-30"}) == ["30th 00:30", "30th 23:59"]

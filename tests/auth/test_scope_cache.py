@@ -46,8 +46,9 @@ def test_a_role_granted_is_seen_on_the_next_call(as_phone, app_context):
     world = build_world()
     newcomer = "+84900000777"
     assert _roles(as_phone(newcomer).get("/me").get_json()) == {("resident", None)}
-    granted = as_phone(ADMIN).post("/role-grants", json={"phone": newcomer, "role": "monitor",
-                                                         "unit": world.village_a.code})
+    granted = as_phone(ADMIN).post(
+        "/role-grants", json={"phone": newcomer, "role": "monitor", "unit": world.village_a.code}
+    )
     assert granted.status_code == 201
     assert ("monitor", world.village_a.code) in _roles(as_phone(newcomer).get("/me").get_json())
     assert as_phone(ADMIN).delete(f"/role-grants/{granted.get_json()['id']}").status_code == 204

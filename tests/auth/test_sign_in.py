@@ -55,8 +55,9 @@ def test_wrong_project_is_401(client):
 
 
 def test_wrong_issuer_is_401(client):
-    response = client.get("/api/v1/me", headers=auth_headers(
-        "+84912345678", iss="https://securetoken.google.com/another-project"))
+    response = client.get(
+        "/api/v1/me", headers=auth_headers("+84912345678", iss="https://securetoken.google.com/another-project")
+    )
     assert response.status_code == 401
 
 

@@ -17,7 +17,6 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import NameOID
 
-
 PROJECT = "toso-signed-test"
 
 
@@ -26,9 +25,14 @@ def _key_and_certificate():
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "securetoken test")])
     now = datetime.datetime.now(datetime.UTC)
     certificate = (
-        x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
-        .serial_number(x509.random_serial_number()).not_valid_before(now - datetime.timedelta(days=1))
-        .not_valid_after(now + datetime.timedelta(days=1)).sign(key, hashes.SHA256())
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(days=1))
+        .not_valid_after(now + datetime.timedelta(days=1))
+        .sign(key, hashes.SHA256())
     )
     return key, certificate.public_bytes(serialization.Encoding.PEM).decode()
 
@@ -68,9 +72,17 @@ def signed_client(google_keys, make_app, app, monkeypatch):
 
 def _sign(key, kid="kid1", **overrides):
     now = int(time.time())
-    claims = {"iss": f"https://securetoken.google.com/{PROJECT}", "aud": PROJECT, "sub": "uid-signed-1",
-              "user_id": "uid-signed-1", "auth_time": now, "iat": now, "exp": now + 3600,
-              "phone_number": "+84912300001", "firebase": {"sign_in_provider": "phone"}}
+    claims = {
+        "iss": f"https://securetoken.google.com/{PROJECT}",
+        "aud": PROJECT,
+        "sub": "uid-signed-1",
+        "user_id": "uid-signed-1",
+        "auth_time": now,
+        "iat": now,
+        "exp": now + 3600,
+        "phone_number": "+84912300001",
+        "firebase": {"sign_in_provider": "phone"},
+    }
     claims.update(overrides)
     return jwt.encode(claims, key, algorithm="RS256", headers={"kid": kid})
 
@@ -86,8 +98,17 @@ def test_a_validly_signed_token_signs_in(signed_client, google_keys):
 
 
 def test_emulator_tokens_are_refused_outside_emulator_mode(signed_client):
-    unsigned = jwt.encode({"iss": f"https://securetoken.google.com/{PROJECT}", "aud": PROJECT, "sub": "x",
-                           "iat": int(time.time()), "exp": int(time.time()) + 60}, key=None, algorithm="none")
+    unsigned = jwt.encode(
+        {
+            "iss": f"https://securetoken.google.com/{PROJECT}",
+            "aud": PROJECT,
+            "sub": "x",
+            "iat": int(time.time()),
+            "exp": int(time.time()) + 60,
+        },
+        key=None,
+        algorithm="none",
+    )
     assert _me(signed_client, unsigned).status_code == 401
 
 

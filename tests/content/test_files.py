@@ -60,7 +60,7 @@ def break_unknown_service(root):
 
 
 def break_toml_syntax(root):
-    _edit(root / "posters" / POSTER / "vi.toml", 'title = "', 'title = ')
+    _edit(root / "posters" / POSTER / "vi.toml", 'title = "', "title = ")
     return f"posters/{POSTER}/vi.toml: not valid TOML"
 
 
@@ -77,7 +77,7 @@ def break_quoted_date(root):
 def break_step_count(root):
     path = root / "posters" / POSTER / "en.toml"
     text = path.read_text()
-    path.write_text(text[:text.rindex("[[steps]]")])
+    path.write_text(text[: text.rindex("[[steps]]")])
     return f"posters/{POSTER}/en.toml: has 7 steps but vi.toml has 8"
 
 
@@ -100,7 +100,7 @@ def break_duplicate_service(root):
     path = root / "services.toml"
     text = path.read_text()
     first = text.index("[[service]]")
-    path.write_text(text + "\n" + text[first:text.index("[[service]]", first + 1)])
+    path.write_text(text + "\n" + text[first : text.index("[[service]]", first + 1)])
     return "services.toml: service code 'vneid' is used twice"
 
 
@@ -120,8 +120,11 @@ def test_each_problem_is_reported_with_its_place(content_copy, breakage):
 
 
 def test_all_problems_are_listed_at_once(content_copy):
-    expected = [break_missing_english(content_copy), break_unknown_service(content_copy),
-                break_huge_image(content_copy)]
+    expected = [
+        break_missing_english(content_copy),
+        break_unknown_service(content_copy),
+        break_huge_image(content_copy),
+    ]
     problems = problems_of(content_copy)
     for message in expected:
         assert any(problem.startswith(message) for problem in problems), (message, problems)

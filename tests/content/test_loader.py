@@ -16,8 +16,7 @@ LATER = datetime(2030, 1, 1, tzinfo=UTC)
 
 
 def _catalogue() -> dict[str, tuple]:
-    return {p.slug: (p.version, p.updated_at, p.content_hash, p.removed_at)
-            for p in db.session.scalars(select(Poster))}
+    return {p.slug: (p.version, p.updated_at, p.content_hash, p.removed_at) for p in db.session.scalars(select(Poster))}
 
 
 def test_loading_the_same_content_again_changes_nothing(app_context):
@@ -40,8 +39,9 @@ def test_only_a_changed_poster_gets_a_new_version(app_context, content_copy, res
     after = _catalogue()
     assert after[POSTER][0] == before[POSTER][0] + 1
     assert after[POSTER][1] == LATER
-    assert {slug: row for slug, row in after.items() if slug != POSTER} == \
-           {slug: row for slug, row in before.items() if slug != POSTER}
+    assert {slug: row for slug, row in after.items() if slug != POSTER} == {
+        slug: row for slug, row in before.items() if slug != POSTER
+    }
 
 
 def test_a_changed_step_image_is_a_content_change(app_context, content_copy, restore_real_content):

@@ -80,9 +80,12 @@ def test_the_qr_code_keeps_the_language(pdf_of, village, app):
 
 def test_vietnamese_text_and_the_village_are_printed(pdf_of, village):
     text = pdf_of(f"/posters/{POSTER}.pdf?unit={village}").text()
-    for phrase in ("Cài VNeID và đăng ký tài khoản định danh điện tử mức 1", "Quét chip trên thẻ căn cước",
-                   "Cần giúp? Quét mã này",
-                   "Tổ công nghệ số thôn Lô Lô Chải — Thôn Lô Lô Chải, Xã Lũng Cú, Tỉnh Tuyên Quang"):
+    for phrase in (
+        "Cài VNeID và đăng ký tài khoản định danh điện tử mức 1",
+        "Quét chip trên thẻ căn cước",
+        "Cần giúp? Quét mã này",
+        "Tổ công nghệ số thôn Lô Lô Chải — Thôn Lô Lô Chải, Xã Lũng Cú, Tỉnh Tuyên Quang",
+    ):
         assert phrase in text, phrase
 
 

@@ -142,8 +142,9 @@ def test_without_lang_the_accept_language_header_chooses(as_phone):
 
 def test_an_added_language_is_served_without_code_changes(as_phone, app, content_copy, restore_real_content):
     folder = content_copy / "posters" / POSTER
-    (folder / "tay.toml").write_text((folder / "vi.toml").read_text().replace(
-        'title = "Cài VNeID', 'title = "(Tày) Cài VNeID'))
+    (folder / "tay.toml").write_text(
+        (folder / "vi.toml").read_text().replace('title = "Cài VNeID', 'title = "(Tày) Cài VNeID')
+    )
     with app.app_context():
         from server.extensions import db
 
@@ -161,5 +162,6 @@ def test_an_unknown_poster_is_a_404_problem(as_phone):
     assert response.status_code == 404
     assert response.mimetype == "application/problem+json"
     assert response.get_json()["detail"] == "There is no poster no-such-poster."
-    assert as_phone(None).get("/posters/no-such-poster").get_json()["detail"] == \
-        "Không có bài hướng dẫn no-such-poster."
+    assert (
+        as_phone(None).get("/posters/no-such-poster").get_json()["detail"] == "Không có bài hướng dẫn no-such-poster."
+    )

@@ -1,6 +1,8 @@
 import io
 from datetime import UTC, datetime, timedelta
 
+import pytest
+import time_machine
 from openpyxl import load_workbook
 
 from server.coverage.periods import InvalidPeriod, parse_period, period_keys
@@ -9,9 +11,6 @@ from server.units.services import get_unit
 from tests.activity_factories import activity_item, count_coverage, make_resident
 from tests.clock import frozen_at, vietnam_time
 from tests.factories import ADMIN, COMMUNE_A, LEADER_A, MEMBER_A, MONITOR_A, build_world, make_team, make_unit
-
-import pytest
-import time_machine
 
 
 def _figures(api, code, period="all"):
@@ -34,8 +33,10 @@ def test_rate_uses_the_population_and_is_null_when_unknown(as_phone, app_context
     other = make_unit(COMMUNE_A, "Thôn Thèn Pả")
     db.session.commit()
     resident = make_resident(world.village_a.code, MEMBER_A).id
-    as_phone(MEMBER_A).post("/activities/batch", json={"items": [
-        activity_item(world.village_a.code, resident, action="setup_payment", service="bank_app")]})
+    as_phone(MEMBER_A).post(
+        "/activities/batch",
+        json={"items": [activity_item(world.village_a.code, resident, action="setup_payment", service="bank_app")]},
+    )
     count_coverage()
     leader = as_phone(LEADER_A)
     assert _figures(leader, COMMUNE_A)["payments_enabled"]["rate"] is None  # no population anywhere yet
@@ -52,11 +53,27 @@ def test_rate_uses_the_population_and_is_null_when_unknown(as_phone, app_context
 def test_target_of_the_nearest_ancestor_applies(as_phone, app_context):
     world = build_world()
     admin, monitor = as_phone(ADMIN), as_phone(MONITOR_A)
-    assert admin.put("/coverage-targets", json={"unit": "VN", "indicator": "payments_enabled", "rate": 0.8,
-                                                "deadline": "2026-12-31", "note": "Quyết định 411"}).status_code == 200
+    assert (
+        admin.put(
+            "/coverage-targets",
+            json={
+                "unit": "VN",
+                "indicator": "payments_enabled",
+                "rate": 0.8,
+                "deadline": "2026-12-31",
+                "note": "Quyết định 411",
+            },
+        ).status_code
+        == 200
+    )
     assert _figures(monitor, COMMUNE_A)["payments_enabled"]["target"]["unit"] == "VN"
-    assert monitor.put("/coverage-targets", json={"unit": "08", "indicator": "payments_enabled", "rate": 0.85,
-                                                  "deadline": "2026-12-31"}).status_code == 200
+    assert (
+        monitor.put(
+            "/coverage-targets",
+            json={"unit": "08", "indicator": "payments_enabled", "rate": 0.85, "deadline": "2026-12-31"},
+        ).status_code
+        == 200
+    )
     target = _figures(monitor, world.village_a.code)["payments_enabled"]["target"]
     assert (target["unit"], target["rate"]) == ("08", 0.85)
 
@@ -64,8 +81,12 @@ def test_target_of_the_nearest_ancestor_applies(as_phone, app_context):
 def test_targets_are_refused_for_counts_and_bad_rates(as_phone, app_context):
     build_world()
     admin = as_phone(ADMIN)
-    for body in ({"indicator": "public_services_submitted", "rate": 0.5}, {"indicator": "payments_enabled", "rate": 1.5},
-                 {"indicator": "payments_enabled", "rate": 0}, {"indicator": "nope", "rate": 0.5}):
+    for body in (
+        {"indicator": "public_services_submitted", "rate": 0.5},
+        {"indicator": "payments_enabled", "rate": 1.5},
+        {"indicator": "payments_enabled", "rate": 0},
+        {"indicator": "nope", "rate": 0.5},
+    ):
         response = admin.put("/coverage-targets", json={"unit": "08", "deadline": "2026-12-31", **body})
         assert response.status_code == 422, body
 
@@ -86,19 +107,33 @@ def test_gaps_list_quiet_villages_and_idle_teams(as_phone, app_context):
     assert {v["unit"]["code"] for v in gaps["quiet_villages"]} == {world.village_a.code, quiet.code}
     assert [t["id"] for t in gaps["idle_teams"]] == [world.team_a.id]
     long_ago = (datetime.now(UTC) - timedelta(days=120)).isoformat()
-    sent = leader.post("/activities/batch", json={"items": [
-        activity_item(world.village_a.code, occurred_at=long_ago),
-        activity_item(quiet.code, occurred_at=long_ago, outcome="failed", blocker="weak_signal")]})
+    sent = leader.post(
+        "/activities/batch",
+        json={
+            "items": [
+                activity_item(world.village_a.code, occurred_at=long_ago),
+                activity_item(quiet.code, occurred_at=long_ago, outcome="failed", blocker="weak_signal"),
+            ]
+        },
+    )
     assert [r["status"] for r in sent.get_json()["results"]] == ["created", "created"]
     count_coverage()
     gaps = leader.get(f"/coverage/{COMMUNE_A}/gaps").get_json()
     assert {v["unit"]["code"]: v["last_activity"][:10] for v in gaps["quiet_villages"]} == {
-        world.village_a.code: long_ago[:10], quiet.code: long_ago[:10]}  # four months ago: still a gap
+        world.village_a.code: long_ago[:10],
+        quiet.code: long_ago[:10],
+    }  # four months ago: still a gap
     assert [t["id"] for t in gaps["idle_teams"]] == [world.team_a.id]
-    as_phone(MEMBER_A).post("/activities/batch", json={"items": [
-        activity_item(world.village_a.code),
-        activity_item(world.village_a.code, outcome="failed", blocker="no_smartphone"),
-        activity_item(world.village_a.code, outcome="failed", blocker="no_smartphone")]})
+    as_phone(MEMBER_A).post(
+        "/activities/batch",
+        json={
+            "items": [
+                activity_item(world.village_a.code),
+                activity_item(world.village_a.code, outcome="failed", blocker="no_smartphone"),
+                activity_item(world.village_a.code, outcome="failed", blocker="no_smartphone"),
+            ]
+        },
+    )
     count_coverage()
     gaps = leader.get(f"/coverage/{COMMUNE_A}/gaps").get_json()
     assert [v["unit"]["code"] for v in gaps["quiet_villages"]] == [quiet.code]
@@ -115,8 +150,13 @@ def test_csv_and_xlsx_exports(as_phone, app_context):
     csv_response = leader.get(f"/coverage/{COMMUNE_A}/children?indicator=villages_reached&format=csv")
     assert csv_response.headers["Content-Type"] == "text/csv; charset=utf-8"
     lines = csv_response.get_data(as_text=True).lstrip("\ufeff").splitlines()
-    assert lines[:5] == ['"Thôn, tổ dân phố được hỗ trợ tại các đơn vị thuộc Xã Lũng Cú"', "Đơn vị,Xã Lũng Cú (00715)",
-                         "Kỳ báo cáo,Toàn bộ thời gian", "Lập lúc,20/11/2026 10:00", ""]
+    assert lines[:5] == [
+        '"Thôn, tổ dân phố được hỗ trợ tại các đơn vị thuộc Xã Lũng Cú"',
+        "Đơn vị,Xã Lũng Cú (00715)",
+        "Kỳ báo cáo,Toàn bộ thời gian",
+        "Lập lúc,20/11/2026 10:00",
+        "",
+    ]
     assert lines[5] == "Mã,Đơn vị,Đạt được,Trên tổng số,Tỷ lệ"
     assert f"{world.village_a.code},Thôn Lô Lô Chải,1,1,1.0" in lines
     xlsx = leader.get(f"/coverage/{COMMUNE_A}?format=xlsx&period=2026-11")
@@ -134,7 +174,9 @@ def test_csv_and_xlsx_exports(as_phone, app_context):
 def test_population_csv_import(app, app_context, tmp_path):
     world = build_world()
     good = tmp_path / "population.csv"
-    good.write_text(f"code,population,households\n{COMMUNE_A},5200,1100\n{world.village_a.code},480,\n", encoding="utf-8")
+    good.write_text(
+        f"code,population,households\n{COMMUNE_A},5200,1100\n{world.village_a.code},480,\n", encoding="utf-8"
+    )
     result = app.test_cli_runner().invoke(args=["units", "population", str(good)])
     assert result.exit_code == 0, result.output
     db.session.expire_all()
@@ -165,8 +207,12 @@ def test_series_in_the_first_hours_of_a_month_in_vietnam(as_phone, app_context):
         api = as_phone(LEADER_A)
         series = api.get(f"/coverage/{COMMUNE_A}/series?indicator=active_members&months=2").get_json()
         assert [(p["period"], p["numerator"]) for p in series] == [("2026-11", 1), ("2026-12", 0)]
-        api.post("/activities/batch", json={"items": [activity_item(
-            world.village_a.code, occurred_at=vietnam_time(2026, 12, 1, 0, 10).isoformat())]})
+        api.post(
+            "/activities/batch",
+            json={
+                "items": [activity_item(world.village_a.code, occurred_at=vietnam_time(2026, 12, 1, 0, 10).isoformat())]
+            },
+        )
         count_coverage()
         series = api.get(f"/coverage/{COMMUNE_A}/series?indicator=active_members&months=2").get_json()
         assert [(p["period"], p["numerator"]) for p in series] == [("2026-11", 1), ("2026-12", 1)]
@@ -174,19 +220,46 @@ def test_series_in_the_first_hours_of_a_month_in_vietnam(as_phone, app_context):
 
 def test_months_quarters_and_years_end_at_midnight_in_vietnam(as_phone, app_context):
     world = build_world()
-    moments = [vietnam_time(2026, 9, 30, 23, 59), vietnam_time(2026, 10, 1, 0, 30),  # Q3 | Q4
-               vietnam_time(2026, 12, 31, 23, 59), vietnam_time(2027, 1, 1, 0, 30)]  # 2026 | 2027
+    moments = [
+        vietnam_time(2026, 9, 30, 23, 59),
+        vietnam_time(2026, 10, 1, 0, 30),  # Q3 | Q4
+        vietnam_time(2026, 12, 31, 23, 59),
+        vietnam_time(2027, 1, 1, 0, 30),
+    ]  # 2026 | 2027
     with frozen_at(vietnam_time(2027, 1, 1, 2, 0)):
-        response = as_phone(MEMBER_A).post("/activities/batch", json={"items": [
-            activity_item(world.village_a.code, action="submit_public_service", service="dichvucong",
-                          occurred_at=moment.isoformat()) for moment in moments]})
+        response = as_phone(MEMBER_A).post(
+            "/activities/batch",
+            json={
+                "items": [
+                    activity_item(
+                        world.village_a.code,
+                        action="submit_public_service",
+                        service="dichvucong",
+                        occurred_at=moment.isoformat(),
+                    )
+                    for moment in moments
+                ]
+            },
+        )
         assert response.get_json()["created"] == 4
         count_coverage()
         api = as_phone(LEADER_A)
-        expected = {"2026-09": 1, "2026-10": 1, "2026-11": 0, "2026-12": 1, "2027-01": 1, "2026-Q3": 1,
-                    "2026-Q4": 2, "2027-Q1": 1, "2026": 3, "2027": 1, "all": 4}
-        counted = {period: _figures(api, COMMUNE_A, period)["public_services_submitted"]["numerator"]
-                   for period in expected}
+        expected = {
+            "2026-09": 1,
+            "2026-10": 1,
+            "2026-11": 0,
+            "2026-12": 1,
+            "2027-01": 1,
+            "2026-Q3": 1,
+            "2026-Q4": 2,
+            "2027-Q1": 1,
+            "2026": 3,
+            "2027": 1,
+            "all": 4,
+        }
+        counted = {
+            period: _figures(api, COMMUNE_A, period)["public_services_submitted"]["numerator"] for period in expected
+        }
         assert counted == expected
 
 
@@ -199,9 +272,15 @@ def test_requests_on_time_and_median_resolution(as_phone, app_context):
     resident = as_phone("+84911222333")
     created = []
     for hours_taken, within_sla in ((10, True), (30, True), (100, False)):
-        body = resident.post("/help-requests", json={
-            "id": str(__import__("uuid").uuid4()), "unit": world.village_a.code, "service": "vneid",
-            "description": "Không đăng nhập được VNeID"}).get_json()
+        body = resident.post(
+            "/help-requests",
+            json={
+                "id": str(__import__("uuid").uuid4()),
+                "unit": world.village_a.code,
+                "service": "vneid",
+                "description": "Không đăng nhập được VNeID",
+            },
+        ).get_json()
         request = db.session.get(HelpRequest, __import__("uuid").UUID(body["id"]))
         request.status, request.resolved_at = "resolved", request.created_at + timedelta(hours=hours_taken)
         if not within_sla:
@@ -214,7 +293,8 @@ def test_requests_on_time_and_median_resolution(as_phone, app_context):
     assert figures["median_resolution_hours"]["rate"] == 30.0
     children = as_phone(LEADER_A).get(f"/coverage/{COMMUNE_A}/children?indicator=requests_on_time").get_json()
     assert [(c["unit"]["code"], c["numerator"], c["denominator"]) for c in children["items"]] == [
-        (world.village_a.code, 2, 3)]
+        (world.village_a.code, 2, 3)
+    ]
 
 
 def test_active_members_are_compared_with_team_members_and_leaders(as_phone, app_context):
@@ -260,7 +340,7 @@ def test_a_member_of_another_team_counts_in_their_own_area(as_phone, app_context
 
 
 def test_a_village_without_its_own_team_has_no_active_members_rate(as_phone, app_context):
-    world = build_world()
+    build_world()
     teamless = make_unit(COMMUNE_A, "Thôn Séo Lủng")
     db.session.commit()
     response = as_phone(LEADER_A).post("/activities/batch", json={"items": [activity_item(teamless.code)]})

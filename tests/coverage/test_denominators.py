@@ -15,9 +15,11 @@ from tests.factories import ADMIN, COMMUNE_A, LEADER_A, MONITOR_A, PROVINCE_A, b
 
 def _stored() -> dict:
     db.session.expire_all()
-    return {d.unit_code: (d.population, d.households, d.villages, d.members)
-            for d in db.session.scalars(select(CoverageDenominator))
-            if (d.population, d.households, d.villages, d.members) != (None, None, 0, 0)}
+    return {
+        d.unit_code: (d.population, d.households, d.villages, d.members)
+        for d in db.session.scalars(select(CoverageDenominator))
+        if (d.population, d.households, d.villages, d.members) != (None, None, 0, 0)
+    }
 
 
 def _recounted() -> dict:
@@ -38,11 +40,14 @@ def test_changes_through_the_api_keep_the_denominators_equal_to_a_recount(as_pho
     leader, admin, monitor = as_phone(LEADER_A), as_phone(ADMIN), as_phone(MONITOR_A)
     assert _stored() == _recounted()
 
-    created = leader.post("/units", json={"parent": COMMUNE_A, "name": "Thôn Séo Lủng", "population": 300,
-                                          "households": 70})
+    created = leader.post(
+        "/units", json={"parent": COMMUNE_A, "name": "Thôn Séo Lủng", "population": 300, "households": 70}
+    )
     assert created.status_code == 201, created.get_json()
     new_village = created.get_json()["code"]
-    assert leader.patch(f"/units/{world.village_a.code}", json={"population": 450, "households": 100}).status_code == 200
+    assert (
+        leader.patch(f"/units/{world.village_a.code}", json={"population": 450, "households": 100}).status_code == 200
+    )
     assert _stored() == _recounted()
     assert _stored()[COMMUNE_A] == (750, 170, 2, 2)  # both villages known: their sum; the member and the leader
     assert _figure(monitor, PROVINCE_A, "people_helped")["denominator"] is None  # other communes are unknown
@@ -69,8 +74,9 @@ def test_changes_through_the_api_keep_the_denominators_equal_to_a_recount(as_pho
 def test_population_csv_import_recounts_the_areas_above(app, app_context, tmp_path):
     world = build_world()
     csv_file = tmp_path / "population.csv"
-    csv_file.write_text(f"code,population,households\n{world.village_a.code},480,120\n{world.village_b.code},900,\n",
-                        encoding="utf-8")
+    csv_file.write_text(
+        f"code,population,households\n{world.village_a.code},480,120\n{world.village_b.code},900,\n", encoding="utf-8"
+    )
     result = app.test_cli_runner().invoke(args=["units", "population", str(csv_file)])
     assert result.exit_code == 0, result.output
     stored = _stored()
@@ -81,8 +87,10 @@ def test_population_csv_import_recounts_the_areas_above(app, app_context, tmp_pa
 def test_official_import_that_moves_a_commune_recounts_both_provinces(app_context):
     world = build_world()
     db.session.expire_all()
-    source = [OfficialUnit(u.code, u.name, u.level, u.kind, "01" if u.code == COMMUNE_A else u.parent_code)
-              for u in official_units()]
+    source = [
+        OfficialUnit(u.code, u.name, u.level, u.kind, "01" if u.code == COMMUNE_A else u.parent_code)
+        for u in official_units()
+    ]
     try:
         import_official_units(source)
         stored = _stored()
@@ -99,8 +107,12 @@ def test_simultaneous_population_changes_in_one_commune_add_up(app, app_context)
     see the first's, or the commune keeps a stale sum."""
     world = build_world()
     leader = [ApiClient(app.test_client(), LEADER_A) for _ in range(8)]
-    villages = [leader[0].post("/units", json={"parent": COMMUNE_A, "name": f"Thôn Mới {i}", "population": 1})
-                .get_json()["code"] for i in range(8)]
+    villages = [
+        leader[0]
+        .post("/units", json={"parent": COMMUNE_A, "name": f"Thôn Mới {i}", "population": 1})
+        .get_json()["code"]
+        for i in range(8)
+    ]
     leader[0].patch(f"/units/{world.village_a.code}", json={"population": 1})
     barrier = threading.Barrier(len(villages))
     statuses = []
@@ -109,8 +121,10 @@ def test_simultaneous_population_changes_in_one_commune_add_up(app, app_context)
         barrier.wait()
         statuses.append(client.patch(f"/units/{code}", json={"population": population}).status_code)
 
-    threads = [threading.Thread(target=set_population, args=(leader[i], code, 100 * (i + 1)))
-               for i, code in enumerate(villages)]
+    threads = [
+        threading.Thread(target=set_population, args=(leader[i], code, 100 * (i + 1)))
+        for i, code in enumerate(villages)
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:

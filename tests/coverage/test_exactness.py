@@ -12,8 +12,7 @@ from sqlalchemy import select
 from server.activities.models import ACTIONS, BLOCKERS, Activity
 from server.auth.models import User
 from server.coverage.denominators import member_phones
-from server.coverage.indicators import (INDICATORS, MEMBERS, PEOPLE, RECORDS, RESIDENTS, VILLAGES,
-                                        blocker_counter)
+from server.coverage.indicators import INDICATORS, MEMBERS, PEOPLE, RECORDS, RESIDENTS, VILLAGES, blocker_counter
 from server.coverage.periods import parse_period, period_keys
 from server.coverage.rebuild import rebuild_coverage
 from server.extensions import db
@@ -28,8 +27,14 @@ SERVICES = ["vneid", "bank_app", "e_payment", "health_book", "dichvucong", "zalo
 
 def _item(rng, unit_code, resident, now):
     outcome = rng.choice(["succeeded", "succeeded", "partial", "failed"])
-    item = activity_item(unit_code, resident, service=rng.choice(SERVICES), action=rng.choice(ACTIONS),
-                         outcome=outcome, occurred_at=(now - timedelta(days=rng.uniform(0, 390))).isoformat())
+    item = activity_item(
+        unit_code,
+        resident,
+        service=rng.choice(SERVICES),
+        action=rng.choice(ACTIONS),
+        outcome=outcome,
+        occurred_at=(now - timedelta(days=rng.uniform(0, 390))).isoformat(),
+    )
     if resident is None:
         item["people"] = rng.randint(2, 30)
     if outcome != "succeeded":
@@ -45,8 +50,10 @@ def history(app_context, as_phone):
     villages_a = [world.village_a, make_unit(COMMUNE_A, "Thôn Thèn Pả"), make_unit(COMMUNE_A, "Thôn Séo Lủng")]
     villages_b = [world.village_b, make_unit(COMMUNE_B, "Tổ dân phố 7")]
     db.session.commit()
-    residents = {v.code: [make_resident(v.code, ADMIN, name=f"Người {v.code} {n}").id for n in range(6)]
-                 for v in villages_a + villages_b}
+    residents = {
+        v.code: [make_resident(v.code, ADMIN, name=f"Người {v.code} {n}").id for n in range(6)]
+        for v in villages_a + villages_b
+    }
     now = datetime.now(UTC)
     batches = {LEADER_A: [], MEMBER_A: [], LEADER_B: []}
     for _ in range(420):
@@ -67,8 +74,9 @@ def history(app_context, as_phone):
     late = []
     for recorder, items in batches.items():
         for original in rng.sample(items, 12):
-            correction = dict(original, id=str(uuid.uuid4()), outcome="failed", blocker="weak_signal",
-                              supersedes=original["id"])
+            correction = dict(
+                original, id=str(uuid.uuid4()), outcome="failed", blocker="weak_signal", supersedes=original["id"]
+            )
             if rng.random() < 0.5:
                 items.append(correction)
             else:
@@ -78,7 +86,7 @@ def history(app_context, as_phone):
     for recorder, items in batches.items():
         api = as_phone(recorder)
         for start in range(0, len(items), 60):
-            chunk = items[start:start + 60]
+            chunk = items[start : start + 60]
             assert api.post("/activities/batch", json={"items": chunk}).status_code == 200
             assert api.post("/activities/batch", json={"items": chunk[::-1]}).status_code == 200  # a re-send
             count_coverage()  # the worker keeps up, so corrections withdraw what was counted
@@ -113,8 +121,7 @@ def _recount(unit: Unit, period_key: str) -> dict:
     for record in records:
         if record.id in superseded or period_key not in period_keys(record.occurred_at):
             continue
-        row = {"service": record.service, "action": record.action, "outcome": record.outcome,
-               "blocker": record.blocker}
+        row = {"service": record.service, "action": record.action, "outcome": record.outcome, "blocker": record.blocker}
         inside = record.unit_path.startswith(unit.path)
         for indicator in INDICATORS:
             if not indicator.matches(row):
@@ -132,14 +139,16 @@ def _recount(unit: Unit, period_key: str) -> dict:
                 villages = [c for c in codes if levels[c] == "village"]
                 if villages:
                     figures[indicator.code].add(villages[-1])
-            elif indicator.counts == MEMBERS and any(area.startswith(unit.path)
-                                                     for area in member_areas.get(record.member_id, [])):
+            elif indicator.counts == MEMBERS and any(
+                area.startswith(unit.path) for area in member_areas.get(record.member_id, [])
+            ):
                 figures[indicator.code].add(record.member_id)
         name = blocker_counter(row)
         if name and inside:
             blockers[name.split(":", 1)[1]] = blockers.get(name.split(":", 1)[1], 0) + 1
-    numerators = {code: (len(value) if isinstance(value, set) else value) + people_amount[code]
-                  for code, value in figures.items()}
+    numerators = {
+        code: (len(value) if isinstance(value, set) else value) + people_amount[code] for code, value in figures.items()
+    }
     return {"numerators": numerators, "blockers": blockers, "period": period}
 
 
@@ -152,8 +161,10 @@ def _this_month_quarter_year():
 def _api_figures(api, code, period):
     body = api.get(f"/coverage/{code}?period={period}").get_json()
     activity_codes = {indicator.code for indicator in INDICATORS}
-    return ({item["indicator"]: item["numerator"] for item in body["items"] if item["indicator"] in activity_codes},
-            {b["blocker"]: b["count"] for b in body["blockers"]})
+    return (
+        {item["indicator"]: item["numerator"] for item in body["items"] if item["indicator"] in activity_codes},
+        {b["blocker"]: b["count"] for b in body["blockers"]},
+    )
 
 
 def test_coverage_equals_a_recount_from_raw_records(history, as_phone):
@@ -173,12 +184,18 @@ def test_coverage_equals_a_recount_from_raw_records(history, as_phone):
 
 def test_rebuild_gives_the_same_counters(history, as_phone):
     api = as_phone(ADMIN)
-    before = {(code, p): _api_figures(api, code, p) for code in ("VN", COMMUNE_A, COMMUNE_B)
-              for p in _this_month_quarter_year()}
+    before = {
+        (code, p): _api_figures(api, code, p)
+        for code in ("VN", COMMUNE_A, COMMUNE_B)
+        for p in _this_month_quarter_year()
+    }
     rebuild_coverage()
     db.session.commit()
-    after = {(code, p): _api_figures(api, code, p) for code in ("VN", COMMUNE_A, COMMUNE_B)
-             for p in _this_month_quarter_year()}
+    after = {
+        (code, p): _api_figures(api, code, p)
+        for code in ("VN", COMMUNE_A, COMMUNE_B)
+        for p in _this_month_quarter_year()
+    }
     assert after == before
 
 

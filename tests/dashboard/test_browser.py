@@ -14,8 +14,16 @@ from server.extensions import db
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
 
 
 @pytest.fixture
@@ -154,7 +162,9 @@ def test_leader_works_requests_and_teams_in_the_browser(live_server, page):
     page.set_viewport_size({"width": 390, "height": 844})
     _screenshot(page, "dashboard-teams-phone")
     page.once("dialog", lambda dialog: dialog.accept())
-    page.locator("section.team").first.locator("tr", has_text="Giàng Thị Mỷ").get_by_role("button", name="Bỏ khỏi tổ").click()
+    page.locator("section.team").first.locator("tr", has_text="Giàng Thị Mỷ").get_by_role(
+        "button", name="Bỏ khỏi tổ"
+    ).click()
     expect(page.locator(".flash")).to_have_text("Đã xoá tổ viên khỏi tổ.")  # waits for the new page
     assert "Giàng Thị Mỷ" not in page.locator("section.team").first.inner_text()
 

@@ -5,7 +5,7 @@ from playwright.sync_api import expect
 from tests.dashboard.test_browser import _screenshot, _sign_in_as, live_server, page  # noqa: F401  (fixtures)
 
 
-def test_monitor_dispatches_an_unrouted_request(live_server, page):
+def test_monitor_dispatches_an_unrouted_request(live_server, page):  # noqa: F811 (fixtures)
     _sign_in_as(page, live_server, "/dashboard/units/08/requests", "Nguyễn Thị Lan")
     row = page.locator("tr", has_text="chưa có tổ phụ trách").first
     reference = row.get_attribute("id")

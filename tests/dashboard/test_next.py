@@ -5,11 +5,23 @@ import pytest
 from server.dashboard.redirects import safe_next
 from tests.dashboard.test_browser import live_server, page  # noqa: F401 (fixtures)
 
-HOSTILE = ["javascript:alert(document.domain)", "JavaScript:alert(1)", " javascript:alert(1)",
-           "https://elsewhere.example/", "//elsewhere.example/dashboard/", "/\\elsewhere.example",
-           "/dashboard/../api/v1/me", "/dashboard//elsewhere.example", "/dashboard/%2e%2e/x",
-           "data:text/html,<script>alert(1)</script>", "/dashboardx", "/api/v1/me", "/dashboard/\t/x",
-           "http:/dashboard/", "/dashboard/%0d%0aSet-Cookie:x=1"]
+HOSTILE = [
+    "javascript:alert(document.domain)",
+    "JavaScript:alert(1)",
+    " javascript:alert(1)",
+    "https://elsewhere.example/",
+    "//elsewhere.example/dashboard/",
+    "/\\elsewhere.example",
+    "/dashboard/../api/v1/me",
+    "/dashboard//elsewhere.example",
+    "/dashboard/%2e%2e/x",
+    "data:text/html,<script>alert(1)</script>",
+    "/dashboardx",
+    "/api/v1/me",
+    "/dashboard/\t/x",
+    "http:/dashboard/",
+    "/dashboard/%0d%0aSet-Cookie:x=1",
+]
 
 
 @pytest.mark.parametrize("value", HOSTILE)
@@ -39,8 +51,10 @@ def test_the_language_switch_never_leaves_the_dashboard(client, app_context, val
 @pytest.mark.parametrize("next_value", ["javascript:window.pwned=1", "https://elsewhere.example/"])
 def test_in_chromium_sign_in_stays_on_the_dashboard(live_server, page, next_value):  # noqa: F811
     violations = []
-    page.on("console", lambda message: violations.append(message.text)
-            if "Content Security Policy" in message.text else None)
+    page.on(
+        "console",
+        lambda message: violations.append(message.text) if "Content Security Policy" in message.text else None,
+    )
     page.goto(f"{live_server}/dashboard/sign-in?next={next_value}")
     page.get_by_role("button", name="Nguyễn Thị Lan").click()
     page.wait_for_url(f"{live_server}/dashboard/units/08")  # home, which sends the monitor on to her province
@@ -50,6 +64,7 @@ def test_in_chromium_sign_in_stays_on_the_dashboard(live_server, page, next_valu
 
 def test_in_chromium_the_script_checks_next_again(live_server, page):  # noqa: F811
     """Even if a hostile next reached the page, the sign-in script would not follow it."""
+
     def tamper(route):
         html = route.fetch().text().replace('data-next="/dashboard/"', 'data-next="javascript:window.pwned=1"')
         route.fulfill(body=html, headers={"content-type": "text/html; charset=utf-8"})

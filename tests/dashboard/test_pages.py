@@ -10,8 +10,17 @@ from server.extensions import db
 from server.teams.models import TeamMember
 from tests.activity_factories import activity_item, count_coverage
 from tests.conftest import token_for
-from tests.factories import (ACTORS, COMMUNE_A, LEADER_A, MEMBER_A, MONITOR_A, MONITOR_B, PROVINCE_A, RESIDENT,
-                             build_world)
+from tests.factories import (
+    ACTORS,
+    COMMUNE_A,
+    LEADER_A,
+    MEMBER_A,
+    MONITOR_A,
+    MONITOR_B,
+    PROVINCE_A,
+    RESIDENT,
+    build_world,
+)
 from tests.requests.helpers import file_request, sign_in
 
 NOW = "2026-11-20T10:00:00+07:00"
@@ -47,8 +56,12 @@ def test_period_picker_offers_past_months_quarters_and_years(client, app_context
     _sign_in(client, MONITOR_A)
     page = _html(client.get(f"/dashboard/units/{PROVINCE_A}?period=2025-03"))
     assert '<option value="2025-03" selected>Tháng 3/2025</option>' in page
-    for key, label in (("2026-11", "Tháng 11/2026"), ("2025-Q1", "Quý 1/2025"), ("2025", "Năm 2025"),
-                       ("all", "Toàn bộ thời gian")):
+    for key, label in (
+        ("2026-11", "Tháng 11/2026"),
+        ("2025-Q1", "Quý 1/2025"),
+        ("2025", "Năm 2025"),
+        ("all", "Toàn bộ thời gian"),
+    ):
         assert f'<option value="{key}"' in page and label in page
     assert '<option value="2026-12"' not in page  # no future months
     assert client.get(f"/dashboard/units/{PROVINCE_A}?period=2026-13").status_code == 422
@@ -90,22 +103,26 @@ def test_leader_acts_on_requests_from_the_requests_page(client, app_context, as_
     row = _row(page, filed["reference"])
     assert ">mới" in row and "vneid" not in row.replace('value="vneid"', "")
     assert 'value="assign"' in row and 'value="claim"' in row  # what the request rules allow a leader
-    response = client.post(f"/dashboard/units/{COMMUNE_A}/requests/{filed['id']}", data={
-        "csrf_token": _csrf(page), "action": "assign", "version": "1", "assignee": "0900000004"})
+    response = client.post(
+        f"/dashboard/units/{COMMUNE_A}/requests/{filed['id']}",
+        data={"csrf_token": _csrf(page), "action": "assign", "version": "1", "assignee": "0900000004"},
+    )
     assert response.status_code == 302
     page = _requests_page(client)
     assert f"{filed['reference']} hiện ở trạng thái: đã giao." in page
     row = _row(page, filed["reference"])
     assert "đã gửi" in row and "giao" in row and MEMBER_A in row  # the history and who took it
-    stale = client.post(f"/dashboard/units/{COMMUNE_A}/requests/{filed['id']}", data={
-        "csrf_token": _csrf(page), "action": "start", "version": "1"})
+    stale = client.post(
+        f"/dashboard/units/{COMMUNE_A}/requests/{filed['id']}",
+        data={"csrf_token": _csrf(page), "action": "start", "version": "1"},
+    )
     assert stale.status_code == 302
     assert "Yêu cầu đã thay đổi từ khi bạn xem" in _requests_page(client)
 
 
 def _row(page: str, reference: str) -> str:
     start = page.index(f'<tr id="{reference}"')
-    return page[start:page.index("</tr>", start)]
+    return page[start : page.index("</tr>", start)]
 
 
 def test_requests_page_filters_by_status_service_and_overdue(client, app_context, as_phone):
@@ -136,8 +153,9 @@ def test_pages_outside_the_callers_area_are_not_found(client, app_context, as_ph
     for path in ("requests", "teams", "report.pdf?period=2026-11"):
         assert client.get(f"/dashboard/units/{COMMUNE_A}/{path}").status_code == 404
     page = _html(client.get("/dashboard/", follow_redirects=True))
-    response = client.post(f"/dashboard/units/{COMMUNE_A}/requests/{filed['id']}",
-                           data={"csrf_token": _csrf(page), "action": "claim"})
+    response = client.post(
+        f"/dashboard/units/{COMMUNE_A}/requests/{filed['id']}", data={"csrf_token": _csrf(page), "action": "claim"}
+    )
     assert response.status_code == 404
     client.post("/auth/session", json={"id_token": token_for(RESIDENT)})
     assert client.get(f"/dashboard/units/{COMMUNE_A}/teams").status_code == 404
@@ -150,10 +168,10 @@ def test_teams_page_shows_members_leaders_and_last_activity(client, app_context,
     count_coverage()
     _sign_in(client, LEADER_A)
     page = _html(client.get(f"/dashboard/units/{COMMUNE_A}/teams"))
-    team = page[page.index(f'id="team-{world.team_a.id}"'):]
+    team = page[page.index(f'id="team-{world.team_a.id}"') :]
     assert f"Tổ trưởng: {LEADER_A}" in team  # the leader has not set a name yet
     assert "Hoạt động gần nhất: 20/11/2026" in team
-    member_row = team[team.index(MEMBER_A) - 200:team.index(MEMBER_A) + 200]
+    member_row = team[team.index(MEMBER_A) - 200 : team.index(MEMBER_A) + 200]
     assert "20/11/2026" in member_row
 
 
@@ -163,8 +181,12 @@ def test_leader_adds_and_removes_members_by_phone(client, app_context):
     page = _html(client.get(f"/dashboard/units/{COMMUNE_A}/teams"))
     assert world.team_a.name in page and MEMBER_A in page
     url = f"/dashboard/units/{COMMUNE_A}/teams/{world.team_a.id}/members"
-    assert client.post(url, data={"csrf_token": _csrf(page), "phone": "0912 345 678", "display_name": "Chị Mai"}
-                       ).status_code == 302
+    assert (
+        client.post(
+            url, data={"csrf_token": _csrf(page), "phone": "0912 345 678", "display_name": "Chị Mai"}
+        ).status_code
+        == 302
+    )
     member = db.session.query(TeamMember).filter_by(phone="+84912345678").one()
     page = _html(client.get(f"/dashboard/units/{COMMUNE_A}/teams"))
     assert "Chị Mai" in page
@@ -180,8 +202,10 @@ def test_monitor_sees_teams_but_cannot_change_them(client, app_context):
     _sign_in(client, MONITOR_A)
     page = _html(client.get(f"/dashboard/units/{PROVINCE_A}/teams"))
     assert world.team_a.name in page and "add-member" not in page
-    response = client.post(f"/dashboard/units/{PROVINCE_A}/teams/{world.team_a.id}/members",
-                           data={"csrf_token": _csrf(page), "phone": "0912345678"})
+    response = client.post(
+        f"/dashboard/units/{PROVINCE_A}/teams/{world.team_a.id}/members",
+        data={"csrf_token": _csrf(page), "phone": "0912345678"},
+    )
     assert response.status_code == 302
     assert db.session.query(TeamMember).filter_by(phone="+84912345678").count() == 0
 
@@ -207,8 +231,14 @@ def _pdf_text(data: bytes) -> str:
         document.close()
 
 
-PAGES_OF_COMMUNE_A = ["", "/requests", "/teams", "/report.pdf?period=2026-11", "/export.csv",
-                      "/export.xlsx?indicator=people_helped"]
+PAGES_OF_COMMUNE_A = [
+    "",
+    "/requests",
+    "/teams",
+    "/report.pdf?period=2026-11",
+    "/export.csv",
+    "/export.xlsx?indicator=people_helped",
+]
 READERS = {"leader_a", "monitor_a", "admin"}
 
 
@@ -236,13 +266,27 @@ def test_a_unit_of_ones_own_in_the_address_does_not_open_another_areas_objects(c
     _sign_in(client, LEADER_B)
     page = _html(client.get(f"/dashboard/units/{COMMUNE_B}/teams"))
     token = _csrf(page)
-    assert client.post(f"/dashboard/units/{COMMUNE_B}/requests/{filed['id']}",
-                       data={"csrf_token": token, "action": "claim"}).status_code == 404
-    assert client.post(f"/dashboard/units/{COMMUNE_B}/teams/{world.team_a.id}/members",
-                       data={"csrf_token": token, "phone": "0912345678"}).status_code == 404
+    assert (
+        client.post(
+            f"/dashboard/units/{COMMUNE_B}/requests/{filed['id']}", data={"csrf_token": token, "action": "claim"}
+        ).status_code
+        == 404
+    )
+    assert (
+        client.post(
+            f"/dashboard/units/{COMMUNE_B}/teams/{world.team_a.id}/members",
+            data={"csrf_token": token, "phone": "0912345678"},
+        ).status_code
+        == 404
+    )
     member = db.session.query(TeamMember).filter_by(team_id=world.team_a.id, phone=MEMBER_A).one()
-    assert client.post(f"/dashboard/units/{COMMUNE_B}/teams/{world.team_a.id}/members/{member.id}/remove",
-                       data={"csrf_token": token}).status_code == 404
+    assert (
+        client.post(
+            f"/dashboard/units/{COMMUNE_B}/teams/{world.team_a.id}/members/{member.id}/remove",
+            data={"csrf_token": token},
+        ).status_code
+        == 404
+    )
     db.session.expire_all()
     assert db.session.query(TeamMember).filter_by(team_id=world.team_a.id).count() == 1
 

@@ -9,11 +9,14 @@ from server.emulation.ranking import rank
 from server.units.services import get_unit
 from tests.factories import COMMUNE_A, COMMUNE_B
 
-PROVINCE_WEIGHTS = DEFAULT_PATH.read_text(encoding="utf-8") + """
+PROVINCE_WEIGHTS = (
+    DEFAULT_PATH.read_text(encoding="utf-8")
+    + """
 [province."08".weights]
 days_active = 40
 people_helped = 0
 """
+)
 
 
 def test_defaults_add_up_to_100_and_have_both_languages():
@@ -33,9 +36,14 @@ def test_a_province_sets_its_own_weights(app_context, tmp_path, monkeypatch):
     assert in_01["days_active"] == 10 and in_01["people_helped"] == 30
 
 
-@pytest.mark.parametrize("text", ['[[criterion]]\ncode = "likes"\nweight = 5\n',
-                                  '[[criterion]]\ncode = "rating"\nweight = -1\n',
-                                  '[province."08".weights]\nlikes = 3\n'])
+@pytest.mark.parametrize(
+    "text",
+    [
+        '[[criterion]]\ncode = "likes"\nweight = 5\n',
+        '[[criterion]]\ncode = "rating"\nweight = -1\n',
+        '[province."08".weights]\nlikes = 3\n',
+    ],
+)
 def test_a_wrong_file_is_refused(tmp_path, text):
     path = tmp_path / "bad.toml"
     path.write_text(text, encoding="utf-8")

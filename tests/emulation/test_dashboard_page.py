@@ -14,8 +14,15 @@ def test_page_shows_criteria_formula_ranking_and_exports(history, client):
     page = client.get(f"/dashboard/units/{COMMUNE_A}/emulation?period=2026-Q4", headers={"Accept-Language": "vi"})
     assert page.status_code == 200
     html = page.get_data(as_text=True)
-    for expected in ("Bảng xếp hạng", "Xã Lũng Cú", "Giàng Thị Mai", "trọng số", "Số ngày hoạt động",
-                     "emulation.xlsx?period=2026-Q4", "emulation.pdf?period=2026-Q4"):
+    for expected in (
+        "Bảng xếp hạng",
+        "Xã Lũng Cú",
+        "Giàng Thị Mai",
+        "trọng số",
+        "Số ngày hoạt động",
+        "emulation.xlsx?period=2026-Q4",
+        "emulation.pdf?period=2026-Q4",
+    ):
         assert expected in html, expected
     teams = client.get(f"/dashboard/units/{COMMUNE_A}/emulation?period=2026-Q4&of=teams").get_data(as_text=True)
     assert "Tổ CNS Thèn Pả" in teams and "Giàng Thị Mai" not in teams

@@ -22,7 +22,10 @@ def test_demo_makes_rankings_trainings_and_skills_visible(app_context, as_phone)
         assert len(teams["items"]) == 3 and teams["items"][0]["score"] > 0
         trainings = as_phone(LEADER).get("/trainings?unit=00715").get_json()["items"]
         assert len(trainings) == 2 and all(t["attendance"] for t in trainings)
-        team = next(t for t in as_phone(LEADER).get("/teams?unit=00715").get_json()["items"]
-                    if t["name"] == "Tổ công nghệ số xã Lũng Cú")
+        team = next(
+            t
+            for t in as_phone(LEADER).get("/teams?unit=00715").get_json()["items"]
+            if t["name"] == "Tổ công nghệ số xã Lũng Cú"
+        )
         members = as_phone(LEADER).get(f"/teams/{team['id']}/members").get_json()["items"]
         assert any(m["skills"] for m in members)

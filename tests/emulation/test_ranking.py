@@ -17,8 +17,17 @@ from server.residents.models import Resident
 from server.units.services import get_unit
 from tests.activity_factories import activity_item, count_coverage
 from tests.emulation.conftest import MEMBER_2, MEMBER_3, MEMBER_IDLE
-from tests.factories import (COMMUNE_A, LEADER_A, LEADER_B, MEMBER_A, MEMBER_B, MONITOR_A, MONITOR_B, PROVINCE_A,
-                             RESIDENT)
+from tests.factories import (
+    COMMUNE_A,
+    LEADER_A,
+    LEADER_B,
+    MEMBER_A,
+    MEMBER_B,
+    MONITOR_A,
+    MONITOR_B,
+    PROVINCE_A,
+    RESIDENT,
+)
 
 PERIODS = ["2026-09", "2026-10", "2026-11", "2026-12", "2026-Q3", "2026-Q4", "2026"]
 
@@ -32,8 +41,11 @@ def _recount(period_key: str, phones: list[str], population: dict[str, int]) -> 
     values = {}
     for phone in phones:
         user_id = db.session.scalar(select(User.id).where(User.phone == phone))
-        rows = [a for a in db.session.scalars(select(Activity).where(Activity.member_id == user_id))
-                if a.id not in superseded and period.start <= a.occurred_at < period.end]
+        rows = [
+            a
+            for a in db.session.scalars(select(Activity).where(Activity.member_id == user_id))
+            if a.id not in superseded and period.start <= a.occurred_at < period.end
+        ]
         by_month = defaultdict(list)
         for a in rows:
             by_month[a.occurred_at.astimezone(VIETNAM).strftime("%Y-%m")].append(a)
@@ -49,13 +61,22 @@ def _recount(period_key: str, phones: list[str], population: dict[str, int]) -> 
                 people += sum(a.people or 0 for a in done if not a.resident_id)
                 everyone |= named
                 for resident in named:
-                    blocked = [a.occurred_at for a in month_rows if a.service == service and a.blocker
-                               and (merged.get(a.resident_id) or a.resident_id) == resident]
+                    blocked = [
+                        a.occurred_at
+                        for a in month_rows
+                        if a.service == service
+                        and a.blocker
+                        and (merged.get(a.resident_id) or a.resident_id) == resident
+                    ]
                     won = [a.occurred_at for a in done if (merged.get(a.resident_id) or a.resident_id) == resident]
                     pursued += bool(blocked and max(won) > min(blocked))
             people += len(everyone)
-        values[phone] = {"people_helped": round(weighted, 2), "days_active": days, "pursued": pursued,
-                         "people_per_100": round(people * 100 / population[phone], 2)}
+        values[phone] = {
+            "people_helped": round(weighted, 2),
+            "days_active": days,
+            "pursued": pursued,
+            "people_per_100": round(people * 100 / population[phone], 2),
+        }
     return values
 
 
@@ -87,8 +108,10 @@ def test_ranking_equals_a_recount_from_raw_records(history, period):
 def test_the_edges_of_a_month_are_vietnams(history, as_phone):
     """00:30 on 1 October in Vietnam (17:30 UTC on 30 September) is October; 23:30 on 30 September is not."""
     village = history.village_2.code
-    items = [activity_item(village, people=3, occurred_at="2026-09-30T17:30:00+00:00"),
-             activity_item(village, people=3, occurred_at="2026-09-30T23:30:00+07:00")]
+    items = [
+        activity_item(village, people=3, occurred_at="2026-09-30T17:30:00+00:00"),
+        activity_item(village, people=3, occurred_at="2026-09-30T23:30:00+07:00"),
+    ]
     assert as_phone(MEMBER_IDLE).post("/activities/batch", json={"items": items}).status_code == 200
     count_coverage()
 
@@ -107,8 +130,11 @@ def test_ties_share_a_rank_and_idle_members_score_zero(history, as_phone):
     assert len(body["items"]) == 4
     assert {item["score"] for item in body["items"]} == {0}
     assert {item["rank"] for item in body["items"]} == {1}
-    idle = [i for i in as_phone(LEADER_A).get(f"/emulation/{COMMUNE_A}?period=2026-Q4").get_json()["items"]
-            if i["member"]["name"].endswith("0023")]
+    idle = [
+        i
+        for i in as_phone(LEADER_A).get(f"/emulation/{COMMUNE_A}?period=2026-Q4").get_json()["items"]
+        if i["member"]["name"].endswith("0023")
+    ]
     assert idle[0]["score"] == 0 and idle[0]["criteria"]["days_active"] == {"value": 0, "points": 0}
     assert idle[0]["rank"] == 4
 
@@ -116,8 +142,15 @@ def test_ties_share_a_rank_and_idle_members_score_zero(history, as_phone):
 def test_answer_shows_criteria_weights_and_formula(history, as_phone):
     body = as_phone(MONITOR_A).get(f"/emulation/{COMMUNE_A}?period=2026-Q4&of=members").get_json()
     assert body["unit"]["code"] == COMMUNE_A and body["period"] == "2026-Q4" and body["of"] == "members"
-    assert [c["code"] for c in body["criteria"]] == ["people_helped", "people_per_100", "requests_on_time", "rating",
-                                                     "days_active", "trainings", "pursued"]
+    assert [c["code"] for c in body["criteria"]] == [
+        "people_helped",
+        "people_per_100",
+        "requests_on_time",
+        "rating",
+        "days_active",
+        "trainings",
+        "pursued",
+    ]
     assert sum(c["weight"] for c in body["criteria"]) == 100
     assert body["criteria"][0]["label"].startswith("Số người")
     assert "trọng số" in body["formula"]
@@ -161,8 +194,18 @@ def test_scope(history, as_phone):
     assert as_phone(None).get(f"/emulation/{COMMUNE_A}?period=2026-Q4").status_code == 401
 
 
-@pytest.mark.parametrize("query", ["period=all", "period=2026-13", "period=26", "", "period=2026-Q4&of=villages",
-                                   "period=2026-Q4&format=doc", "period=2026-Q4&sort=score"])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "period=all",
+        "period=2026-13",
+        "period=26",
+        "",
+        "period=2026-Q4&of=villages",
+        "period=2026-Q4&format=doc",
+        "period=2026-Q4&sort=score",
+    ],
+)
 def test_bad_input_is_a_problem(history, as_phone, query):
     response = as_phone(LEADER_A, "en").get(f"/emulation/{COMMUNE_A}?{query}")
     assert response.status_code == 422, response.get_json()
@@ -175,12 +218,26 @@ def test_unknown_unit_is_404(history, as_phone):
 
 def test_a_merge_of_two_residents_counts_them_once(history, as_phone):
     village = history.world.village_a.code
-    first = as_phone(LEADER_A).post("/residents", json={"id": str(uuid.uuid4()), "unit": village, "consent": True,
-                                                        "name": "Vàng Thị Dí", "birth_year": 1970}).get_json()
-    second = as_phone(LEADER_A).post("/residents", json={"id": str(uuid.uuid4()), "unit": village, "consent": True,
-                                                         "name": "Vang Thi Di", "birth_year": 1970}).get_json()
-    items = [activity_item(village, resident["id"], service="vneid", occurred_at="2026-11-10T09:00:00+07:00")
-             for resident in (first, second)]
+    first = (
+        as_phone(LEADER_A)
+        .post(
+            "/residents",
+            json={"id": str(uuid.uuid4()), "unit": village, "consent": True, "name": "Vàng Thị Dí", "birth_year": 1970},
+        )
+        .get_json()
+    )
+    second = (
+        as_phone(LEADER_A)
+        .post(
+            "/residents",
+            json={"id": str(uuid.uuid4()), "unit": village, "consent": True, "name": "Vang Thi Di", "birth_year": 1970},
+        )
+        .get_json()
+    )
+    items = [
+        activity_item(village, resident["id"], service="vneid", occurred_at="2026-11-10T09:00:00+07:00")
+        for resident in (first, second)
+    ]
     assert as_phone(MEMBER_A).post("/activities/batch", json={"items": items}).status_code == 200
     count_coverage()
 
@@ -189,7 +246,9 @@ def test_a_merge_of_two_residents_counts_them_once(history, as_phone):
         return next(e.values["people_helped"] for e in ranking.items if e.ref["team"]["name"] == "Tổ CNS Lô Lô Chải")
 
     before = helped()
-    assert as_phone(LEADER_A).post(f"/residents/{first['id']}/merge", json={"duplicate": second["id"]}).status_code == 200
+    assert (
+        as_phone(LEADER_A).post(f"/residents/{first['id']}/merge", json={"duplicate": second["id"]}).status_code == 200
+    )
     assert helped() == before - 2  # one person, helped with VNeID (weight 2), not two
 
 
@@ -198,9 +257,20 @@ def test_rebuild_gives_the_tallies_the_worker_kept(history):
     from server.emulation.tallies import rebuild_tallies
 
     def tallies():
-        return sorted(tuple(row) for row in db.session.execute(select(
-            EmulationTally.member_id, EmulationTally.month, EmulationTally.service, EmulationTally.people,
-            EmulationTally.successes, EmulationTally.pursued, EmulationTally.days)))
+        return sorted(
+            tuple(row)
+            for row in db.session.execute(
+                select(
+                    EmulationTally.member_id,
+                    EmulationTally.month,
+                    EmulationTally.service,
+                    EmulationTally.people,
+                    EmulationTally.successes,
+                    EmulationTally.pursued,
+                    EmulationTally.days,
+                )
+            )
+        )
 
     kept = tallies()
     assert len(kept) > 30

@@ -7,12 +7,18 @@ import pytest
 
 from tests.activity_factories import activity_item, count_coverage
 from tests.emulation.conftest import MEMBER_2, MEMBER_3
-from tests.factories import (ADMIN, COMMUNE_A, LEADER_A, LEADER_B, MEMBER_A, MEMBER_B, MONITOR_A, RESIDENT)
+from tests.factories import ADMIN, COMMUNE_A, LEADER_A, LEADER_B, MEMBER_A, MEMBER_B, MONITOR_A, RESIDENT
 
 
 def _body(unit, **fields):
-    return {"id": str(uuid.uuid4()), "unit": unit, "title": "Tập huấn cài đặt VNeID mức 2",
-            "held_on": "2026-11-20", "services": ["vneid", "dichvucong"], "trainer": "Công an xã"} | fields
+    return {
+        "id": str(uuid.uuid4()),
+        "unit": unit,
+        "title": "Tập huấn cài đặt VNeID mức 2",
+        "held_on": "2026-11-20",
+        "services": ["vneid", "dichvucong"],
+        "trainer": "Công an xã",
+    } | fields
 
 
 def test_leaders_record_trainings_and_resending_changes_nothing(history, as_phone):
@@ -26,15 +32,25 @@ def test_leaders_record_trainings_and_resending_changes_nothing(history, as_phon
     assert as_phone(ADMIN).post("/trainings", json=_body(history.village_2.code)).status_code == 201
 
 
-@pytest.mark.parametrize("phone,status", [(MEMBER_A, 403), (MONITOR_A, 403), (LEADER_B, 403), (RESIDENT, 403),
-                                          (None, 401)])
+@pytest.mark.parametrize(
+    "phone,status", [(MEMBER_A, 403), (MONITOR_A, 403), (LEADER_B, 403), (RESIDENT, 403), (None, 401)]
+)
 def test_others_may_not_record_trainings(history, as_phone, phone, status):
     response = as_phone(phone).post("/trainings", json=_body(COMMUNE_A))
     assert response.status_code == status and response.mimetype == "application/problem+json"
 
 
-@pytest.mark.parametrize("change", [{"services": ["nope"]}, {"held_on": "20-11-2026"}, {"title": ""},
-                                    {"id": "not-a-uuid"}, {"unit": "99999999"}, {"extra": 1}])
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"services": ["nope"]},
+        {"held_on": "20-11-2026"},
+        {"title": ""},
+        {"id": "not-a-uuid"},
+        {"unit": "99999999"},
+        {"extra": 1},
+    ],
+)
 def test_bad_trainings_are_refused(history, as_phone, change):
     response = as_phone(LEADER_A, "en").post("/trainings", json=_body(COMMUNE_A) | change)
     assert response.status_code in (404, 422), response.get_json()
@@ -55,7 +71,9 @@ def test_attendance_list_skills_and_ranking(history, as_phone):
     assert as_phone(LEADER_A).post(path, json={"phones": []}).status_code == 422
     assert as_phone(MEMBER_A).post(path, json={"phones": [MEMBER_A]}).status_code == 403
     assert as_phone(LEADER_B).post(path, json={"phones": [MEMBER_A]}).status_code == 404
-    assert as_phone(LEADER_A).post(f"/trainings/{uuid.uuid4()}/attendance", json={"phones": [MEMBER_A]}).status_code == 404
+    assert (
+        as_phone(LEADER_A).post(f"/trainings/{uuid.uuid4()}/attendance", json={"phones": [MEMBER_A]}).status_code == 404
+    )
 
     listed = as_phone(MONITOR_A).get(f"/trainings?unit={COMMUNE_A}&from=2026-11-01&to=2026-11-30").get_json()
     assert [t["id"] for t in listed["items"]] == [training["id"]]

@@ -1,7 +1,6 @@
 """The field app in Debian's Chromium: a member's day with the network cut, a villager from a
 poster to a filed request, sign-out, accessibility and screenshots at 360×640."""
 
-import json
 import os
 import shutil
 import threading
@@ -15,7 +14,6 @@ from sqlalchemy import func, select
 from werkzeug.serving import make_server
 
 from server.activities.models import Activity
-from server.auth.models import User
 from server.demo.seed import seed_demo
 from server.extensions import db
 from server.requests.models import Comment, HelpRequest, Rating
@@ -24,8 +22,16 @@ from server.units.models import Unit
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 AXE = Path(__file__).resolve().parent / "vendor" / "axe-core" / "axe.min.js"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
 MEMBER = "+84912000003"  # Lò Thị Hoa, team of Thôn Lô Lô Chải (demo)
 VILLAGE = "Thôn Lô Lô Chải"
 
@@ -87,8 +93,9 @@ class Phone:
     def wait_until_guides_kept(self):
         """The first sync after signing in saves the guides and their pictures; let it finish before
         the network is cut, as a phone left on the table would."""
-        self.page.wait_for_function("""async () => (await import('/static/app/sync.js')).postersComplete()""",
-                                    polling=200)
+        self.page.wait_for_function(
+            """async () => (await import('/static/app/sync.js')).postersComplete()""", polling=200
+        )
 
     def screenshot(self, name):
         ARTIFACTS.mkdir(exist_ok=True)
@@ -98,8 +105,11 @@ class Phone:
         if not self.page.evaluate("typeof axe !== 'undefined'"):
             self.page.evaluate(AXE.read_text(encoding="utf-8"))
         result = self.page.evaluate("axe.run(document, {resultTypes: ['violations']})")
-        serious = [(v["id"], v["help"], [n["target"] for n in v["nodes"]][:3]) for v in result["violations"]
-                   if v["impact"] in ("serious", "critical")]
+        serious = [
+            (v["id"], v["help"], [n["target"] for n in v["nodes"]][:3])
+            for v in result["violations"]
+            if v["impact"] in ("serious", "critical")
+        ]
         assert not serious, f"{screen}: {serious}"
 
     def outbox(self):
@@ -122,8 +132,9 @@ def browser():
 
 @pytest.fixture
 def phone(browser, live_server):
-    context = browser.new_context(viewport={"width": 360, "height": 640}, locale="vi-VN", is_mobile=True,
-                                  has_touch=True, device_scale_factor=1)
+    context = browser.new_context(
+        viewport={"width": 360, "height": 640}, locale="vi-VN", is_mobile=True, has_touch=True, device_scale_factor=1
+    )
     yield Phone(context, live_server)
     context.close()
 
@@ -165,8 +176,12 @@ def test_a_member_logs_twenty_records_offline_and_they_arrive_exactly_once(phone
     mine = page.locator("li.request", has_text="Tài khoản VNeID bị khóa").get_by_role("button", name="bắt đầu")
     mine.click()
     expect(page.locator("li.request", has_text="Tài khoản VNeID bị khóa")).to_contain_text("đang xử lý")
-    assert _count(HelpRequest, HelpRequest.description.like("Tài khoản VNeID bị khóa%"),
-                  HelpRequest.status == "in_progress") == 1
+    assert (
+        _count(
+            HelpRequest, HelpRequest.description.like("Tài khoản VNeID bị khóa%"), HelpRequest.status == "in_progress"
+        )
+        == 1
+    )
     page.get_by_role("link", name="Thông báo").click()
     page.get_by_role("heading", name="Thông báo").wait_for()
     page.wait_for_timeout(300)
@@ -199,7 +214,7 @@ def test_a_member_logs_twenty_records_offline_and_they_arrive_exactly_once(phone
     phone.screenshot("log-blocker")
     page.get_by_role("button", name="Chưa có căn cước gắn chip").click()
     page.get_by_role("heading", name="Bạn đã giúp ai?").wait_for()
-    for number in range(19):
+    for _number in range(19):
         log_one(page, resident="Giàng Thị Mỷ")
     phone.screenshot("log-saved")
 
@@ -220,19 +235,23 @@ def test_a_member_logs_twenty_records_offline_and_they_arrive_exactly_once(phone
     page.wait_for_timeout(500)
     expect(page.locator('.outbox-item[data-state="sent"]')).to_have_count(21)
     assert _count(Activity, Activity.id.in_([uuid.UUID(r) for r in records])) == 20
-    failed = db.session.scalars(select(Activity).where(Activity.id.in_([uuid.UUID(r) for r in records]),
-                                                       Activity.outcome == "failed")).all()
+    failed = db.session.scalars(
+        select(Activity).where(Activity.id.in_([uuid.UUID(r) for r in records]), Activity.outcome == "failed")
+    ).all()
     assert len(failed) == 1 and failed[0].blocker == "no_chip_id_card" and failed[0].resident_id is not None
     phone.screenshot("outbox-sent")
 
     # A record the server refuses (a village outside her area) shows why, to fix or delete.
     with db.session.no_autoflush:
         far = db.session.scalar(select(Unit.code).where(Unit.code.like("00769.%")))
-    page.evaluate("""async (unit) => {
+    page.evaluate(
+        """async (unit) => {
         const sync = await import('/static/app/sync.js');
         await sync.enqueue('activity', {id: crypto.randomUUID(), unit, people: 3, service: 'vneid',
             action: 'install_app', outcome: 'succeeded', occurred_at: new Date().toISOString()});
-    }""", far)
+    }""",
+        far,
+    )
     page.get_by_role("button", name="Gửi ngay").click()
     rejected = page.locator('.outbox-item[data-state="rejected"]')
     rejected.wait_for()
@@ -294,8 +313,9 @@ def test_a_villager_goes_from_a_poster_to_a_filed_request_and_files_one_offline(
     page.get_by_role("button", name="Gửi yêu cầu").click()
     reference = page.locator(".reference strong")
     reference.wait_for()
-    filed = db.session.scalars(select(HelpRequest).where(
-        HelpRequest.description == "Cháu cài VNeID cho bà nhưng không nhận mã OTP.")).all()
+    filed = db.session.scalars(
+        select(HelpRequest).where(HelpRequest.description == "Cháu cài VNeID cho bà nhưng không nhận mã OTP.")
+    ).all()
     assert len(filed) == 1 and reference.inner_text() == filed[0].reference
     assert filed[0].unit_id == village.id and filed[0].preferred_contact == "Sau 17 giờ"
     phone.check_accessibility("request")
@@ -304,8 +324,10 @@ def test_a_villager_goes_from_a_poster_to_a_filed_request_and_files_one_offline(
     # The team answers, works on it and resolves it; the villager follows it, replies and rates.
     member = as_phone(MEMBER)
     request_id = str(filed[0].id)
-    assert member.post(f"/help-requests/{request_id}/comments",
-                       json={"body": "Chiều nay tôi gọi bà nhé."}).status_code == 201
+    assert (
+        member.post(f"/help-requests/{request_id}/comments", json={"body": "Chiều nay tôi gọi bà nhé."}).status_code
+        == 201
+    )
     for action in ("claim", "start", "resolve"):
         assert member.post(f"/help-requests/{request_id}/{action}", json={}).status_code == 200, action
     page.reload()
@@ -378,8 +400,11 @@ def test_a_leader_sees_last_month_and_manages_the_team(phone, app_context):
     team = page.locator("section", has_text="Tổ công nghệ số thôn Lô Lô Chải")
     team.get_by_label("Số điện thoại để người dân gọi").fill("0912 777 888")
     team.get_by_role("button", name="Lưu").click()
-    expect(page.locator("section", has_text="Tổ công nghệ số thôn Lô Lô Chải")
-           .get_by_label("Số điện thoại để người dân gọi")).to_have_value("+84912777888")
+    expect(
+        page.locator("section", has_text="Tổ công nghệ số thôn Lô Lô Chải").get_by_label(
+            "Số điện thoại để người dân gọi"
+        )
+    ).to_have_value("+84912777888")
     team = page.locator("section", has_text="Tổ công nghệ số thôn Lô Lô Chải")
     team.get_by_label("Số điện thoại", exact=True).fill("0977 111 222")
     team.get_by_label("Họ tên").fill("Giàng Thị Mai")

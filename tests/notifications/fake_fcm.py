@@ -14,9 +14,14 @@ PROJECT_ID = "toso-test"
 
 
 def _fcm_error(http_status: int, status: str, error_code: str) -> dict:
-    return {"error": {"code": http_status, "message": f"{error_code} (fake FCM)", "status": status,
-                      "details": [{"@type": "type.googleapis.com/google.firebase.fcm.v1.FcmError",
-                                   "errorCode": error_code}]}}
+    return {
+        "error": {
+            "code": http_status,
+            "message": f"{error_code} (fake FCM)",
+            "status": status,
+            "details": [{"@type": "type.googleapis.com/google.firebase.fcm.v1.FcmError", "errorCode": error_code}],
+        }
+    }
 
 
 # Token prefixes choose FCM's answer.
@@ -43,8 +48,9 @@ class FakeFcm:
                 if self.path == "/token":
                     with fake.lock:
                         fake.token_requests += 1
-                    return self._answer(200, {"access_token": "fake-access-token", "expires_in": 3600,
-                                              "token_type": "Bearer"})
+                    return self._answer(
+                        200, {"access_token": "fake-access-token", "expires_in": 3600, "token_type": "Bearer"}
+                    )
                 if self.path != f"/v1/projects/{PROJECT_ID}/messages:send":
                     return self._answer(404, _fcm_error(404, "NOT_FOUND", "UNSPECIFIED_ERROR"))
                 if self.headers.get("Authorization") != "Bearer fake-access-token":
@@ -84,8 +90,15 @@ class FakeFcm:
 
 def service_account(token_uri: str) -> dict:
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                            serialization.NoEncryption()).decode()
-    return {"type": "service_account", "project_id": PROJECT_ID, "private_key_id": "fake-key-1",
-            "private_key": pem, "client_email": f"push@{PROJECT_ID}.iam.gserviceaccount.com",
-            "client_id": "1", "token_uri": token_uri}
+    pem = key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    ).decode()
+    return {
+        "type": "service_account",
+        "project_id": PROJECT_ID,
+        "private_key_id": "fake-key-1",
+        "private_key": pem,
+        "client_email": f"push@{PROJECT_ID}.iam.gserviceaccount.com",
+        "client_id": "1",
+        "token_uri": token_uri,
+    }

@@ -25,10 +25,14 @@ def fcm(app, tmp_path, monkeypatch):
         key_file.write_text(json.dumps(service_account(f"{fake.url}/token")))
         monkeypatch.setattr(messaging._MessagingService, "FCM_URL", fake.url + "/v1/projects/{0}/messages:send")
         # google-auth would otherwise look up a Google host in the background
-        monkeypatch.setattr(CredentialsWithRegionalAccessBoundary,
-                            "_is_regional_access_boundary_lookup_required", lambda self: False)
-        for key, value in {"FCM_CREDENTIALS_FILE": str(key_file), "FIREBASE_PROJECT_ID": PROJECT_ID,
-                           "FCM_HTTP_TIMEOUT": 5}.items():
+        monkeypatch.setattr(
+            CredentialsWithRegionalAccessBoundary, "_is_regional_access_boundary_lookup_required", lambda self: False
+        )
+        for key, value in {
+            "FCM_CREDENTIALS_FILE": str(key_file),
+            "FIREBASE_PROJECT_ID": PROJECT_ID,
+            "FCM_HTTP_TIMEOUT": 5,
+        }.items():
             monkeypatch.setitem(app.config, key, value)
         yield fake
 
@@ -54,8 +58,11 @@ def test_pushes_reach_every_phone_and_dead_tokens_are_dropped(fcm, as_phone, app
     assert fcm.targets() == ["dead-old-phone", "phone-of-member"]
     pushed = next(m for m in fcm.messages if m.get("fid", m.get("token")) == "phone-of-member")
     assert pushed["notification"]["title"] == f"Yêu cầu hỗ trợ mới {request['reference']}"
-    assert pushed["data"] == {"kind": "request_new", "notification_id": str(_notification(MEMBER_A).id),
-                              "request_id": request["id"]}
+    assert pushed["data"] == {
+        "kind": "request_new",
+        "notification_id": str(_notification(MEMBER_A).id),
+        "request_id": request["id"],
+    }
     assert _notification(MEMBER_A).push_state == PushState.SENT
     assert db.session.scalars(select(Device.token)).all() == ["phone-of-member"]
     assert deliver_all().handled == 0  # nothing is sent twice
@@ -136,6 +143,7 @@ def test_the_demo_worker_without_credentials_keeps_running_and_says_why(app, mon
 
     monkeypatch.setattr("server.notifications.cli.time.sleep", sleep)
     result = app.test_cli_runner().invoke(
-        args=["notifications", "send", "--loop", "--interval", "2", "--wait-for-credentials"])
+        args=["notifications", "send", "--loop", "--interval", "2", "--wait-for-credentials"]
+    )
     assert naps == [2, 2, 2]
     assert result.output.count("FCM_CREDENTIALS_FILE") == 1 and "inbox" in result.output

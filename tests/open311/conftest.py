@@ -34,5 +34,11 @@ def partners(app):
 
 
 def filing(village_code: str, **overrides) -> dict:
-    return {"service_code": "vneid", "address_id": village_code, "description": "Bà cần kích hoạt VNeID mức 2",
-            "phone": "0912 345 678", "first_name": "Thị Mai", "last_name": "Nguyễn"} | overrides
+    return {
+        "service_code": "vneid",
+        "address_id": village_code,
+        "description": "Bà cần kích hoạt VNeID mức 2",
+        "phone": "0912 345 678",
+        "first_name": "Thị Mai",
+        "last_name": "Nguyễn",
+    } | overrides

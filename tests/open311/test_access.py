@@ -26,22 +26,44 @@ def _filed(partners):
 CASES = [
     Case("GET", "/open311/discovery.<any(json, xml):fmt>", lambda p: ("/open311/discovery.xml", None), READ),
     Case("GET", "/open311/v2/services.<any(json, xml):fmt>", lambda p: ("/open311/v2/services.json", None), READ),
-    Case("GET", "/open311/v2/services/<string(maxlength=40):code>.<any(json, xml):fmt>",
-         lambda p: ("/open311/v2/services/zalo.xml", None), READ),
+    Case(
+        "GET",
+        "/open311/v2/services/<string(maxlength=40):code>.<any(json, xml):fmt>",
+        lambda p: ("/open311/v2/services/zalo.xml", None),
+        READ,
+    ),
     Case("GET", "/open311/v2/requests.<any(json, xml):fmt>", lambda p: ("/open311/v2/requests.json", None), READ),
-    Case("GET", "/open311/v2/requests/<string(maxlength=20):reference>.<any(json, xml):fmt>",
-         lambda p: (f"/open311/v2/requests/{_filed(p)}.json", None), READ),
-    Case("POST", "/open311/v2/requests.<any(json, xml):fmt>",
-         lambda p: ("/open311/v2/requests.json", filing(p.world.village_a.code)),
-         {"no_key": 403, "key_a": OK, "key_b": 403, "revoked": 403}),
-] + [Case(method, "/open311/<path:anything>", lambda p: ("/open311/v2/elsewhere.json", None),
-          {caller: 404 for caller in CALLERS}) for method in ("GET", "POST", "PUT", "PATCH", "DELETE")]
+    Case(
+        "GET",
+        "/open311/v2/requests/<string(maxlength=20):reference>.<any(json, xml):fmt>",
+        lambda p: (f"/open311/v2/requests/{_filed(p)}.json", None),
+        READ,
+    ),
+    Case(
+        "POST",
+        "/open311/v2/requests.<any(json, xml):fmt>",
+        lambda p: ("/open311/v2/requests.json", filing(p.world.village_a.code)),
+        {"no_key": 403, "key_a": OK, "key_b": 403, "revoked": 403},
+    ),
+] + [
+    Case(
+        method,
+        "/open311/<path:anything>",
+        lambda p: ("/open311/v2/elsewhere.json", None),
+        {caller: 404 for caller in CALLERS},
+    )
+    for method in ("GET", "POST", "PUT", "PATCH", "DELETE")
+]
 
 
 def test_every_open311_route_has_access_cases(app):
     covered = {case.key for case in CASES}
-    routes = {f"{method} {rule.rule}" for rule in app.url_map.iter_rules() if rule.rule.startswith("/open311/")
-              for method in rule.methods - {"HEAD", "OPTIONS"}}
+    routes = {
+        f"{method} {rule.rule}"
+        for rule in app.url_map.iter_rules()
+        if rule.rule.startswith("/open311/")
+        for method in rule.methods - {"HEAD", "OPTIONS"}
+    }
     assert routes - covered == set(), "routes without access cases"
     assert covered - routes == set(), "cases for routes that do not exist"
 

@@ -27,14 +27,20 @@ def _post(client, body, fmt="json", **kwargs):
 
 def _uses(key_row):
     db.session.rollback()
-    return [(use.action, use.status) for use in
-            db.session.scalars(select(PartnerKeyUse).where(PartnerKeyUse.key_id == key_row.id).order_by(PartnerKeyUse.id))]
+    return [
+        (use.action, use.status)
+        for use in db.session.scalars(
+            select(PartnerKeyUse).where(PartnerKeyUse.key_id == key_row.id).order_by(PartnerKeyUse.id)
+        )
+    ]
 
 
 def test_a_partner_files_a_request_that_reaches_the_village_team(client, as_phone, partners):
     sign_in(as_phone, MEMBER_A)
-    response = _post(client, filing(partners.world.village_a.code, api_key=partners.key_a,
-                                    media_url="https://hue-s.example/photo/1.jpg"))
+    response = _post(
+        client,
+        filing(partners.world.village_a.code, api_key=partners.key_a, media_url="https://hue-s.example/photo/1.jpg"),
+    )
     assert response.status_code == 201
     [answer] = response.get_json()
     assert set(answer) == {"service_request_id", "service_notice"}
@@ -42,8 +48,11 @@ def test_a_partner_files_a_request_that_reaches_the_village_team(client, as_phon
 
     db.session.rollback()
     request = db.session.scalar(select(HelpRequest).where(HelpRequest.reference == answer["service_request_id"]))
-    assert (request.unit_id, request.team_id, request.status) == (partners.world.village_a.id,
-                                                                  partners.world.team_a.id, "new")
+    assert (request.unit_id, request.team_id, request.status) == (
+        partners.world.village_a.id,
+        partners.world.team_a.id,
+        "new",
+    )
     assert db.session.scalar(select(Notification.kind).where(Notification.request_id == request.id)) == "request_new"
     # The team works it in the app like any other request, with the person's name and number to call back.
     body = as_phone(MEMBER_A).get(f"/help-requests/{request.id}").get_json()
@@ -54,8 +63,9 @@ def test_a_partner_files_a_request_that_reaches_the_village_team(client, as_phon
 
 
 def test_json_bodies_and_xml_answers_are_accepted(client, partners):
-    response = client.post("/open311/v2/requests.xml", json=filing(partners.world.village_a.code,
-                                                                     api_key=partners.key_a))
+    response = client.post(
+        "/open311/v2/requests.xml", json=filing(partners.world.village_a.code, api_key=partners.key_a)
+    )
     assert response.status_code == 201 and response.mimetype == "text/xml"
     root = ET.fromstring(response.data)
     assert root.tag == "service_requests"
@@ -99,8 +109,14 @@ def test_bad_input_is_answered_400_field_by_field(client, partners):
     assert response.status_code == 400
     descriptions = " ".join(error["description"] for error in response.get_json())
     assert all(field in descriptions for field in ("service_code", "description", "phone"))
-    cases = [{"service_code": "nope"}, {"phone": "12"}, {"address_id": "no-such-unit"},
-             {"media_url": "javascript:alert(1)"}, {"description": "x\x00y"}, {"lat": "nan"}]
+    cases = [
+        {"service_code": "nope"},
+        {"phone": "12"},
+        {"address_id": "no-such-unit"},
+        {"media_url": "javascript:alert(1)"},
+        {"description": "x\x00y"},
+        {"lat": "nan"},
+    ]
     for change in cases:
         response = _post(client, filing(village, api_key=partners.key_a) | change, headers={"Accept-Language": "en"})
         assert response.status_code == 400, (change, response.get_data(as_text=True))
@@ -115,8 +131,7 @@ def test_bad_input_is_answered_400_field_by_field(client, partners):
 def test_the_request_becomes_the_persons_when_they_sign_in(client, as_phone, partners):
     answer = _post(client, filing(partners.world.village_a.code, api_key=partners.key_a)).get_json()[0]
     db.session.rollback()
-    request_id = db.session.scalar(select(HelpRequest.id).where(
-        HelpRequest.reference == answer["service_request_id"]))
+    request_id = db.session.scalar(select(HelpRequest.id).where(HelpRequest.reference == answer["service_request_id"]))
     mine = as_phone(PERSON).get("/help-requests?mine=true")
     assert [item["reference"] for item in mine.get_json()["items"]] == [answer["service_request_id"]]
     assert as_phone(PERSON).get(f"/help-requests/{request_id}").status_code == 200
@@ -129,24 +144,39 @@ def test_a_person_already_signed_in_owns_the_request_at_once(client, as_phone, p
     second = _post(client, filing(partners.world.village_a.code, api_key=partners.key_a)).get_json()[0]
     other = _post(client, filing(partners.world.village_a.code, api_key=partners.key_a, phone="0987654321"))
     items = as_phone(PERSON).get("/help-requests?mine=true").get_json()["items"]
-    assert sorted(item["reference"] for item in items) == sorted([first["service_request_id"],
-                                                                 second["service_request_id"]])
+    assert sorted(item["reference"] for item in items) == sorted(
+        [first["service_request_id"], second["service_request_id"]]
+    )
     db.session.rollback()
     by_reference = {r.reference: r for r in db.session.scalars(select(HelpRequest))}
     # The same person asking again is probably the same request; someone else's is not.
-    assert by_reference[second["service_request_id"]].likely_duplicate_of_id == \
-        by_reference[first["service_request_id"]].id
+    assert (
+        by_reference[second["service_request_id"]].likely_duplicate_of_id
+        == by_reference[first["service_request_id"]].id
+    )
     assert by_reference[other.get_json()[0]["service_request_id"]].likely_duplicate_of_id is None
 
 
 def test_the_person_exports_and_erases_what_the_partner_sent(client, as_phone, partners):
     _post(client, filing(partners.world.village_a.code, api_key=partners.key_a))
     member = load_scope(user_from_claims({"sub": uid_for_phone(MEMBER_A), "phone_number": MEMBER_A}))
-    resident, _created = create_resident(member, {"id": uuid.uuid4(), "unit": partners.world.village_a.code,
-                                                  "name": "Nguyễn Thị Mai", "phone": PERSON, "consent": True})
+    resident, _created = create_resident(
+        member,
+        {
+            "id": uuid.uuid4(),
+            "unit": partners.world.village_a.code,
+            "name": "Nguyễn Thị Mai",
+            "phone": PERSON,
+            "consent": True,
+        },
+    )
     [exported] = export_resident(member, resident.id)["open311_filings"]
-    assert (exported["partner"], exported["phone"], exported["first_name"], exported["last_name"]) == \
-        ("Tổng đài 1022 Tuyên Quang", PERSON, "Thị Mai", "Nguyễn")
+    assert (exported["partner"], exported["phone"], exported["first_name"], exported["last_name"]) == (
+        "Tổng đài 1022 Tuyên Quang",
+        PERSON,
+        "Thị Mai",
+        "Nguyễn",
+    )
     erase_resident(member, resident.id)
     db.session.commit()
     stored = db.session.scalar(select(PartnerFiling))

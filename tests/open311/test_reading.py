@@ -25,8 +25,9 @@ def _scope(phone):
 
 
 def _file(client, partners, **overrides):
-    response = client.post("/open311/v2/requests.json",
-                           data=filing(partners.world.village_a.code, api_key=partners.key_a) | overrides)
+    response = client.post(
+        "/open311/v2/requests.json", data=filing(partners.world.village_a.code, api_key=partners.key_a) | overrides
+    )
     assert response.status_code == 201, response.get_data(as_text=True)
     reference = response.get_json()[0]["service_request_id"]
     db.session.rollback()
@@ -55,7 +56,8 @@ def test_a_request_reads_without_personal_data(client, as_phone, partners):
     assert shown["description"].startswith("Bà ***") and shown["description"].endswith(") cần kích hoạt VNeID")
     assert shown["requested_datetime"].endswith("+07:00")
     assert shown["expected_datetime"] == (request.created_at + timedelta(hours=72)).astimezone(
-        shown_tz(shown)).isoformat(timespec="seconds")
+        shown_tz(shown)
+    ).isoformat(timespec="seconds")
     assert set(shown) >= {"service_request_id", "updated_datetime", "service_name"}
 
 
@@ -67,8 +69,9 @@ def shown_tz(shown):
 
 def test_requests_filed_in_the_app_are_listed_too_and_statuses_map_to_open_and_closed(client, partners):
     resident, member = _scope(RESIDENT), _scope(MEMBER_A)
-    in_app, _created = services.file_request(resident, uuid.uuid4(), partners.world.village_a.code, "zalo",
-                                             "Cài Zalo cho mẹ")
+    in_app, _created = services.file_request(
+        resident, uuid.uuid4(), partners.world.village_a.code, "zalo", "Cài Zalo cho mẹ"
+    )
     partner = _file(client, partners)
     transitions.apply_action(member, in_app.id, "claim")
     transitions.apply_action(member, in_app.id, "resolve")
@@ -93,8 +96,13 @@ def test_requests_filed_in_the_app_are_listed_too_and_statuses_map_to_open_and_c
 
 def test_bad_filters_are_answered_in_the_standards_error_format(client, partners):
     old, now = ((utcnow() - timedelta(days=days)).strftime("%Y-%m-%dT%H:%M:%SZ") for days in (200, 0))
-    for query, status in [("?status=pending", 400), ("?start_date=yesterday", 400), (f"?start_date={old}&end_date={now}", 400),
-                          ("?jurisdiction_id=nowhere", 404), ("?start_date=2026-02-01T00:00:00&end_date=2026-01-01T00:00:00Z", 400)]:
+    for query, status in [
+        ("?status=pending", 400),
+        ("?start_date=yesterday", 400),
+        (f"?start_date={old}&end_date={now}", 400),
+        ("?jurisdiction_id=nowhere", 404),
+        ("?start_date=2026-02-01T00:00:00&end_date=2026-01-01T00:00:00Z", 400),
+    ]:
         response = client.get(f"/open311/v2/requests.xml{query}")
         assert response.status_code == status, query
         root = ET.fromstring(response.data)
@@ -105,8 +113,10 @@ def test_bad_filters_are_answered_in_the_standards_error_format(client, partners
 
 
 def test_services_are_localised_with_type_keywords_and_group(client):
-    english = {s["service_code"]: s for s in client.get("/open311/v2/services.json",
-                                                        headers={"Accept-Language": "en"}).get_json()}
+    english = {
+        s["service_code"]: s
+        for s in client.get("/open311/v2/services.json", headers={"Accept-Language": "en"}).get_json()
+    }
     vietnamese = {s["service_code"]: s for s in client.get("/open311/v2/services.json").get_json()}
     assert english["vneid"]["service_name"] == "VNeID app (electronic identification)"
     assert vietnamese["vneid"]["service_name"] == "Ứng dụng VNeID (định danh điện tử)"

@@ -6,8 +6,12 @@ from tests.factories import RESIDENT
 
 
 def file_request(as_phone, world, phone=RESIDENT, lang=None, **fields):
-    body = {"id": str(uuid.uuid4()), "unit": world.village_a.code, "service": "vneid",
-            "description": "Tài khoản VNeID của tôi bị khóa sau khi nhập sai mật khẩu."} | fields
+    body = {
+        "id": str(uuid.uuid4()),
+        "unit": world.village_a.code,
+        "service": "vneid",
+        "description": "Tài khoản VNeID của tôi bị khóa sau khi nhập sai mật khẩu.",
+    } | fields
     response = as_phone(phone, lang).post("/help-requests", json=body)
     assert response.status_code == 201, response.get_json()
     return response.get_json()

@@ -61,8 +61,10 @@ def test_simultaneous_filings_get_distinct_references(app, app_context):
     village = build_world().village_a.code
 
     def file_one(client):
-        return ApiClient(client, RESIDENT).post("/help-requests", json={
-            "id": str(uuid.uuid4()), "unit": village, "service": "zalo", "description": "Cài Zalo"})
+        return ApiClient(client, RESIDENT).post(
+            "/help-requests",
+            json={"id": str(uuid.uuid4()), "unit": village, "service": "zalo", "description": "Cài Zalo"},
+        )
 
     responses = _all_at_once(app, [file_one] * THREADS)
     assert [r.status_code for r in responses] == [201] * THREADS
@@ -76,7 +78,9 @@ def test_the_same_request_sent_many_times_at_once_is_stored_once(app, app_contex
     world = build_world()
     body = {"id": str(uuid.uuid4()), "unit": world.village_a.code, "service": "zalo", "description": "Cài Zalo"}
     responses = _all_at_once(app, [lambda c: ApiClient(c, RESIDENT).post("/help-requests", json=body)] * 8)
-    assert sorted(r.status_code for r in responses) == [200] * 7 + [201], [(r.status_code, r.get_json()["reference"]) for r in responses]
+    assert sorted(r.status_code for r in responses) == [200] * 7 + [201], [
+        (r.status_code, r.get_json()["reference"]) for r in responses
+    ]
     assert len({r.get_json()["reference"] for r in responses}) == 1
     db.session.rollback()
     assert db.session.scalar(select(func.count()).select_from(HelpRequest)) == 1

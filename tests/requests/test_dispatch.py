@@ -8,16 +8,29 @@ from server.auth.models import User
 from server.extensions import db
 from server.notifications.models import Notification
 from server.units.models import Unit
-from tests.factories import (ADMIN, COMMUNE_A, LEADER_A, MEMBER_A, MONITOR_A, MONITOR_B, RESIDENT, build_world,
-                             grant, make_unit)
+from tests.factories import (
+    ADMIN,
+    COMMUNE_A,
+    LEADER_A,
+    MEMBER_A,
+    MONITOR_A,
+    MONITOR_B,
+    RESIDENT,
+    build_world,
+    grant,
+    make_unit,
+)
 from tests.requests.helpers import act, file_request, sign_in
 
 
 @pytest.fixture
 def world(app_context):
     world = build_world()
-    other_commune = db.session.scalar(select(Unit).where(
-        Unit.level == "commune", Unit.path.startswith("/VN/08/"), Unit.code != COMMUNE_A).order_by(Unit.code))
+    other_commune = db.session.scalar(
+        select(Unit)
+        .where(Unit.level == "commune", Unit.path.startswith("/VN/08/"), Unit.code != COMMUNE_A)
+        .order_by(Unit.code)
+    )
     world.far_commune = other_commune
     world.far_village = make_unit(other_commune.code, "Thôn Xa Xôi")
     db.session.commit()
@@ -27,8 +40,12 @@ def world(app_context):
 def _notifications(phone):
     db.session.rollback()
     user = db.session.scalar(select(User).where(User.phone == phone))
-    return [(n.kind, n.title, n.body) for n in db.session.scalars(
-        select(Notification).where(Notification.user_id == user.id).order_by(Notification.id))]
+    return [
+        (n.kind, n.title, n.body)
+        for n in db.session.scalars(
+            select(Notification).where(Notification.user_id == user.id).order_by(Notification.id)
+        )
+    ]
 
 
 def _kinds(phone):
@@ -50,8 +67,10 @@ def test_an_unrouted_request_says_honestly_who_follows_it_up(as_phone, world):
     sign_in(as_phone, RESIDENT, MONITOR_A, LEADER_A, MEMBER_A)
     body = _file_far(as_phone, world, lang="en")
     assert body["team"] is None and body["status"] == "new"
-    assert body["follow_up"] == (f"No team serves {world.far_village.name} yet. "
-                                 "The monitors of Tỉnh Tuyên Quang will pass your request to a team.")
+    assert body["follow_up"] == (
+        f"No team serves {world.far_village.name} yet. "
+        "The monitors of Tỉnh Tuyên Quang will pass your request to a team."
+    )
     vietnamese = as_phone(RESIDENT).get(f"/help-requests/{body['id']}").get_json()["follow_up"]
     assert vietnamese.startswith(f"Chưa có tổ nào phục vụ {world.far_village.name}")
     # The requester hears it too, in their language; the province's monitor is asked to act.
@@ -64,8 +83,10 @@ def test_the_communes_leader_is_named_first_when_there_is_one(as_phone, world):
     grant("+84900000077", "team_leader", world.far_commune.code)
     db.session.commit()
     body = _file_far(as_phone, world, lang="en")
-    assert body["follow_up"].endswith(f"The team leaders of {world.far_commune.name}, the monitors of "
-                                      "Tỉnh Tuyên Quang will pass your request to a team.")
+    assert body["follow_up"].endswith(
+        f"The team leaders of {world.far_commune.name}, the monitors of "
+        "Tỉnh Tuyên Quang will pass your request to a team."
+    )
 
 
 def test_a_monitor_dispatches_an_unrouted_request_to_a_team_of_the_area(as_phone, world):
@@ -106,8 +127,12 @@ def test_dispatch_stays_within_the_dispatchers_area(as_phone, world):
     sign_in(as_phone, RESIDENT, "+84900000055")
     request_id = _file_far(as_phone, world)["id"]
     # A team of another province, an unknown team, a person not on the team, no one at all.
-    for body, field in (({"team": world.team_b.id}, "team"), ({"team": 999999}, "team"),
-                        ({"team": world.team_a.id, "assignee": "+84900000055"}, "assignee"), ({}, "team")):
+    for body, field in (
+        ({"team": world.team_b.id}, "team"),
+        ({"team": 999999}, "team"),
+        ({"team": world.team_a.id, "assignee": "+84900000055"}, "assignee"),
+        ({}, "team"),
+    ):
         response = act(as_phone, MONITOR_A, request_id, "dispatch", lang="en", **body)
         assert response.status_code == 422 and field in response.get_json()["errors"], (body, response.get_json())
     # A monitor may not name a person without a team: only leaders assign people in their villages.

@@ -43,8 +43,12 @@ def test_a_village_without_a_team_goes_to_the_commune_team(as_phone, app_context
 
 def test_resending_the_same_request_is_answered_with_the_stored_one(as_phone, app_context):
     world = build_world()
-    body = {"id": str(uuid.uuid4()), "unit": world.village_a.code, "service": "bank_app",
-            "description": "Không mở được tài khoản ngân hàng trên điện thoại."}
+    body = {
+        "id": str(uuid.uuid4()),
+        "unit": world.village_a.code,
+        "service": "bank_app",
+        "description": "Không mở được tài khoản ngân hàng trên điện thoại.",
+    }
     first = as_phone(RESIDENT).post("/help-requests", json=body)
     again = as_phone(RESIDENT).post("/help-requests", json=body)
     assert (first.status_code, again.status_code) == (201, 200)
@@ -55,8 +59,10 @@ def test_resending_the_same_request_is_answered_with_the_stored_one(as_phone, ap
 def test_the_same_id_with_different_content_is_a_conflict(as_phone, app_context):
     world = build_world()
     body = file_request(as_phone, world)
-    response = as_phone(RESIDENT).post("/help-requests", json={
-        "id": body["id"], "unit": world.village_a.code, "service": "zalo", "description": "Khác hẳn"})
+    response = as_phone(RESIDENT).post(
+        "/help-requests",
+        json={"id": body["id"], "unit": world.village_a.code, "service": "zalo", "description": "Khác hẳn"},
+    )
     assert response.status_code == 409
     assert response.mimetype == "application/problem+json"
     assert _count() == 1
@@ -64,8 +70,12 @@ def test_the_same_id_with_different_content_is_a_conflict(as_phone, app_context)
 
 def test_citizen_id_numbers_are_masked_before_storing(as_phone, app_context):
     world = build_world()
-    body = file_request(as_phone, world, description="Số CCCD của tôi là 001203004567, cmnd cũ 123456789",
-                        preferred_contact="gọi 0912345678")
+    body = file_request(
+        as_phone,
+        world,
+        description="Số CCCD của tôi là 001203004567, cmnd cũ 123456789",
+        preferred_contact="gọi 0912345678",
+    )
     assert "001203004567" not in body["description"] and "123456789" not in body["description"]
     assert "************" in body["description"] and "567" not in body["description"]
     assert body["preferred_contact"] == "gọi 0912345678"  # a phone number is not an ID
@@ -94,9 +104,16 @@ def test_a_member_files_for_a_resident_without_a_phone(as_phone, app_context):
 
 def test_a_villager_cannot_file_for_someone_else(as_phone, app_context):
     world = build_world()
-    response = as_phone(RESIDENT).post("/help-requests", json={
-        "id": str(uuid.uuid4()), "unit": world.village_a.code, "service": "vneid", "description": "Giúp bà tôi",
-        "on_behalf_of": {"name": "Bà Mỷ"}})
+    response = as_phone(RESIDENT).post(
+        "/help-requests",
+        json={
+            "id": str(uuid.uuid4()),
+            "unit": world.village_a.code,
+            "service": "vneid",
+            "description": "Giúp bà tôi",
+            "on_behalf_of": {"name": "Bà Mỷ"},
+        },
+    )
     assert response.status_code == 403
     assert _count() == 0
 
@@ -129,6 +146,8 @@ def test_bad_input_is_a_clear_problem_and_writes_nothing(as_phone, app_context):
 
 def test_messages_are_in_vietnamese_by_default(as_phone, app_context):
     world = build_world()
-    response = as_phone(RESIDENT).post("/help-requests", json={
-        "id": str(uuid.uuid4()), "unit": world.village_a.code, "service": "facebook", "description": "Giúp tôi"})
+    response = as_phone(RESIDENT).post(
+        "/help-requests",
+        json={"id": str(uuid.uuid4()), "unit": world.village_a.code, "service": "facebook", "description": "Giúp tôi"},
+    )
     assert response.get_json()["detail"] == "Không có dịch vụ facebook trong danh mục."

@@ -15,8 +15,12 @@ def _kinds(phone):
     from server.auth.models import User
 
     user = db.session.scalar(select(User).where(User.phone == phone))
-    return [n.kind for n in db.session.scalars(select(Notification).where(Notification.user_id == user.id)
-                                               .order_by(Notification.id))]
+    return [
+        n.kind
+        for n in db.session.scalars(
+            select(Notification).where(Notification.user_id == user.id).order_by(Notification.id)
+        )
+    ]
 
 
 def test_the_whole_lifecycle(as_phone, app_context):
@@ -24,9 +28,14 @@ def test_the_whole_lifecycle(as_phone, app_context):
     sign_in(as_phone, MEMBER_A, RESIDENT)
     request_id = file_request(as_phone, world)["id"]
     assert _kinds(MEMBER_A) == ["request_new"]
-    steps = [(MEMBER_A, "claim", "assigned"), (MEMBER_A, "start", "in_progress"),
-             (MEMBER_A, "wait", "waiting_on_resident"), (MEMBER_A, "resume", "in_progress"),
-             (MEMBER_A, "resolve", "resolved"), (RESIDENT, "close", "closed")]
+    steps = [
+        (MEMBER_A, "claim", "assigned"),
+        (MEMBER_A, "start", "in_progress"),
+        (MEMBER_A, "wait", "waiting_on_resident"),
+        (MEMBER_A, "resume", "in_progress"),
+        (MEMBER_A, "resolve", "resolved"),
+        (RESIDENT, "close", "closed"),
+    ]
     for phone, action, status in steps:
         response = act(as_phone, phone, request_id, action, note=f"bước {action}")
         assert response.status_code == 200, (action, response.get_json())
@@ -35,9 +44,15 @@ def test_the_whole_lifecycle(as_phone, app_context):
     assert rating.status_code == 201 and rating.get_json()["on_behalf"] is False
     body = as_phone(RESIDENT).get(f"/help-requests/{request_id}").get_json()
     assert [(e["action"], e["from"], e["to"]) for e in body["history"]] == [
-        ("file", None, "new"), ("claim", "new", "assigned"), ("start", "assigned", "in_progress"),
-        ("wait", "in_progress", "waiting_on_resident"), ("resume", "waiting_on_resident", "in_progress"),
-        ("resolve", "in_progress", "resolved"), ("close", "resolved", "closed"), ("rate", "closed", "closed")]
+        ("file", None, "new"),
+        ("claim", "new", "assigned"),
+        ("start", "assigned", "in_progress"),
+        ("wait", "in_progress", "waiting_on_resident"),
+        ("resume", "waiting_on_resident", "in_progress"),
+        ("resolve", "in_progress", "resolved"),
+        ("close", "resolved", "closed"),
+        ("rate", "closed", "closed"),
+    ]
     assert body["history"][1]["actor"]["phone"] == MEMBER_A and body["history"][1]["note"] == "bước claim"
     assert body["rating"]["score"] == 5
     assert body["assignee"]["phone"] == MEMBER_A
@@ -66,8 +81,7 @@ def test_an_action_from_the_wrong_state_says_what_is_allowed(as_phone, app_conte
     assert response.status_code == 403  # not assigned to them yet
     response = act(as_phone, MEMBER_A, request_id, "close", lang="en")
     assert response.status_code == 409
-    assert response.get_json()["detail"] == \
-        "You cannot close this request while it is new. Allowed now: claim, merge."
+    assert response.get_json()["detail"] == "You cannot close this request while it is new. Allowed now: claim, merge."
     assert act(as_phone, MEMBER_A, request_id, "claim").status_code == 200
     assert act(as_phone, MEMBER_A, request_id, "claim").status_code == 409
 

@@ -1,7 +1,6 @@
 """Who sees which requests: requesters their own, teams their area, leaders and monitors their subtree."""
 
-from tests.factories import (ADMIN, LEADER_A, LEADER_B, MEMBER_A, MEMBER_B, MONITOR_A, MONITOR_B, RESIDENT,
-                             build_world)
+from tests.factories import ADMIN, LEADER_A, LEADER_B, MEMBER_A, MEMBER_B, MONITOR_A, MONITOR_B, RESIDENT, build_world
 from tests.requests.helpers import file_request
 
 NEIGHBOUR = "+84900000098"

@@ -23,8 +23,13 @@ def _shift_back(request_id, hours):
 
 def _overdue_notifications():
     db.session.rollback()
-    return sorted(db.session.scalars(select(User.phone).join(Notification, Notification.user_id == User.id)
-                                     .where(Notification.kind == "request_overdue")))
+    return sorted(
+        db.session.scalars(
+            select(User.phone)
+            .join(Notification, Notification.user_id == User.id)
+            .where(Notification.kind == "request_overdue")
+        )
+    )
 
 
 def test_due_times_default_to_24_and_72_hours_and_are_configurable(app, as_phone, app_context):

@@ -23,8 +23,10 @@ def world(app_context):
 
 
 def _file(as_phone, phone, unit, description, **extra):
-    response = as_phone(phone).post("/help-requests", json={
-        "id": str(uuid.uuid4()), "unit": unit, "service": "vneid", "description": description, **extra})
+    response = as_phone(phone).post(
+        "/help-requests",
+        json={"id": str(uuid.uuid4()), "unit": unit, "service": "vneid", "description": description, **extra},
+    )
     assert response.status_code == 201, response.get_json()
     return response.get_json()
 
@@ -37,7 +39,10 @@ def test_a_record_may_answer_only_a_request_the_member_can_see(as_phone, world):
     fine = activity_item(world.village_a.code, request=ours["id"])
     results = as_phone(MEMBER_A).post("/activities/batch", json={"items": [stranger, unknown, fine]}).get_json()
     assert [(r["status"], r.get("reason")) for r in results["results"]] == [
-        ("rejected", "unknown_request"), ("rejected", "unknown_request"), ("created", None)]
+        ("rejected", "unknown_request"),
+        ("rejected", "unknown_request"),
+        ("created", None),
+    ]
     assert "request" in results["results"][0]["errors"]
     single = as_phone(MEMBER_A).post("/activities", json=activity_item(world.village_a.code, request=theirs["id"]))
     assert single.status_code == 422 and single.mimetype == "application/problem+json"
@@ -65,14 +70,20 @@ def test_the_export_is_described_field_by_field_in_openapi(client):
 
 def _requests_of_the_villager(as_phone, world):
     """The villager (phone in area A) files a request, comments on it, is answered and rates it."""
-    filed = _file(as_phone, VILLAGER, world.village_a.code, "Con gái tôi tên Lò Thị Mai sẽ gọi lại",
-                  preferred_contact="Gọi sau 5 giờ chiều, số của con gái 0987 111 222")
+    filed = _file(
+        as_phone,
+        VILLAGER,
+        world.village_a.code,
+        "Con gái tôi tên Lò Thị Mai sẽ gọi lại",
+        preferred_contact="Gọi sau 5 giờ chiều, số của con gái 0987 111 222",
+    )
     as_phone(VILLAGER).post(f"/help-requests/{filed['id']}/comments", json={"body": "Tôi ở nhà cả ngày mai"})
     as_phone(MEMBER_A).post(f"/help-requests/{filed['id']}/comments", json={"body": "Chiều mai em qua"})
     as_phone(MEMBER_A).post(f"/help-requests/{filed['id']}/claim", json={})
     as_phone(MEMBER_A).post(f"/help-requests/{filed['id']}/resolve", json={})
-    rated = as_phone(VILLAGER).post(f"/help-requests/{filed['id']}/rating",
-                                    json={"score": 5, "comment": "Cháu Mai rất vui"})
+    rated = as_phone(VILLAGER).post(
+        f"/help-requests/{filed['id']}/rating", json={"score": 5, "comment": "Cháu Mai rất vui"}
+    )
     assert rated.status_code in (200, 201), rated.get_json()
     as_phone(VILLAGER).post("/devices", json={"token": "fcm-token-of-the-villager", "platform": "android"})
     elsewhere = _file(as_phone, VILLAGER, world.village_b.code, "Nhà chị gái ở Hà Nội")
@@ -130,4 +141,5 @@ def test_a_members_erasure_never_wipes_a_colleagues_devices(as_phone, world):
     assert as_phone(LEADER_A).delete(f"/residents/{resident.id}").status_code == 204
     db.session.rollback()
     assert db.session.scalars(select(Device.token).where(Device.user_id == _user(MEMBER_B).id)).all() == [
-        "fcm-token-of-member-b"]
+        "fcm-token-of-member-b"
+    ]

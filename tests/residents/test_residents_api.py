@@ -21,14 +21,22 @@ def accesses(resident_id) -> list[tuple[str, str]]:
     db.session.rollback()
     from server.auth.models import User
 
-    return [tuple(row) for row in db.session.execute(select(User.phone, PersonalDataAccess.action).join(User).where(
-        PersonalDataAccess.resident_id == resident_id).order_by(PersonalDataAccess.id))]
+    return [
+        tuple(row)
+        for row in db.session.execute(
+            select(User.phone, PersonalDataAccess.action)
+            .join(User)
+            .where(PersonalDataAccess.resident_id == resident_id)
+            .order_by(PersonalDataAccess.id)
+        )
+    ]
 
 
 def test_a_member_registers_a_resident_and_sending_it_again_changes_nothing(as_phone, world):
     api = as_phone(MEMBER_A)
-    body = resident_body(world.village_a.code, phone="0912 345 678", languages=["hmn", "vi"],
-                         household="Hộ ông Sùng Mí Chá")
+    body = resident_body(
+        world.village_a.code, phone="0912 345 678", languages=["hmn", "vi"], household="Hộ ông Sùng Mí Chá"
+    )
     created = api.post("/residents", json=body)
     assert created.status_code == 201, created.get_data(as_text=True)
     data = created.get_json()
@@ -50,10 +58,15 @@ def test_without_consent_only_anonymous_facts_are_kept(as_phone, world):
     assert anonymous.get_json()["name"] is None and anonymous.get_json()["consent_at"] is None
 
 
-@pytest.mark.parametrize("fields", [
-    {"name": "Lò Thị Hoa 001234567890"}, {"household": "CMND 123 456 789"}, {"cccd": "001234567890"},
-    {"so_cccd": "001234567890"},
-])
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"name": "Lò Thị Hoa 001234567890"},
+        {"household": "CMND 123 456 789"},
+        {"cccd": "001234567890"},
+        {"so_cccd": "001234567890"},
+    ],
+)
 def test_citizen_id_numbers_are_refused(as_phone, world, fields):
     response = as_phone(MEMBER_A, "en").post("/residents", json=resident_body(world.village_a.code, **fields))
     assert response.status_code == 422
@@ -91,8 +104,14 @@ def test_listing_pages_with_a_cursor(as_phone, world):
 
 def test_likely_duplicates_are_flagged_and_a_leader_merges_them(as_phone, world):
     first = make_resident(world.village_a.code, MEMBER_A, name="Lò Thị Hoa", birth_year=1962)
-    second = as_phone(MEMBER_A).post("/residents", json=resident_body(
-        world.village_a.code, name="Lo Thi Hoa", birth_year=1962, phone="0912345678")).get_json()
+    second = (
+        as_phone(MEMBER_A)
+        .post(
+            "/residents",
+            json=resident_body(world.village_a.code, name="Lo Thi Hoa", birth_year=1962, phone="0912345678"),
+        )
+        .get_json()
+    )
     make_resident(world.village_a.code, MEMBER_A, name="Lò Thị Hoa", birth_year=1990)  # another person
     assert second["possible_duplicates"] == [str(first.id)]
     assert as_phone(MEMBER_A).post(f"/residents/{first.id}/merge", json={"duplicate": second["id"]}).status_code == 403
@@ -108,9 +127,19 @@ def test_likely_duplicates_are_flagged_and_a_leader_merges_them(as_phone, world)
 
 def test_export_holds_everything_and_is_logged(as_phone, world):
     resident = make_resident(world.village_a.code, MEMBER_A, phone="0912345678")
-    filed = as_phone("+84912345678").post("/help-requests", json={
-        "id": str(uuid.uuid4()), "unit": world.village_a.code, "service": "vneid",
-        "description": "Tôi quên mật khẩu VNeID"}).get_json()
+    filed = (
+        as_phone("+84912345678")
+        .post(
+            "/help-requests",
+            json={
+                "id": str(uuid.uuid4()),
+                "unit": world.village_a.code,
+                "service": "vneid",
+                "description": "Tôi quên mật khẩu VNeID",
+            },
+        )
+        .get_json()
+    )
     item = activity_item(world.village_a.code, resident.id, note="Đã cài VNeID mức 2", request=filed["id"])
     as_phone(MEMBER_A).post("/activities/batch", json={"items": [item]})
     export = as_phone(LEADER_A).get(f"/residents/{resident.id}/export")
@@ -120,7 +149,8 @@ def test_export_holds_everything_and_is_logged(as_phone, world):
     assert [a["id"] for a in data["activities"]] == [item["id"]]
     assert data["activities"][0]["note"] == "Đã cài VNeID mức 2"
     assert [(r["reference"], r["description"]) for r in data["help_requests"]] == [
-        (filed["reference"], "Tôi quên mật khẩu VNeID")]
+        (filed["reference"], "Tôi quên mật khẩu VNeID")
+    ]
     assert accesses(resident.id) == [(LEADER_A, "export")]
     # The resident, signed in with their own number, exports their own data; that is not logged.
     own = as_phone("+84912345678").get(f"/residents/{resident.id}/export")
@@ -144,8 +174,10 @@ def test_every_read_by_someone_else_is_logged_and_admins_read_the_log(as_phone, 
 
 def test_erasure_removes_personal_data_and_keeps_the_anonymous_facts(as_phone, world):
     resident = make_resident(world.village_a.code, MEMBER_A, phone="0912345678", household="Hộ bà Hoa")
-    items = [activity_item(world.village_a.code, resident.id, note="Bà Hoa nhờ con gái gọi lại"),
-             activity_item(world.village_a.code, resident.id, service="health_book", action="use_health_record")]
+    items = [
+        activity_item(world.village_a.code, resident.id, note="Bà Hoa nhờ con gái gọi lại"),
+        activity_item(world.village_a.code, resident.id, service="health_book", action="use_health_record"),
+    ]
     as_phone(MEMBER_A).post("/activities/batch", json={"items": items})
     assert as_phone(MEMBER_B).delete(f"/residents/{resident.id}").status_code == 404
     assert as_phone(MONITOR_A).delete(f"/residents/{resident.id}").status_code == 403
@@ -155,8 +187,11 @@ def test_erasure_removes_personal_data_and_keeps_the_anonymous_facts(as_phone, w
     assert (erased.name, erased.search_name, erased.phone, erased.household) == (None, None, None, None)
     assert erased.erased_at and not erased.consent
     assert (erased.unit_id, erased.birth_year, erased.gender) == (world.village_a.id, 1962, "female")
-    facts = db.session.execute(select(Activity.service, Activity.outcome, Activity.note)
-                               .where(Activity.resident_id == resident.id).order_by(Activity.service)).all()
+    facts = db.session.execute(
+        select(Activity.service, Activity.outcome, Activity.note)
+        .where(Activity.resident_id == resident.id)
+        .order_by(Activity.service)
+    ).all()
     assert [tuple(f) for f in facts] == [("health_book", "succeeded", None), ("vneid", "succeeded", None)]
     # The phone sending the resident again does not bring the personal data back.
     body = resident_body(world.village_a.code, id=str(resident.id), phone="0912345678", household="Hộ bà Hoa")

@@ -34,8 +34,13 @@ def test_a_batch_is_stored_once_and_answered_item_by_item(as_phone, world):
     assert results[3]["reason"] == "outside_area" and results[3]["id"] == outside["id"]
     assert results[4]["reason"] == "invalid" and "consent" in results[4]["errors"]["name"][0]
     assert results[5]["reason"] == "invalid" and "id" in results[5]["errors"]
-    assert results[6] == {"id": None, "status": "rejected", "index": 6, "reason": "invalid",
-                          "errors": results[6]["errors"]}
+    assert results[6] == {
+        "id": None,
+        "status": "rejected",
+        "index": 6,
+        "reason": "invalid",
+        "errors": results[6]["errors"],
+    }
     assert stored_count() == 3
 
     again = api.post("/residents/batch", json={"items": good}).get_json()
@@ -52,8 +57,7 @@ def test_the_same_resident_twice_in_one_batch_is_stored_once(as_phone, world):
     assert stored_count() == 1
 
 
-@pytest.mark.parametrize("payload", [{}, {"items": []}, {"items": "x"},
-                                     {"items": [resident_body("x")] * 501}])
+@pytest.mark.parametrize("payload", [{}, {"items": []}, {"items": "x"}, {"items": [resident_body("x")] * 501}])
 def test_a_bad_batch_is_a_validation_problem(as_phone, world, payload):
     response = as_phone(MEMBER_A).post("/residents/batch", json=payload)
     assert response.status_code == 422
@@ -61,8 +65,7 @@ def test_a_bad_batch_is_a_validation_problem(as_phone, world, payload):
 
 
 def test_a_monitor_cannot_register_residents(as_phone, world):
-    response = as_phone(MONITOR_A).post("/residents/batch",
-                                        json={"items": [resident_body(world.village_a.code)]})
+    response = as_phone(MONITOR_A).post("/residents/batch", json={"items": [resident_body(world.village_a.code)]})
     assert response.status_code == 403
     assert stored_count() == 0
 

@@ -8,13 +8,15 @@ from tests.factories import COMMUNE_A, COMMUNE_B, LEADER_A, MONITOR_A, build_wor
 
 def test_grant_by_phone_applies_when_that_person_first_signs_in(as_phone, app_context):
     world = build_world()
-    response = as_phone(LEADER_A).post("/role-grants", json={"phone": "0987 654 321", "role": "team_leader",
-                                                             "unit": world.village_a.code})
+    response = as_phone(LEADER_A).post(
+        "/role-grants", json={"phone": "0987 654 321", "role": "team_leader", "unit": world.village_a.code}
+    )
     assert response.status_code == 201
     assert response.get_json()["phone"] == "+84987654321"
     me = as_phone("+84987654321").get("/me").get_json()
     assert {"role": "team_leader", "unit": world.village_a.code} in [
-        {"role": r["role"], "unit": (r["unit"] or {}).get("code")} for r in me["roles"]]
+        {"role": r["role"], "unit": (r["unit"] or {}).get("code")} for r in me["roles"]
+    ]
 
 
 def test_cannot_grant_above_own_role(as_phone, app_context):
@@ -26,13 +28,17 @@ def test_cannot_grant_above_own_role(as_phone, app_context):
 
 def test_cannot_grant_outside_own_subtree(as_phone, app_context):
     build_world()
-    response = as_phone(LEADER_A).post("/role-grants", json={"phone": "0987654321", "role": "monitor", "unit": COMMUNE_B})
+    response = as_phone(LEADER_A).post(
+        "/role-grants", json={"phone": "0987654321", "role": "monitor", "unit": COMMUNE_B}
+    )
     assert response.status_code == 403
 
 
 def test_monitor_cannot_grant_anything(as_phone, app_context):
     build_world()
-    response = as_phone(MONITOR_A).post("/role-grants", json={"phone": "0987654321", "role": "monitor", "unit": COMMUNE_A})
+    response = as_phone(MONITOR_A).post(
+        "/role-grants", json={"phone": "0987654321", "role": "monitor", "unit": COMMUNE_A}
+    )
     assert response.status_code == 403
 
 
@@ -60,8 +66,11 @@ def test_unknown_unit_is_404(as_phone, app_context):
 
 def test_leader_revokes_a_grant_in_their_area(as_phone, app_context):
     world = build_world()
-    created = as_phone(LEADER_A).post("/role-grants", json={"phone": "0987654321", "role": "monitor",
-                                                            "unit": world.village_a.code}).get_json()
+    created = (
+        as_phone(LEADER_A)
+        .post("/role-grants", json={"phone": "0987654321", "role": "monitor", "unit": world.village_a.code})
+        .get_json()
+    )
     assert as_phone(LEADER_A).delete(f"/role-grants/{created['id']}").status_code == 204
     assert db.session.get(RoleGrant, created["id"]) is None
 

@@ -21,8 +21,9 @@ def test_unit_with_ancestors(as_phone, app_context):
 
 def test_search_ignores_diacritics_and_case(as_phone, app_context):
     api = as_phone(RESIDENT)
-    results = [api.get("/units", query_string={"q": q}).get_json()["items"] for q in
-               ("ha giang", "HÀ GIANG", "Hà Giang")]
+    results = [
+        api.get("/units", query_string={"q": q}).get_json()["items"] for q in ("ha giang", "HÀ GIANG", "Hà Giang")
+    ]
     codes = [[u["code"] for u in items] for items in results]
     assert codes[0] == codes[1] == codes[2]
     assert codes[0] and all("Hà Giang" in u["name"] for u in results[0])
@@ -59,8 +60,9 @@ def test_bad_cursor_is_a_clear_error(as_phone, app_context):
 
 def test_leader_adds_a_village_to_their_commune(as_phone, app_context):
     build_world()
-    response = as_phone(LEADER_A).post("/units", json={"parent": COMMUNE_A, "name": "Thôn Sáng Ngài",
-                                                       "kind": "thôn", "population": 420})
+    response = as_phone(LEADER_A).post(
+        "/units", json={"parent": COMMUNE_A, "name": "Thôn Sáng Ngài", "kind": "thôn", "population": 420}
+    )
     assert response.status_code == 201, response.get_json()
     village = response.get_json()
     assert village["level"] == "village" and village["parent"] == COMMUNE_A and village["population"] == 420
