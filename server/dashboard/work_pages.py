@@ -15,6 +15,7 @@ from sqlalchemy import select
 from ..auth.models import User
 from ..content.catalogue import known_service_codes, service_names
 from ..coverage.services import readable_unit
+from ..emulation.trainings import skills_of
 from ..errors import DomainError, InvalidInput, NotFound
 from ..extensions import db
 from ..phones import InvalidPhone, normalise_phone
@@ -165,11 +166,14 @@ def act_on_request(code, request_id):
 def unit_teams(code):
     scope = session_scope()
     unit = readable_unit(scope, code)
+    teams = teams_in_area(scope, unit)
     return render_template(
         "dashboard/teams.html",
         unit=unit,
         ancestors=_visible_ancestors(scope, unit),
-        teams=teams_in_area(scope, unit),
+        teams=teams,
+        skills=skills_of([m.member.phone for overview in teams for m in overview.members]),
+        services=service_names(str(get_locale())),
         period="all",
     )
 

@@ -128,6 +128,10 @@ def app_strings() -> dict:
                 "them; signing in with another number deletes them."
             ),
             "my_team": _("My teams"),
+            "my_standing": _("My standing this month"),
+            "standing_line": _("Rank %(rank)s of %(count)s in %(team)s · %(score)s points"),
+            "my_skills": _("My skills: %(skills)s"),
+            "no_skills_yet": _("No skills yet: trainings and five successful helps with a service add one."),
             "last_month": _("Last month (%(month)s)"),
             "members": _("Members"),
             "add_member": _("Add a member"),

@@ -29,3 +29,16 @@ def test_demo_makes_rankings_trainings_and_skills_visible(app_context, as_phone)
         )
         members = as_phone(LEADER).get(f"/teams/{team['id']}/members").get_json()["items"]
         assert any(m["skills"] for m in members)
+
+
+def test_the_dashboard_team_page_shows_each_members_skills_by_name(app_context, client):
+    from tests.conftest import token_for
+
+    with time_machine.travel(datetime(2026, 11, 20, 3, 0, tzinfo=UTC), tick=False):
+        seed_demo()
+        db.session.commit()
+        assert client.post("/auth/session", json={"id_token": token_for(LEADER)}).status_code == 204
+        page = client.get("/dashboard/units/00715/teams").get_data(as_text=True)
+    cells = [cell.split(">", 1)[1].split("</td>")[0] for cell in page.split('<td class="skills">')[1:]]
+    assert any(cell != "—" for cell in cells), "the demo's trained members show skills"
+    assert "VNeID" in page and "vneid," not in page  # service names, never codes

@@ -168,6 +168,11 @@ def test_a_member_logs_twenty_records_offline_and_they_arrive_exactly_once(phone
     assert {e["errorId"] for e in installability["installabilityErrors"]} <= {"in-incognito"}
     phone.sign_in("Lò Thị Hoa")
     page.get_by_role("heading", name="Việc giao cho tôi").wait_for()
+    # Her own standing in her team's ranking this month, and her skills by service name.
+    standing = page.locator("section.standing")
+    expect(standing).to_contain_text("Thành tích của tôi tháng này")
+    expect(standing).to_contain_text("Hạng ")
+    expect(standing.locator("p.meta")).to_contain_text("Kỹ năng của tôi: ")
     phone.check_accessibility("member home")
     phone.screenshot("member-home")
     # Today's work: she claims the new request of her village and starts it.

@@ -157,11 +157,40 @@ screens.memberHome = async () => {
       link("/app/log", t("log_help"), "big primary"),
       isLeader(S.me) ? link("/app/team", t("my_team"), "big") : null,
       h("h2", {}, t("my_work")), list(mine, (r) => requestCard(r, serviceList, true)),
-      h("h2", {}, t("new_in_area")), list(fresh, (r) => requestCard(r, serviceList, true)), signOutLink());
+      h("h2", {}, t("new_in_area")), list(fresh, (r) => requestCard(r, serviceList, true)),
+      standing, signOutLink());
   };
+  let standing = null;
   draw(items);
-  if (navigator.onLine) { const updated = await refreshRequests(); if (location.pathname.replace(/\/$/, "") === "/app") { draw(updated); } }
+  if (navigator.onLine) {
+    const updated = await refreshRequests();
+    standing = await standingCard(serviceList);
+    if (location.pathname.replace(/\/$/, "") === "/app") { draw(updated); }
+  }
 };
+
+// The member's own place in their team's emulation ranking this month, and their skills (online only:
+// a ranking read from yesterday's copy would mislead).
+async function standingCard(serviceList) {
+  const team = (S.me.teams || [])[0];
+  if (!team) { return null; }
+  const month = new Date(Date.now() + 7 * 3600 * 1000).toISOString().slice(0, 7);  // Vietnam's month
+  try {
+    const roster = (await sync.api("GET", `/teams/${team.id}/members?limit=500`)).data.items;
+    const myself = roster.find((m) => m.phone === S.me.phone);
+    const ranking = (await sync.api("GET", `/emulation/${team.unit.code}?period=${month}&of=members`)).data;
+    const entry = myself && ranking.items.find((item) => item.member && item.member.id === myself.id);
+    const skills = (myself && myself.skills) || [];
+    return h("section", {class: "card standing", "aria-labelledby": "standing"},
+      h("h2", {id: "standing"}, t("my_standing")),
+      entry ? h("p", {}, t("standing_line", {rank: entry.rank, count: ranking.items.length, team: team.name,
+                                             score: entry.score.toLocaleString(S.lang)})) : null,
+      h("p", {class: "meta"}, skills.length ?
+        t("my_skills", {skills: skills.map((code) => serviceName(serviceList, code)).join(", ")}) : t("no_skills_yet")));
+  } catch (error) {
+    return null;  // the standing is a bonus: home works without it
+  }
+}
 
 screens.villagerHome = async () => {
   const serviceList = await services();
