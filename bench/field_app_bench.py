@@ -22,17 +22,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
+from tests.browser import CHROMIUM, CHROMIUM_FLAGS  # noqa: E402 (the checkout is on the path first)
+
 SHELL_LIMIT, SYNC_LIMIT = 150 * 1024, 2 * 1024
 
 

@@ -15,6 +15,16 @@ EXCERPT = 80
 VIETNAM_TIME = timezone(timedelta(hours=7))  # no daylight saving
 
 
+def _summary(request: HelpRequest) -> str:
+    """What a team member reads first: the service, the village and the start of the need."""
+    return _(
+        "%(service)s in %(unit)s: %(text)s",
+        service=_service(request),
+        unit=request.unit.name,
+        text=_excerpt(request.description),
+    )
+
+
 def _excerpt(text: str) -> str:
     return text if len(text) <= EXCERPT else text[: EXCERPT - 1] + "…"
 
@@ -52,12 +62,7 @@ def new_request(request: HelpRequest, actor: User) -> None:
             _("New help request %(reference)s", reference=request.reference)
             if request.team_id
             else _("Request %(reference)s needs a team", reference=request.reference),
-            _(
-                "%(service)s in %(unit)s: %(text)s",
-                service=_service(request),
-                unit=request.unit.name,
-                text=_excerpt(request.description),
-            ),
+            _summary(request),
         ),
         request.id,
         skip=actor,
@@ -93,12 +98,7 @@ def assigned(request: HelpRequest, actor: User) -> None:
         "request_assigned",
         lambda: (
             _("Request %(reference)s is yours", reference=request.reference),
-            _(
-                "%(service)s in %(unit)s: %(text)s",
-                service=_service(request),
-                unit=request.unit.name,
-                text=_excerpt(request.description),
-            ),
+            _summary(request),
         ),
         request.id,
         skip=actor,
@@ -125,12 +125,7 @@ def dispatched(request: HelpRequest, actor: User) -> None:
         "request_new",
         lambda: (
             _("New help request %(reference)s", reference=request.reference),
-            _(
-                "%(service)s in %(unit)s: %(text)s",
-                service=_service(request),
-                unit=request.unit.name,
-                text=_excerpt(request.description),
-            ),
+            _summary(request),
         ),
         request.id,
         skip=actor,

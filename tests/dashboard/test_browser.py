@@ -1,31 +1,16 @@
 """The monitors' dashboard in a real headless browser (Debian's Chromium driven by Playwright)."""
 
 import os
-import shutil
-import threading
 from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
-from werkzeug.serving import make_server
 
 from server.demo.seed import seed_demo
 from server.extensions import db
+from tests.browser import ARTIFACTS, CHROMIUM, CHROMIUM_FLAGS, serving
 from tests.clock import VIETNAM
-
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
 
 
 @pytest.fixture
@@ -33,12 +18,8 @@ def live_server(app):
     with app.app_context():
         seed_demo()
         db.session.commit()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    server.server_close()
+    with serving(app) as base:
+        yield base
 
 
 @pytest.fixture

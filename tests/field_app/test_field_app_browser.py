@@ -2,8 +2,6 @@
 poster to a filed request, sign-out, accessibility and screenshots at 360×640."""
 
 import os
-import shutil
-import threading
 import time
 import uuid
 from pathlib import Path
@@ -11,27 +9,15 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 from sqlalchemy import func, select
-from werkzeug.serving import make_server
 
 from server.activities.models import Activity
 from server.demo.seed import seed_demo
 from server.extensions import db
 from server.requests.models import Comment, HelpRequest, Rating
 from server.units.models import Unit
+from tests.browser import ARTIFACTS, CHROMIUM, CHROMIUM_FLAGS, serving
 
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 AXE = Path(__file__).resolve().parent / "vendor" / "axe-core" / "axe.min.js"
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
 MEMBER = "+84912000003"  # Lò Thị Hoa, team of Thôn Lô Lô Chải (demo)
 VILLAGE = "Thôn Lô Lô Chải"
 
@@ -41,12 +27,8 @@ def live_server(app):
     with app.app_context():
         seed_demo()
         db.session.commit()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    server.server_close()
+    with serving(app) as base:
+        yield base
 
 
 class Phone:

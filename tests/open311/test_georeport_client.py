@@ -1,30 +1,25 @@
 """An independent Open311 client (PyPI `georeport`) reads ToSo over HTTP from a live server, in both formats."""
 
 import json
-import threading
 import urllib.parse
 import urllib.request
 
 import pytest
 from georeport import GeoReport
-from werkzeug.serving import make_server
 
 from server.extensions import db
+from tests.browser import serving
 from tests.open311.conftest import Partners, filing
 
 
 @pytest.fixture
 def live_server(app):
-    """The app on a loopback port, as partners reach it (see tests/dashboard/test_browser.py)."""
+    """The app on a loopback port, as partners reach it (tests/browser.py)."""
     with app.app_context():
         partners = Partners()
         village, key = partners.world.village_a.code, partners.key_a
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}", village, key
-    server.shutdown()
-    server.server_close()
+    with serving(app) as base:
+        yield base, village, key
     with app.app_context():
         db.session.remove()
 
