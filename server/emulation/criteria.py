@@ -6,13 +6,14 @@ calculation in server/emulation/ranking.py."""
 import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 
 from flask import current_app
 from flask_babel import get_locale
 
+from ..resources import resource_dir
+
 CODES = ("people_helped", "people_per_100", "requests_on_time", "rating", "days_active", "trainings", "pursued")
-DEFAULT_PATH = Path(__file__).resolve().parents[2] / "content" / "emulation.toml"
+DEFAULT_PATH = resource_dir("content") / "emulation.toml"  # in the checkout, or bundled in the wheel
 FORMULA = {
     "vi": "điểm = trọng số × giá trị ÷ giá trị cao nhất của bảng; tổng điểm = cộng điểm các tiêu chí",
     "en": "points = weight × value ÷ the best value in this ranking; score = the sum of the points",
