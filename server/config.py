@@ -29,6 +29,8 @@ def from_environment() -> dict:
         "HELP_REQUEST_SLA_HOURS": json.loads(env.get("HELP_REQUEST_SLA_HOURS") or "{}"),
         # A service-account JSON file for FCM; unset means Google's application default credentials.
         "FCM_CREDENTIALS_FILE": env.get("FCM_CREDENTIALS_FILE"),
+        # A province's own emulation criteria (TOML); unset means content/emulation.toml.
+        "EMULATION_CRITERIA": env.get("EMULATION_CRITERIA"),
     }
 
 
