@@ -135,7 +135,7 @@ def app_strings() -> dict:
             "last_month": _("Last month (%(month)s)"),
             "members": _("Members"),
             "add_member": _("Add a member"),
-            "remove": _("Remove"),
+            "remove": _("Remove from the team"),
             "confirm_remove": _("Tap again to remove %(name)s"),
             "public_phone": _("Phone number villagers may call"),
             "public_phone_hint": _(
