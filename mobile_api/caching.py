@@ -52,7 +52,7 @@ def versioned(version_of, salt: bytes = b""):
     304 before anything is built, and the worker keeps the bytes it built for that version.
 
     The key is the path, the query string and Accept-Language (the response varies on it), with `salt`
-    naming the code that builds the body. Put between @access and @blp.arguments, in place of @conditional."""
+    naming the code that builds the body. Put between @access and @blp.arguments."""
 
     def decorate(view):
         @wraps(view)
@@ -96,32 +96,3 @@ def versioned(version_of, salt: bytes = b""):
         return wrapper
 
     return decorate
-
-
-def conditional(view):
-    """Put between @access and @blp.arguments: the ETag covers exactly the bytes sent."""
-
-    @wraps(view)
-    def wrapper(*args, **kwargs):
-        response = view(*args, **kwargs)
-        if response.status_code != 200:
-            return response
-        tag = hashlib.blake2b(response.get_data(), digest_size=16).hexdigest()
-        response.set_etag(tag)
-        response.headers.setdefault("Cache-Control", REVALIDATE)
-        matched = client_has(tag)
-        return not_modified(response, matched) if matched else response
-
-    wrapper._apidoc = deepcopy(getattr(wrapper, "_apidoc", {}))
-    wrapper._apidoc["manual_doc"] = deepupdate(
-        deepcopy(wrapper._apidoc.get("manual_doc", {})),
-        {
-            "responses": {
-                "304": {
-                    "description": "Not modified: the If-None-Match header named the ETag of "
-                    "the current representation (no body)"
-                }
-            },
-        },
-    )
-    return wrapper

@@ -113,8 +113,8 @@ def list_members(args, team_id):
     """Members of a team you can see, in the order they were added, with their skills."""
     page = services.list_members(current_scope(), team_id, args["cursor"], args["limit"])
     skills = skills_of([member.phone for member in page.items])
-    for member in page.items:
-        member.skills = skills.get(member.phone, [])
+    for view in page.items:
+        view.skills = skills.get(view.phone, [])
     return page
 
 

@@ -6,7 +6,7 @@ free text; internal notes, contacts, requesters and assignees are never read her
 
 import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 
 import phonenumbers
 from flask_babel import gettext as _
@@ -14,6 +14,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from ..content.models import Poster, Service
+from ..coverage.periods import VIETNAM
 from ..errors import InvalidInput, NotFound
 from ..extensions import db
 from ..requests.models import Comment, HelpRequest
@@ -35,7 +36,6 @@ GROUPS = {
     "team_practice": _l("Team practice"),
 }
 MASK = "***"
-VIETNAM = timezone(timedelta(hours=7))  # no daylight saving
 
 
 # --- services ---------------------------------------------------------------------------------

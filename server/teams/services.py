@@ -1,5 +1,7 @@
 """Teams and their members."""
 
+from dataclasses import dataclass, field
+
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -61,7 +63,20 @@ def set_public_phone(scope: Scope, team_id: int, phone: str | None) -> Team:
     return team
 
 
-def add_member(scope: Scope, team_id: int, phone: str, display_name: str | None) -> TeamMember:
+@dataclass
+class MemberView:
+    """A team member as their team sees them: the name they chose themselves (PATCH /me), else the
+    leader's; and their skills, where the caller adds them (the stored member's columns read through)."""
+
+    member: TeamMember
+    name: str | None
+    skills: list[str] = field(default_factory=list)
+
+    def __getattr__(self, attribute):
+        return getattr(self.member, attribute)
+
+
+def add_member(scope: Scope, team_id: int, phone: str, display_name: str | None) -> MemberView:
     team = get_team(scope, team_id)
     scope.require(Ability.MANAGE, team.unit)
     if db.session.scalar(select(TeamMember.id).where(TeamMember.team_id == team.id, TeamMember.phone == phone)):
@@ -87,12 +102,12 @@ def remove_member(scope: Scope, team_id: int, member_id: int) -> None:
 def list_members(scope: Scope, team_id: int, cursor: str | None, limit: int | None) -> Page:
     team = get_team(scope, team_id)
     page = paginate(select(TeamMember).where(TeamMember.team_id == team.id), (TeamMember.id,), cursor, limit)
-    with_names(page.items)
+    page.items = with_names(page.items)
     return page
 
 
-def with_names(members: list[TeamMember]) -> list[TeamMember]:
-    """Each member's `name`: the one they chose themselves (PATCH /me), else the leader's."""
+def with_names(members: list[TeamMember]) -> list[MemberView]:
+    """Each member with their `name`: the one they chose themselves (PATCH /me), else the leader's."""
     chosen = (
         dict(
             db.session.execute(
@@ -104,6 +119,4 @@ def with_names(members: list[TeamMember]) -> list[TeamMember]:
         if members
         else {}
     )
-    for member in members:
-        member.name = chosen.get(member.phone) or member.display_name
-    return members
+    return [MemberView(member, chosen.get(member.phone) or member.display_name) for member in members]
