@@ -25,6 +25,13 @@ def number(value, decimals: int = 0) -> str:
     return format_decimal(value, pattern, locale=_locale())
 
 
+def score(value) -> str:
+    """Points of a ranking: up to two decimals, none when whole (60,88 and 30 in Vietnamese)."""
+    if value is None:
+        return DASH
+    return format_decimal(value, "#,##0.##", locale=_locale())
+
+
 def percent(rate) -> str:
     if rate is None:
         return DASH

@@ -38,6 +38,7 @@ def _page_helpers():
     """Formatting and labels every dashboard template uses: Babel numbers, never raw codes."""
     return {
         "number": formatting.number,
+        "score": formatting.score,
         "percent": formatting.percent,
         "local_date": formatting.local_date,
         "local_datetime": formatting.local_datetime,

@@ -70,12 +70,13 @@ def test_period_picker_offers_past_months_quarters_and_years(client, app_context
 def test_numbers_and_percentages_follow_the_language(client, app_context):
     from flask_babel import force_locale
 
-    from server.formatting import number, percent
+    from server.formatting import number, percent, score
 
     with force_locale("vi"):
         assert (number(1148063), percent(0.85), percent(None)) == ("1.148.063", "85,0 %", "—")
+        assert (score(60.875), score(30.0), score(1234.5), score(None)) == ("60,88", "30", "1.234,5", "—")
     with force_locale("en"):
-        assert (number(1148063), percent(0.85)) == ("1,148,063", "85.0%")
+        assert (number(1148063), percent(0.85), score(60.875)) == ("1,148,063", "85.0%", "60.88")
 
 
 def test_unit_page_shows_labels_never_codes_and_no_inline_script_or_style(client, app_context, as_phone):
