@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 from flask import current_app, session
+from flask.sessions import SecureCookieSessionInterface
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -18,7 +19,17 @@ SESSION_LIFETIME = timedelta(hours=8)
 _USER_KEY = "user_id"
 
 
+class _SessionOnlyWhenSent(SecureCookieSessionInterface):
+    """Flask builds the cookie's signer on every request; the API's calls carry no cookie and skip it."""
+
+    def open_session(self, app, request):
+        if app.config["SESSION_COOKIE_NAME"] not in request.cookies:
+            return self.session_class()
+        return super().open_session(app, request)
+
+
 def configure_session_cookie(app) -> None:
+    app.session_interface = _SessionOnlyWhenSent()
     app.config.update(
         SESSION_COOKIE_NAME="toso_session",
         SESSION_COOKIE_HTTPONLY=True,

@@ -6,6 +6,7 @@ problem+json: the handlers are this blueprint's own."""
 import logging
 import os
 from datetime import datetime
+from functools import partial
 
 import marshmallow as ma
 from flask import Blueprint, Flask, current_app, request
@@ -291,4 +292,20 @@ def register_open311(app: Flask) -> None:
     limiter.shared_limit(
         lambda: current_app.config["OPEN311_READ_LIMIT"], scope="open311-reads", methods=["GET", "HEAD"]
     )(blp)
+    _limit_this_blueprint_only(app, limiter)
     app.register_blueprint(blp)
+
+
+def _limit_this_blueprint_only(app: Flask, limiter: Limiter) -> None:
+    """flask-limiter hooks every request of the app; only these reads are limited, so its hooks run
+    for this blueprint alone instead of costing every phone's call a tenth of a millisecond."""
+
+    def limiters(hook) -> bool:
+        return getattr(hook, "__self__", None) is limiter or (isinstance(hook, partial) and limiter in hook.args)
+
+    for hooks in (app.before_request_funcs, app.after_request_funcs, app.teardown_request_funcs):
+        moved = [hook for hook in hooks.get(None, []) if limiters(hook)]
+        if not moved:
+            raise RuntimeError("flask-limiter no longer registers its hooks where expected")
+        hooks[None] = [hook for hook in hooks[None] if not limiters(hook)]
+        hooks.setdefault(blp.name, []).extend(moved)
