@@ -6,11 +6,23 @@ from server.coverage import export, services
 from server.coverage.indicators import BY_CODE, INDICATORS
 
 from .access import access, current_scope
+from .caching import remembered
 from .fields import UnitCode
 from .schemas_common import UnitRefSchema
 from .smorest import Blueprint
 
 blp = Blueprint("coverage", __name__, description="How far each unit's people are reached, against targets")
+
+# Everything a coverage page reads: the counters the coverage worker keeps, units and their
+# denominators, teams and their members, requests. A page is built again only when one changes.
+COVERAGE_TOPICS = ("figures", "units", "teams", "users", "requests")
+
+
+def _readable(code):
+    services.readable_unit(current_scope(), code)
+
+
+kept_until_changed = remembered(*COVERAGE_TOPICS, guard=_readable)
 
 FORMATS = ("json",) + spreadsheets.FORMATS
 
@@ -153,6 +165,7 @@ class TargetOutSchema(TargetSchema):
 
 @blp.route("/coverage/<string:code>")
 @access(Ability.READ)
+@kept_until_changed
 @blp.arguments(CoverageArgs, location="query")
 @blp.response(200, UnitCoverageSchema)
 def unit_coverage(args, code):
@@ -165,6 +178,7 @@ def unit_coverage(args, code):
 
 @blp.route("/coverage/<string:code>/children")
 @access(Ability.READ)
+@kept_until_changed
 @blp.arguments(ChildrenArgs, location="query")
 @blp.response(200, ChildrenSchema)
 def children_coverage(args, code):
@@ -180,6 +194,7 @@ def children_coverage(args, code):
 
 @blp.route("/coverage/<string:code>/series")
 @access(Ability.READ)
+@kept_until_changed
 @blp.arguments(SeriesArgs, location="query")
 @blp.response(200, SeriesPointSchema(many=True))
 def series(args, code):
@@ -189,6 +204,7 @@ def series(args, code):
 
 @blp.route("/coverage/<string:code>/gaps")
 @access(Ability.READ)
+@kept_until_changed
 @blp.response(200, GapsSchema)
 def gaps(code):
     """Villages with no assistance and teams with no active member in the last 30 days; overdue requests;

@@ -31,6 +31,8 @@ def from_environment() -> dict:
         "FCM_CREDENTIALS_FILE": env.get("FCM_CREDENTIALS_FILE"),
         # A province's own emulation criteria (TOML); unset means content/emulation.toml.
         "EMULATION_CRITERIA": env.get("EMULATION_CRITERIA"),
+        # On PostgreSQL, web workers keep what they read until a commit changes it (server/change_feed.py).
+        "CHANGE_FEED": env.get("CHANGE_FEED", "on").strip().lower() not in ("off", "0", "false", "no"),
     }
 
 

@@ -1,7 +1,9 @@
 """Small database helpers that differ by dialect."""
 
-from sqlalchemy import JSON, Boolean, DateTime, Integer, LargeBinary, String, Uuid, any_, bindparam, text
+from sqlalchemy import JSON, Boolean, DateTime, Integer, LargeBinary, String, Uuid, any_, bindparam, inspect, text
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import make_transient_to_detached
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.types import TypeDecorator
 
 from .extensions import db
@@ -97,3 +99,26 @@ def _array_type(column_type) -> str:
         if isinstance(impl, python_type):
             return sql
     raise TypeError(f"no array type for {column_type!r}")
+
+
+def detached_copy(obj, **related):
+    """A detached copy holding the row's columns and only the `related` objects given, for a worker to
+    keep past its session and merge (load=False) into a later one: nothing else (a unit's parent, say)
+    rides along into that session, where it would stand in the identity map for a row nobody checked."""
+    mapper = inspect(obj).mapper
+    copy = mapper.class_manager.new_instance()
+    for attr in mapper.column_attrs:
+        set_committed_value(copy, attr.key, getattr(obj, attr.key))
+    for key, value in related.items():
+        set_committed_value(copy, key, value)
+    make_transient_to_detached(copy)
+    return copy
+
+
+def attach(copy):
+    """A kept `detached_copy` in this request's session, without a query: merged, unless the session's own
+    instance of that row carries changes not yet flushed, which the copy must not overwrite."""
+    present = db.session.identity_map.get(inspect(copy).key)
+    if present is not None and inspect(present).modified:
+        return present
+    return db.session.merge(copy, load=False)

@@ -12,7 +12,7 @@ from flask_migrate import upgrade
 from sqlalchemy import delete, or_, select, update
 from sqlalchemy.engine import make_url
 
-from server import create_app
+from server import change_feed, create_app
 from server.auth.emulator import mint_emulator_token
 from server.content.files import default_root
 from server.content.loader import load_content_from
@@ -116,6 +116,7 @@ def app(database_url):
         db.session.commit()
     yield app
     dispose(app)
+    change_feed.stop_listening()
 
 
 def load_real_content():

@@ -1,4 +1,8 @@
-"""A web worker's memory of callers' scopes, reused only while the user's scope stamp is unchanged.
+"""A web worker's memory of callers and their scopes.
+
+A known caller is answered without a query while the worker has heard of no change to `users`
+since it read the caller's row (server/change_feed.py: every scope change restamps users, below).
+Otherwise the user's row is read, and the scope is reused only while its stamp is unchanged.
 
 Loading a scope costs two queries on every authenticated call; reading the user's row costs one
 and is needed anyway. Every write that can change a scope (a role grant, a team membership, a
@@ -7,16 +11,17 @@ the same transaction (`_restamp`, on every flush), so a scope cached by one work
 soon as any worker commits such a change. Entries are keyed by Firebase uid and must match the
 user's id, phone and stamp: one user's scope is never served to another."""
 
+from collections.abc import Hashable
 from dataclasses import dataclass, replace
 from itertools import chain
 from uuid import uuid4
 
 from sqlalchemy import event, inspect, or_, select, update
-from sqlalchemy.orm import Session, make_transient_to_detached
-from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm import Session
 
+from .. import change_feed
 from ..bounded_cache import BoundedCache, app_cache
-from ..extensions import db
+from ..dbutil import attach, detached_copy
 from ..roles.models import RoleGrant
 from ..teams.models import Team, TeamMember
 from ..units.models import Unit
@@ -32,13 +37,31 @@ class _Entry:
     phone: str | None
     stamp: str
     scope: Scope  # without its user; its units and teams detached from any session
+    user: User  # a detached copy of the row
+    heard: Hashable | None  # the generation of `users` seen before the row was read
 
 
 def _cache() -> BoundedCache:
     return app_cache("toso.scope_cache", MAX_ENTRIES)
 
 
-def scope_of(user: User) -> Scope:
+def users_heard() -> Hashable | None:
+    """Take before reading a caller's row, for `scope_of` and `known_caller`."""
+    return change_feed.generation("users")
+
+
+def known_caller(uid: str, phone: str | None, heard: Hashable | None) -> Scope | None:
+    """The scope of a caller whose row this worker read since the last change to `users`: no query.
+    None when the caller is not known so, or signs in with another number than the one kept."""
+    if heard is None:
+        return None
+    entry = _cache().get(uid)
+    if entry is None or entry.heard != heard or (phone is not None and phone != entry.phone):
+        return None
+    return _attached(entry.scope, attach(entry.user))
+
+
+def scope_of(user: User, heard: Hashable | None = None) -> Scope:
     """The user's scope: from this worker's cache when the stamp read with the user is unchanged.
 
     The stamp is read before the scope is loaded, so an entry is never labelled newer than it is."""
@@ -46,9 +69,11 @@ def scope_of(user: User) -> Scope:
     key = (user.id, user.phone, user.scope_stamp)
     entry = cache.get(user.firebase_uid)
     if entry is not None and (entry.user_id, entry.phone, entry.stamp) == key:
+        if heard is not None and entry.heard != heard:
+            cache.put(user.firebase_uid, replace(entry, user=detached_copy(user), heard=heard))
         return _attached(entry.scope, user)
     scope = load_scope(user)
-    cache.put(user.firebase_uid, _Entry(*key, scope=_detached(scope)))
+    cache.put(user.firebase_uid, _Entry(*key, scope=_detached(scope), user=detached_copy(user), heard=heard))
     return scope
 
 
@@ -57,34 +82,21 @@ def _detached(scope: Scope) -> Scope:
     return replace(
         scope,
         user=None,
-        grants=tuple(replace(g, unit=_row_copy(g.unit)) for g in scope.grants),
-        memberships=tuple(replace(m, team=_row_copy(m.team, unit=_row_copy(m.team.unit))) for m in scope.memberships),
+        grants=tuple(replace(g, unit=detached_copy(g.unit)) for g in scope.grants),
+        memberships=tuple(
+            replace(m, team=detached_copy(m.team, unit=detached_copy(m.team.unit))) for m in scope.memberships
+        ),
     )
-
-
-def _row_copy(obj, **related):
-    """A detached copy holding the row's columns and only the `related` objects given: nothing else
-    (a unit's parent, say) rides along into a later request's session, where it would stand in the
-    identity map for a row whose writes do not change this user's stamp."""
-    mapper = inspect(obj).mapper
-    copy = mapper.class_manager.new_instance()
-    for attr in mapper.column_attrs:
-        set_committed_value(copy, attr.key, getattr(obj, attr.key))
-    for key, value in related.items():
-        set_committed_value(copy, key, value)
-    make_transient_to_detached(copy)
-    return copy
 
 
 def _attached(scope: Scope, user: User) -> Scope:
     """The cached scope with this request's user, its units and teams merged into this request's session
     (without a query: merge(load=False) takes the copies' state as the rows' state, which the stamp vouches for)."""
-    merge = db.session.merge
     return replace(
         scope,
         user=user,
-        grants=tuple(replace(g, unit=merge(g.unit, load=False)) for g in scope.grants),
-        memberships=tuple(replace(m, team=merge(m.team, load=False)) for m in scope.memberships),
+        grants=tuple(replace(g, unit=attach(g.unit)) for g in scope.grants),
+        memberships=tuple(replace(m, team=attach(m.team)) for m in scope.memberships),
     )
 
 

@@ -22,7 +22,7 @@ def sign_in(claims: dict) -> tuple[User, bool]:
 
     An everyday call only reads: a GET never writes."""
     uid = claims["sub"]
-    phone = _phone_from_claims(claims)
+    phone = phone_from_claims(claims)
     user = db.session.scalar(select(User).where(User.firebase_uid == uid))
     if user is None:
         db.session.execute(
@@ -41,7 +41,7 @@ def sign_in(claims: dict) -> tuple[User, bool]:
     return user, False
 
 
-def _phone_from_claims(claims: dict) -> str | None:
+def phone_from_claims(claims: dict) -> str | None:
     raw = claims.get("phone_number")
     return _normalised(raw) if raw else None
 

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from sqlalchemy import and_, func, not_, select
 from sqlalchemy.orm import defer, selectinload
 
+from .. import change_feed
 from ..errors import NotFound, shown
 from ..extensions import db
 from ..pagination import decode_cursor, paginate
@@ -121,7 +122,12 @@ def get_poster(slug: str, lang: str) -> LocalisedPoster:
 def content_version() -> tuple:
     """Changes whenever a content load changes what the catalogue reads return: a load stamps every
     poster, service and image it adds or changes with `updated_at`, removes posters and services by
-    stamping them, and only ever deletes images (which the counts see). One cheap query."""
+    stamping them, and only ever deletes images (which the counts see). One cheap query, and none
+    while the worker has heard of no change to the content tables since it last asked."""
+    return change_feed.remembered("content", "version", _read_content_version)
+
+
+def _read_content_version() -> tuple:
     models = (Poster, Service, Image)
     latest = [select(func.max(model.updated_at)).scalar_subquery() for model in models]
     counts = [select(func.count()).select_from(model).scalar_subquery() for model in models]

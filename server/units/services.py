@@ -5,7 +5,9 @@ from dataclasses import dataclass
 from flask_babel import gettext as _
 from sqlalchemy import case, func, select
 
+from .. import change_feed
 from ..auth.scope import Ability, Scope
+from ..dbutil import attach, detached_copy
 from ..errors import InvalidInput, NotFound, shown
 from ..extensions import db
 from ..pagination import Page, paginate
@@ -27,10 +29,19 @@ CHILD_LEVELS = {
 
 
 def get_unit(code: str) -> Unit:
-    unit = db.session.scalar(select(Unit).where(Unit.code == code))
-    if unit is None:
+    """Units are reference data: a worker keeps each one it read until `units` changes (server/change_feed.py)."""
+    kept = change_feed.remembered("units", code, lambda: _read_unit(code), size=UNITS_KEPT)
+    if kept is None:
         raise NotFound(_("No administrative unit has the code %(code)s.", code=shown(code)))
-    return unit
+    return attach(kept)
+
+
+UNITS_KEPT = 8_192  # a province's communes and villages, a few hundred bytes each
+
+
+def _read_unit(code: str) -> Unit | None:
+    unit = db.session.scalar(select(Unit).where(Unit.code == code))
+    return None if unit is None else detached_copy(unit)
 
 
 @dataclass
