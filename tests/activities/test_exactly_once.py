@@ -1,7 +1,9 @@
 """Exactly once under re-sends and concurrency: the database's unique key decides, not a check-then-insert."""
 
+import dataclasses
 import random
 import threading
+import uuid
 from collections import Counter
 
 from sqlalchemy import func, select
@@ -86,7 +88,8 @@ def test_a_conflicting_copy_racing_the_original_never_replaces_it(app):
 
 
 def test_a_record_stored_between_the_read_and_the_insert_is_answered_by_the_database(app, monkeypatch):
-    """The first read can miss a record a concurrent request commits just after; the INSERT then skips it."""
+    """The look-up can miss a record a concurrent request commits just after; the INSERT then skips it
+    and a second read answers it."""
     from server.activities import ingest
     from tests.activity_factories import scope_of
 
@@ -96,14 +99,22 @@ def test_a_record_stored_between_the_read_and_the_insert_is_answered_by_the_data
         scope = scope_of(MEMBER_A)
         ingest.record_batch(scope, [stored, changed])
         db.session.commit()
-        real_read, reads = ingest._stored_hashes, []
+        real_incoming, real_read, reads = ingest._incoming, ingest._stored_hashes, []
 
-        def read_that_misses_the_first_time(ids):
+        def incoming_whose_look_up_misses_what_is_stored(rows):
+            incoming = real_incoming(rows)
+            real_look_up = incoming.look_up
+            incoming.look_up = lambda: dataclasses.replace(real_look_up(), stored={})
+            return incoming
+
+        def second_read(ids):
             reads.append(ids)
-            return {} if len(reads) == 1 else real_read(ids)
+            return real_read(ids)
 
-        monkeypatch.setattr(ingest, "_stored_hashes", read_that_misses_the_first_time)
+        monkeypatch.setattr(ingest, "_incoming", incoming_whose_look_up_misses_what_is_stored)
+        monkeypatch.setattr(ingest, "_stored_hashes", second_read)
         results = ingest.record_batch(scope, [stored, changed | {"minutes": 7}]).results
         assert [r["status"] for r in results] == ["duplicate", "rejected"] and results[1]["reason"] == "conflict"
-        assert len(reads) == 2 and db.session.scalar(select(func.count()).select_from(Activity)) == 2
+        assert set(reads[-1]) == {uuid.UUID(stored["id"]), uuid.UUID(changed["id"])}  # the second read
+        assert db.session.scalar(select(func.count()).select_from(Activity)) == 2
         db.session.rollback()
