@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from sqlalchemy import BigInteger, DateTime, Integer, LargeBinary, String, Uuid, select, text
 
 from ..auth.scope import Ability, Scope
+from ..content.catalogue import known_service_codes
 from ..dbutil import in_values, insert_new_rows
 from ..errors import shown
 from ..extensions import db
@@ -45,8 +46,9 @@ def record_batch(scope: Scope, items: list) -> BatchOutcome:
     first_hash: dict = {}
     repeats: list[tuple[int, ParsedActivity]] = []
     accepted: list[tuple[int, ParsedActivity]] = []
+    services = known_service_codes()
     for index, item in enumerate(items):
-        parsed, errors = parse_activity(item, member_id, now)
+        parsed, errors = parse_activity(item, member_id, now, services)
         if errors:
             results[index] = _rejected(index, raw_id(item), INVALID, errors)
         elif parsed.id in first_index:
@@ -105,8 +107,16 @@ def _check_units(accepted, work_paths, results):
         if codes
         else {}
     )
+    # Judged once per code: a batch names a handful of villages, 500 times.
+    usable = {
+        code: unit for code, unit in units.items() if unit.level in UNIT_LEVELS and is_within(unit.path, work_paths)
+    }
     kept = []
     for index, parsed in accepted:
+        unit = usable.get(parsed.unit)
+        if unit is not None:
+            kept.append((index, parsed, unit))
+            continue
         unit = units.get(parsed.unit)
         if unit is None:
             results[index] = _rejected(
@@ -122,12 +132,10 @@ def _check_units(accepted, work_paths, results):
                 INVALID,
                 {"unit": [_("Record help in a village or a commune, not in a larger area.")]},
             )
-        elif not is_within(unit.path, work_paths):
+        else:
             results[index] = _rejected(
                 index, str(parsed.id), OUTSIDE_AREA, {"unit": [_("This village is outside the area where you work.")]}
             )
-        else:
-            kept.append((index, parsed, unit))
     return kept
 
 
@@ -359,8 +367,8 @@ class CopiedRows(Rows):
         return found
 
     def insert(self, ids: set) -> set:
-        """INSERT … SELECT of the copied rows with these ids, in id order (see Rows.insert), skipping
-        those already stored; gives back the ids this call stored."""
+        """INSERT … SELECT of the copied rows with these ids, in id order (see Rows.insert); rows whose
+        id is taken meanwhile are skipped by the database. Gives back the ids this call stored."""
         if not ids:
             return set()
         skipped = [row["id"] for row in self.rows if row["id"] not in ids]

@@ -67,8 +67,11 @@ def raw_id(item) -> str | None:
     return value if isinstance(value, str) and len(value) <= 64 else None
 
 
-def parse_activity(item, member_id: int, now: datetime) -> tuple[ParsedActivity | None, dict | None]:
-    """Returns the parsed record (with its content hash) or the field errors, never both."""
+def parse_activity(
+    item, member_id: int, now: datetime, services: frozenset[str] | None = None
+) -> tuple[ParsedActivity | None, dict | None]:
+    """Returns the parsed record (with its content hash) or the field errors, never both. A batch
+    passes `services` (known_service_codes()) read once for all its items."""
     if not isinstance(item, dict):
         return None, {"_item": [_("Each item must be an object.")]}
     errors: dict[str, list[str]] = {}
@@ -83,7 +86,9 @@ def parse_activity(item, member_id: int, now: datetime) -> tuple[ParsedActivity 
     people = _integer(get("people"), "people", 1, MAX_PEOPLE, errors)
     if "resident" not in errors and "people" not in errors and (resident is None) == (people is None):
         errors["resident"] = [_("Give either a resident or the number of people, not both.")]
-    service = _choice(get("service"), "service", known_service_codes(), errors, required=True)
+    service = _choice(
+        get("service"), "service", known_service_codes() if services is None else services, errors, required=True
+    )
     action = _choice(get("action"), "action", _ACTIONS, errors, required=True)
     outcome = _choice(get("outcome"), "outcome", _OUTCOMES, errors, required=True)
     blocker = _choice(get("blocker"), "blocker", _BLOCKERS, errors)

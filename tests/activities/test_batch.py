@@ -248,3 +248,45 @@ def test_the_documented_limits_are_the_enforced_ones(as_phone, world, app):
     body = post_batch(as_phone(MEMBER_A), at_limit + over)
     assert [r["status"] for r in body["results"]] == ["created", "rejected", "rejected", "rejected"]
     assert [list(r["errors"]) for r in body["results"][1:]] == [["people"], ["minutes"], ["note"]]
+
+
+def test_items_refused_after_the_unit_check_are_never_stored_beside_the_accepted_ones(as_phone, world):
+    """A batch mixing every answer: items refused for what they name (resident, help request, corrected
+    record) travel with the others as far as the database, and only the accepted ones are stored."""
+    from tests.factories import MEMBER_B
+
+    api = as_phone(MEMBER_A)
+    resident = make_resident(world.village_a.code, MEMBER_A)
+    resident_b = make_resident(world.village_b.code, MEMBER_B)
+    record_b = activity_item(world.village_b.code)
+    assert post_batch(as_phone(MEMBER_B), [record_b])["results"][0]["status"] == "created"
+    stored, conflicting = activity_item(world.village_a.code), activity_item(world.village_a.code)
+    post_batch(api, [stored, conflicting])
+    new = [activity_item(world.village_a.code, resident.id) for _ in range(3)]
+    refused = {
+        "unknown_resident": activity_item(world.village_a.code, uuid.uuid4()),
+        "resident of area B": activity_item(world.village_a.code, resident_b.id),
+        "unknown_request": activity_item(world.village_a.code, request=str(uuid.uuid4())),
+        "correction of area B": activity_item(world.village_a.code, supersedes=record_b["id"]),
+    }
+    expected = {
+        **{item["id"]: ("created", None) for item in new},
+        stored["id"]: ("duplicate", None),
+        conflicting["id"]: ("rejected", "conflict"),
+        refused["unknown_resident"]["id"]: ("rejected", "unknown_resident"),
+        refused["resident of area B"]["id"]: ("rejected", "unknown_resident"),
+        refused["unknown_request"]["id"]: ("rejected", "unknown_request"),
+        refused["correction of area B"]["id"]: ("rejected", "outside_area"),
+    }
+    items = [*new, stored, conflicting | {"minutes": 59}, *refused.values()]
+    random.Random(16).shuffle(items)
+    body = post_batch(api, items)
+    assert {r["id"]: (r["status"], r.get("reason")) for r in body["results"]} == expected
+    assert [r["id"] for r in body["results"]] == [i["id"] for i in items]
+    stored_ids = {str(record_id) for record_id in db.session.scalars(select(Activity.id))}
+    assert stored_ids == {record_b["id"], stored["id"], conflicting["id"], *(i["id"] for i in new)}
+    # Sent again in another order: the new ones are duplicates now, every refusal stays as it was.
+    again = post_batch(api, items[::-1])
+    expected |= {item["id"]: ("duplicate", None) for item in new}
+    assert {r["id"]: (r["status"], r.get("reason")) for r in again["results"]} == expected
+    assert stored_count() == 6
