@@ -2,7 +2,9 @@
 
 `record_batch` is the one ingest path (single records use it too). It runs a fixed handful of
 queries whatever the batch size, and the database's unique key, not a check-then-insert,
-decides which copy of a record is stored. Coverage is counted afterwards by the coverage worker
+decides which copy of a record is stored. On PostgreSQL the rows go once, by binary COPY, into a
+temporary table that the look-up and the INSERT … SELECT read (`CopiedRows`); SQLite sends them as
+parameters (`Rows`); both answer through the same checks. Coverage is counted afterwards by the coverage worker
 (server/coverage/worker.py), so a phone's sync never waits for aggregates."""
 
 from dataclasses import dataclass, field
