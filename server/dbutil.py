@@ -77,6 +77,21 @@ def add_to_rows(table, rows: list[dict], key: tuple[str, ...], amount: str) -> N
     db.session.execute(_unnest_insert(table, rows, key, action, ()), _arrays(rows))
 
 
+def replace_rows(table, rows: list[dict], key: tuple[str, ...]) -> None:
+    """Stores the rows, replacing the other columns of those whose key exists, in one statement.
+
+    Rows are written in the order given: callers that may run at the same time pass them sorted, so
+    two transactions lock shared rows in the same order and never deadlock on them."""
+    if not rows:
+        return
+    others = [name for name in rows[0] if name not in key]
+    if db.session.get_bind().dialect.name != "postgresql":
+        db.session.execute(upsert(table, list(key), lambda excluded: {n: excluded[n] for n in others}), rows)
+        return
+    action = "DO UPDATE SET " + ", ".join(f"{name} = EXCLUDED.{name}" for name in others)
+    db.session.execute(_unnest_insert(table, rows, key, action, ()), _arrays(rows))
+
+
 def _unnest_insert(table, rows: list[dict], key, action: str, returning):
     names = list(rows[0])
     arrays = ", ".join(f"CAST(:{name} AS {_array_type(table.c[name].type)}[])" for name in names)

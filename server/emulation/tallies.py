@@ -2,23 +2,26 @@
 
 After every chunk the worker has counted, the (member, month) pairs it touched are recounted
 from that member's records of that month (a few dozen rows), so corrections and merged
-residents come out right without any bookkeeping; a ranking then adds up months."""
+residents come out right without any bookkeeping; a ranking then adds up months. A recount reads
+every stored record, counted or still queued, so two workers recounting the same member-month
+find the same tally."""
 
 from collections import defaultdict
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import and_, delete, func, or_, select, text, tuple_
 
 from ..activities.models import Activity
 from ..coverage.periods import VIETNAM, parse_period, period_keys
-from ..dbutil import in_values
+from ..dbutil import in_values, replace_rows
 from ..extensions import db
 from ..residents.models import Resident
 from .models import EmulationTally
 
 ALL_SERVICES = "*"
 SUCCEEDED = "succeeded"
-BATCH = 500
+BATCH = 5000  # member-months recounted together (a coverage chunk of 2,000 records touches up to 2,000)
+TALLY_LOCKS = 0x7A11  # the advisory lock namespace of member-months
 REBUILD_BATCH = 200
 # A record is stored after it happened (ingest refuses times more than 10 minutes ahead of the
 # server's clock), so "received since the month began, less this margin" bounds a member's records
@@ -36,13 +39,9 @@ def on_activities_counted(_sender=None, rows=(), **_extra) -> None:
 
 def refresh_tallies(pairs: set[tuple[int, str]]) -> None:
     """Recount the given (member id, month) tallies from the records that count."""
-    by_month: dict[str, set[int]] = defaultdict(set)
-    for member_id, month in pairs:
-        by_month[month].add(member_id)
-    for month, members in sorted(by_month.items()):
-        members = sorted(members)
-        for start in range(0, len(members), BATCH):
-            _refresh_month(month, members[start : start + BATCH])
+    pairs = sorted(pairs)
+    for start in range(0, len(pairs), BATCH):
+        _refresh(pairs[start : start + BATCH])
 
 
 def refresh_tallies_of_residents(resident_ids: list) -> None:
@@ -95,25 +94,56 @@ def effective_records():
     )
 
 
-def _refresh_month(month: str, members: list[int]) -> None:
-    period = parse_period(month)
-    stmt = effective_records().where(
-        in_values(Activity.member_id, members),
-        Activity.received_at >= period.start - CLOCK_MARGIN,
-        Activity.occurred_at >= period.start,
-        Activity.occurred_at < period.end,
-    )
-    by_member = defaultdict(list)
-    for row in db.session.execute(stmt):
-        by_member[row.member_id].append(row)
-    db.session.execute(
-        delete(EmulationTally)
-        .where(in_values(EmulationTally.member_id, members), EmulationTally.month == month)
-        .execution_options(synchronize_session=False)
-    )
-    tallies = [tally for member_id, rows in sorted(by_member.items()) for tally in tally_rows(member_id, month, rows)]
-    if tallies:
-        db.session.execute(EmulationTally.__table__.insert(), tallies)
+def _refresh(pairs: list[tuple[int, str]]) -> None:
+    """Recount sorted (member, month) pairs: one read of their records, one read of their stored
+    keys, one upsert, and a delete of the rows a correction or merge has emptied.
+
+    Several coverage workers may recount the same member-month at once. Each first takes a lock
+    per member-month (PostgreSQL advisory locks, in sorted order, held until commit), so the later
+    recount reads what the earlier committed and a stale count never overwrites a fresh one."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        keys = sorted({_lock_key(member_id, month) for member_id, month in pairs})
+        db.session.execute(
+            text("SELECT count(pg_advisory_xact_lock(k)) FROM unnest(CAST(:keys AS bigint[])) AS k"), {"keys": keys}
+        )
+    by_month: dict[str, list[int]] = defaultdict(list)
+    for member_id, month in pairs:
+        by_month[month].append(member_id)
+    records, stored = [], []
+    for month, members in sorted(by_month.items()):
+        period = parse_period(month)
+        records.append(
+            and_(
+                in_values(Activity.member_id, members),
+                Activity.received_at >= period.start - CLOCK_MARGIN,
+                Activity.occurred_at >= period.start,
+                Activity.occurred_at < period.end,
+            )
+        )
+        stored.append(and_(in_values(EmulationTally.member_id, members), EmulationTally.month == month))
+    groups = defaultdict(list)
+    for row in db.session.execute(effective_records().where(or_(*records))):
+        groups[(row.member_id, month_of(row.occurred_at))].append(row)
+    tallies = [tally for pair in pairs if pair in groups for tally in tally_rows(*pair, groups[pair])]
+    tallies.sort(key=_tally_key)
+    fresh = {_tally_key(tally) for tally in tallies}
+    keys = (EmulationTally.member_id, EmulationTally.month, EmulationTally.service)
+    stale = sorted({tuple(key) for key in db.session.execute(select(*keys).where(or_(*stored)))} - fresh)
+    replace_rows(EmulationTally.__table__, tallies, ("member_id", "month", "service"))
+    if stale:
+        db.session.execute(
+            delete(EmulationTally).where(tuple_(*keys).in_(stale)).execution_options(synchronize_session=False)
+        )
+
+
+def _tally_key(tally: dict) -> tuple[int, str, str]:
+    return tally["member_id"], tally["month"], tally["service"]
+
+
+def _lock_key(member_id: int, month: str) -> int:
+    """A bigint of its own per member-month: a namespace in the top bits, then the member and the month."""
+    year, number = month.split("-")
+    return (TALLY_LOCKS << 48) | (member_id << 16) | (int(year) - 2000) * 12 + int(number)
 
 
 def tally_rows(member_id: int, month: str, rows) -> list[dict]:
