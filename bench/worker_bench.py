@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/worker_bench.py                               # 500k history + 200k burst (~10 min)
     .venv/bin/python bench/worker_bench.py --records 50000 --history 0   # a quick look
+    .venv/bin/python bench/worker_bench.py --recent-days 3               # the burst from the last 3 days
     .venv/bin/python bench/worker_bench.py --profile /tmp/worker.txt     # py-spy (raw) on the single worker
     BENCH_PG_URL=postgresql://postgres@127.0.0.1:5432/postgres ...       # the PostgreSQL server to use
 
@@ -9,7 +10,8 @@ Builds the province of bench/coverage_bench.py in a fresh PostgreSQL database (T
 ~2,000 villages, a team of three per village, residents, help requests), a history of records
 already counted (coverage aggregates by the set-based SQL of coverage_bench, emulation tallies by
 `rebuild_tallies()`), then a burst of N records that the worker has not seen (aggregated is null),
-spread over villages, members, services and months as coverage_bench's RecordMaker makes them.
+spread over villages, members, services and two years as coverage_bench's RecordMaker makes them
+(the worst case: every record a member-month of its own), or over the last --recent-days days.
 
 The burst is drained by real worker processes, started as production starts them (the Procfile's
 `flask --app wsgi coverage update`, here without --loop so each exits when the queue is empty):
@@ -49,8 +51,9 @@ AGGREGATES = ("coverage_marks", "coverage_counters", "coverage_last_activity", "
 TALLY_COLUMNS = "member_id, month, service, people, successes, pursued, days"
 
 
-def copy_burst(maker: cb.RecordMaker, count: int, pg_url: str) -> None:
-    """The burst: records as coverage_bench makes them, but not counted yet (aggregated null)."""
+def copy_burst(maker: cb.RecordMaker, count: int, pg_url: str, recent_days: int | None) -> None:
+    """The burst: records as coverage_bench makes them, but not counted yet (aggregated null);
+    with `recent_days`, moved into the last days (phones regaining signal) instead of two years."""
     with psycopg.connect(pg_url) as connection:
         with connection.cursor().copy(
             "COPY activities (id, member_id, unit_id, unit_path, resident_id, people, service, action, "
@@ -59,6 +62,15 @@ def copy_burst(maker: cb.RecordMaker, count: int, pg_url: str) -> None:
         ) as copy:
             for chunk in maker.lines(count):
                 copy.write(chunk.replace("\tt\n", "\t\\N\n"))
+        if recent_days:
+            connection.execute(
+                "UPDATE activities SET occurred_at = now() - interval '1 hour' - random() * %s * interval '1 day' "
+                "WHERE aggregated IS NULL",
+                (recent_days,),
+            )
+            connection.execute(
+                "UPDATE activities SET received_at = occurred_at + random() * interval '1 hour' WHERE aggregated IS NULL"
+            )
         connection.execute("CREATE TABLE bench_burst AS SELECT id FROM activities WHERE aggregated IS NULL")
         for table in AGGREGATES:  # the state before the burst, put back before each run
             connection.execute(f"CREATE TABLE bench_saved_{table} AS SELECT * FROM {table}")
@@ -219,7 +231,7 @@ def run(args, pg_url: str, sa_url: str) -> None:
                 db.session.commit()
                 db.session.remove()
                 print(f"  history: {args.history:,} records counted in {time.perf_counter() - started:.0f} s")
-            copy_burst(maker, args.records, pg_url)
+            copy_burst(maker, args.records, pg_url, args.recent_days)
             burst_pairs = {
                 (member, month_of(moment))
                 for member, moment in db.session.execute(
@@ -258,6 +270,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--records", type=int, default=200_000, help="records in the burst")
     parser.add_argument("--history", type=int, default=500_000, help="records counted before the burst")
+    parser.add_argument("--recent-days", type=int, help="burst records from the last N days (default: two years)")
     parser.add_argument("--workers", default="1,2", help="comma-separated numbers of worker processes, run in turn")
     parser.add_argument("--profile", help="py-spy raw output file for the single worker's run")
     parser.add_argument("--province", default="08")
