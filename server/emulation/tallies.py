@@ -154,10 +154,10 @@ def _add(rows: list[dict]) -> None:
     chunk = {row["id"] for row in rows}
     canonical = _canonical_residents({row["resident_id"] for row in rows if row["resident_id"] is not None})
     pairs = sorted({_pair(row) for row in rows})
-    new: dict[tuple, list] = defaultdict(list)  # (member, month, resident) → (service, outcome, blocker, at)
-    deltas: dict[tuple, list[int]] = defaultdict(
-        lambda: [0, 0, 0]
-    )  # (member, month, service) → people, successes, pursued
+    # (member, month, resident) → [(service, outcome, blocker, occurred_at)]; (member, month,
+    # service) → [people, successes, pursued] to add.
+    new: dict[tuple, list] = defaultdict(list)
+    deltas: dict[tuple, list[int]] = defaultdict(lambda: [0, 0, 0])
     days: dict[tuple, int] = defaultdict(int)
     for row in rows:
         member, month = pair = _pair(row)
@@ -168,7 +168,8 @@ def _add(rows: list[dict]) -> None:
                 if row["resident_id"] is None:
                     deltas[(member, month, service)][0] += row["people"] or 0
         if row["resident_id"] is not None:
-            new[(member, month, canonical[row["resident_id"]])].append(_case(row["service"], row))
+            case = (row["service"], row["outcome"], row["blocker"], row["occurred_at"])
+            new[(member, month, canonical[row["resident_id"]])].append(case)
     earlier: dict[tuple, list] = defaultdict(list)
     if new:
         aliases = select(Resident.id).where(
@@ -182,7 +183,7 @@ def _add(rows: list[dict]) -> None:
         ):
             key = (row.member_id, month_of(row.occurred_at), row.resident)
             if key in new and row.id not in chunk:
-                earlier[key].append(_case(row.service, row))
+                earlier[key].append((row.service, row.outcome, row.blocker, row.occurred_at))
     for (member, month, _resident), cases in new.items():
         before = _helped_and_pursued(earlier[(member, month, _resident)])
         after = _helped_and_pursued(earlier[(member, month, _resident)] + cases)
@@ -208,19 +209,6 @@ def _add(rows: list[dict]) -> None:
             continue
         changed.append(tally)
     replace_rows(EmulationTally.__table__, changed, ("member_id", "month", "service"))
-
-
-def _case(service, row) -> tuple:
-    return (
-        service,
-        row["outcome"] if isinstance(row, dict) else row.outcome,
-        _get(row, "blocker"),
-        _get(row, "occurred_at"),
-    )
-
-
-def _get(row, name):
-    return row[name] if isinstance(row, dict) else getattr(row, name)
 
 
 def _helped_and_pursued(cases: list[tuple]) -> dict:
