@@ -79,6 +79,36 @@ def add_to_rows(table, rows: list[dict], key: tuple[str, ...], amount: str) -> N
     db.session.execute(_unnest_insert(table, rows, key, action, ()), _arrays(rows))
 
 
+def replace_rows(table, rows: list[dict], key: tuple[str, ...]) -> None:
+    """Stores the rows, replacing the other columns of those whose key exists, in one statement.
+
+    Rows are written in the order given: callers that may run at the same time pass them sorted, so
+    two transactions lock shared rows in the same order and never deadlock on them."""
+    if not rows:
+        return
+    others = [name for name in rows[0] if name not in key]
+    if db.session.get_bind().dialect.name != "postgresql":
+        db.session.execute(upsert(table, list(key), lambda excluded: {n: excluded[n] for n in others}), rows)
+        return
+    action = "DO UPDATE SET " + ", ".join(f"{name} = EXCLUDED.{name}" for name in others)
+    db.session.execute(_unnest_insert(table, rows, key, action, ()), _arrays(rows))
+
+
+def insert_and_lock(table, rows: list[dict], key: tuple[str, ...]) -> None:
+    """Inserts the rows whose key is missing and, on PostgreSQL, locks every row with their keys
+    until commit (INSERT … ON CONFLICT DO UPDATE that changes nothing), in the order given.
+
+    A row lock lives in the row, not in the server's lock table: a transaction may hold thousands.
+    A second transaction locking the same key waits for the first to commit, then reads what it wrote."""
+    if not rows:
+        return
+    if db.session.get_bind().dialect.name != "postgresql":
+        db.session.execute(insert_ignoring_conflicts(table, list(key)), rows)
+        return
+    action = f"DO UPDATE SET {key[0]} = EXCLUDED.{key[0]}"
+    db.session.execute(_unnest_insert(table, rows, key, action, ()), _arrays(rows))
+
+
 def _unnest_insert(table, rows: list[dict], key, action: str, returning):
     names = list(rows[0])
     arrays = ", ".join(f"CAST(:{name} AS {_array_type(table.c[name].type)}[])" for name in names)

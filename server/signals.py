@@ -27,5 +27,10 @@ person_exported = _signals.signal("person-exported")
 #: The resident `duplicate_id` was merged into `kept_id`, who lives at the unit at `kept_path`.
 resident_merged = _signals.signal("resident-merged")
 
-#: The coverage worker has counted (or withdrawn) these records (dicts with the activities' columns).
+#: The coverage worker has flagged the records `counted` as counting and `withdrawn` (superseded by a
+#: correction among `counted`) as no longer counting (dicts with the activities' columns).
 activities_counted = _signals.signal("activities-counted")
+
+#: Every record went back to the coverage worker's queue (a rebuild): what is kept from counted records
+#: starts again from nothing.
+counting_reset = _signals.signal("counting-reset")

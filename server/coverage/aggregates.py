@@ -34,41 +34,61 @@ class Place:
     village_path: str | None
 
 
+@dataclass
+class Contribution:
+    """What records change, worked out before anything is written: subject marks (key → [path,
+    +/- references]), plain counter amounts, and the latest activity of villages and members."""
+
+    marks: dict
+    amounts: dict
+    latest: dict
+
+
 def record_activities(rows: list[dict]) -> None:
     """Add the contribution of newly stored records (dicts with the activities table's columns)."""
-    _apply(rows, +1)
+    store(contribution(rows, []))
 
 
 def withdraw_activities(rows: list[dict]) -> None:
     """Take back the contribution of records that a correction has superseded."""
-    _apply(rows, -1)
+    store(contribution([], rows))
 
 
-def _apply(rows: list[dict], sign: int) -> None:
-    if not rows:
-        return
-    places = _places(rows)
-    homes = member_homes({row["member_id"] for row in rows})
+def contribution(added: list[dict], withdrawn: list[dict]) -> Contribution:
+    """Reads what the records need (residents' homes, villages, members' areas) and adds up their
+    contribution; writes nothing, so a worker does this before it takes any shared lock."""
     marks: dict[tuple[str, str, str], list] = {}
     amounts: dict[tuple[str, str, str], int] = defaultdict(int)
-    for row in rows:
-        place = places[row["id"]]
-        periods = period_keys(row["occurred_at"])
-        for indicator in INDICATORS:
-            if not indicator.matches(row):
-                continue
-            for period in periods:
-                _contribute(indicator, period, row, place, sign, marks, amounts, homes)
-        blocker = blocker_counter(row)
-        if blocker:
-            for period in periods:
-                for code, _path in lineage(row["unit_path"]):
-                    amounts[(code, period, blocker)] += sign
-    for key, amount in _change_marks(marks).items():
+    rows = withdrawn + added
+    if not rows:
+        return Contribution(marks, amounts, {})
+    places = _places(rows)
+    homes = member_homes({row["member_id"] for row in rows})
+    for sign, group in ((-1, withdrawn), (+1, added)):
+        for row in group:
+            place = places[row["id"]]
+            periods = period_keys(row["occurred_at"])
+            for indicator in INDICATORS:
+                if not indicator.matches(row):
+                    continue
+                for period in periods:
+                    _contribute(indicator, period, row, place, sign, marks, amounts, homes)
+            blocker = blocker_counter(row)
+            if blocker:
+                for period in periods:
+                    for code, _path in lineage(row["unit_path"]):
+                        amounts[(code, period, blocker)] += sign
+    return Contribution(marks, amounts, _latest(added, places))
+
+
+def store(change: Contribution) -> None:
+    """Writes a contribution: marks, then counters, then last activity, each in sorted order, so
+    workers writing at the same time take their row locks in one order."""
+    amounts = change.amounts
+    for key, amount in _change_marks(change.marks).items():
         amounts[key] += amount
     _change_counters(amounts)
-    if sign > 0:
-        _touch_last_activity(rows, places)
+    _touch_last_activity(change.latest)
 
 
 def _contribute(indicator, period, row, place, sign, marks, amounts, homes) -> None:
@@ -198,13 +218,19 @@ def _change_counters(amounts: dict) -> None:
     add_to_rows(CoverageCounter.__table__, rows, ("unit_code", "period", "indicator"), "value")
 
 
-def _touch_last_activity(rows: list[dict], places: dict) -> None:
+def _latest(rows: list[dict], places: dict) -> dict:
     latest: dict[str, object] = {}
     for row in rows:
         village = places[row["id"]].village
         for subject in ([f"unit:{village}"] if village else []) + [f"member:{row['member_id']}"]:
             if subject not in latest or row["occurred_at"] > latest[subject]:
                 latest[subject] = row["occurred_at"]
+    return latest
+
+
+def _touch_last_activity(latest: dict) -> None:
+    if not latest:
+        return
     table = LastActivity.__table__
     stmt = upsert(
         table,

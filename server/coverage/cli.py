@@ -6,7 +6,7 @@ from flask.cli import AppGroup
 from ..extensions import db
 from .denominators import rebuild_denominators
 from .rebuild import rebuild_coverage
-from .worker import update_coverage
+from .worker import update_coverage_committed
 
 coverage_cli = AppGroup("coverage", help="Coverage aggregates.")
 
@@ -30,8 +30,7 @@ def rebuild_command() -> None:
 def update_command(loop: bool, interval: float) -> None:
     """Count newly stored assistance records into the coverage figures."""
     while True:
-        taken = update_coverage()
-        db.session.commit()
+        taken = update_coverage_committed()
         if taken:
             click.echo(f"Counted {taken} records.")
         elif not loop:

@@ -24,6 +24,8 @@ class EmulationTally(db.Model):
     successes: Mapped[int] = mapped_column(Integer, default=0)
     pursued: Mapped[int] = mapped_column(Integer, default=0)
     days: Mapped[int] = mapped_column(Integer, default=0)
+    # The days of the month (bit 0: the 1st) with a record, so a chunk adds its days without a recount.
+    day_mask: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class Training(db.Model):
