@@ -5,7 +5,7 @@ member-months, and counts a day once through this mask. Tallies kept before have
 upgrading a database that already holds records, run `flask --app wsgi emulation rebuild` once.
 
 Revision ID: 5b7e2c9d4a10
-Revises: e13a0c5d7f21
+Revises: 5c0d1e2f3a4b
 Create Date: 2026-12-01 09:40:00.000000
 
 """
@@ -15,7 +15,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "5b7e2c9d4a10"
-down_revision = "e13a0c5d7f21"
+down_revision = "5c0d1e2f3a4b"
 branch_labels = None
 depends_on = None
 
