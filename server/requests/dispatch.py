@@ -68,9 +68,10 @@ def unrouted_requests(unit: Unit, limit: int = UNROUTED_LIMIT) -> list[HelpReque
     )
 
 
-def units_without_team(unit: Unit) -> list[Unit]:
+def units_without_team(unit: Unit) -> list:
     """Communes with no team at all (neither their own nor a village's), and villages no team
-    serves (neither their own nor their commune's), in the unit's subtree, in tree order.
+    serves (neither their own nor their commune's), in the unit's subtree, in tree order: rows of
+    code, name, level and path.
 
     Two indexed reads and set lookups: a correlated LIKE per unit would not scale to a country."""
     team_paths = set(
@@ -80,8 +81,8 @@ def units_without_team(unit: Unit) -> list[Unit]:
             .where(subtree_condition(Unit.path, unit.path) | Unit.path.in_(ancestor_paths(unit)))
         )
     )
-    areas = db.session.scalars(
-        select(Unit)
+    areas = db.session.execute(
+        select(Unit.code, Unit.name, Unit.level, Unit.path)  # rows, not units: a province has thousands
         .where(
             subtree_condition(Unit.path, unit.path), Unit.level.in_(("commune", "village")), Unit.abolished_at.is_(None)
         )
