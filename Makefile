@@ -28,7 +28,8 @@ $(VENV)/.demo-installed: $(VENV)/.installed
 	touch $@
 
 test: install browser lint
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	@echo "== on SQLite"
+	env -u TEST_DATABASE_URL $(BIN)/python -m pytest $(PYTEST_ARGS)
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \
 		echo "== again on PostgreSQL ($$TEST_DATABASE_URL)"; \
 		$(BIN)/python -m pytest $(PYTEST_ARGS); \
