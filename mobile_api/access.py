@@ -44,7 +44,7 @@ def access(rule: str | Ability):
                 response = view(*args, **kwargs)
             except BaseException:
                 if reading:
-                    db.session.rollback()  # hands the connection back now, in its usual isolation level
+                    session.rollback()  # hands the connection back now, in its usual isolation level
                 raise
             finally:
                 session.info.pop(READ_WITHOUT_TRANSACTION, None)

@@ -86,10 +86,10 @@ def versioned(version_of, salt: bytes = b""):
     return decorate
 
 
-REMEMBERED_KEPT = 2_000  # pages of a few KB: bounded, so a worker's memory stays flat
+KEPT_PAGES = 2_000  # pages of a few KB: bounded, so a worker's memory stays flat
 
 
-def remembered(*topics: str, guard=None, per_caller: bool = False):
+def kept_until_changed(*topics: str, guard=None, per_caller: bool = False):
     """For reads whose body depends only on the request, the minute, rows of `topics` (server/change_feed.py)
     and, with `per_caller`, on who asks: the worker keeps the bytes it built until one of those tables
     changes or the minute turns (what is overdue or quiet moves with the clock), so a page or a poll
@@ -112,7 +112,7 @@ def remembered(*topics: str, guard=None, per_caller: bool = False):
             caller = g.scope.user.id if per_caller else None
             minute = utcnow().replace(second=0, microsecond=0)
             key = (view.__module__, view.__name__, request.full_path, _language(), caller, minute, seen)
-            kept = app_cache("toso.remembered_responses", REMEMBERED_KEPT)
+            kept = app_cache("toso.kept_pages", KEPT_PAGES)
             built = kept.get(key)
             if built is None:
                 response = view(*args, **kwargs)

@@ -6,7 +6,7 @@ from server.coverage import export, services
 from server.coverage.indicators import BY_CODE, INDICATORS
 
 from .access import access, current_scope
-from .caching import remembered
+from .caching import kept_until_changed
 from .fields import UnitCode
 from .schemas_common import UnitRefSchema
 from .smorest import Blueprint
@@ -22,7 +22,7 @@ def _readable(code):
     services.readable_unit(current_scope(), code)
 
 
-kept_until_changed = remembered(*COVERAGE_TOPICS, guard=_readable)
+coverage_page = kept_until_changed(*COVERAGE_TOPICS, guard=_readable)
 
 FORMATS = ("json",) + spreadsheets.FORMATS
 
@@ -165,7 +165,7 @@ class TargetOutSchema(TargetSchema):
 
 @blp.route("/coverage/<string:code>")
 @access(Ability.READ)
-@kept_until_changed
+@coverage_page
 @blp.arguments(CoverageArgs, location="query")
 @blp.response(200, UnitCoverageSchema)
 def unit_coverage(args, code):
@@ -178,7 +178,7 @@ def unit_coverage(args, code):
 
 @blp.route("/coverage/<string:code>/children")
 @access(Ability.READ)
-@kept_until_changed
+@coverage_page
 @blp.arguments(ChildrenArgs, location="query")
 @blp.response(200, ChildrenSchema)
 def children_coverage(args, code):
@@ -194,7 +194,7 @@ def children_coverage(args, code):
 
 @blp.route("/coverage/<string:code>/series")
 @access(Ability.READ)
-@kept_until_changed
+@coverage_page
 @blp.arguments(SeriesArgs, location="query")
 @blp.response(200, SeriesPointSchema(many=True))
 def series(args, code):
@@ -204,7 +204,7 @@ def series(args, code):
 
 @blp.route("/coverage/<string:code>/gaps")
 @access(Ability.READ)
-@kept_until_changed
+@coverage_page
 @blp.response(200, GapsSchema)
 def gaps(code):
     """Villages with no assistance and teams with no active member in the last 30 days; overdue requests;

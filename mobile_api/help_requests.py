@@ -10,7 +10,7 @@ from server.requests import services, transitions
 from server.requests.models import Status
 
 from .access import SIGNED_IN, access, current_scope
-from .caching import remembered
+from .caching import kept_until_changed
 from .fields import Name, PageArgs, PageSchema, Phone, UnitCode
 from .schemas_common import UnitRefSchema
 from .smorest import Blueprint
@@ -219,7 +219,7 @@ def file_request(data):
 
 @blp.route("/help-requests")
 @access(SIGNED_IN)
-@remembered("requests", "units", "teams", per_caller=True)
+@kept_until_changed("requests", "units", "teams", per_caller=True)
 @blp.arguments(HelpRequestListArgs, location="query")
 @blp.response(200, HelpRequestPageSchema)
 def list_requests(args):

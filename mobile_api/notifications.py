@@ -4,7 +4,7 @@ from flask_babel import get_locale
 from server.notifications import services
 
 from .access import SIGNED_IN, access, current_scope
-from .caching import remembered
+from .caching import kept_until_changed
 from .fields import PageArgs, PageSchema
 from .smorest import Blueprint
 
@@ -52,7 +52,7 @@ class DeviceSchema(ma.Schema):
 
 @blp.route("/notifications")
 @access(SIGNED_IN)
-@remembered("notifications", per_caller=True)
+@kept_until_changed("notifications", per_caller=True)
 @blp.arguments(NotificationListArgs, location="query")
 @blp.response(200, NotificationPageSchema)
 def list_notifications(args):

@@ -5,7 +5,7 @@ from server.units import services
 from server.units.models import LEVELS
 
 from .access import SIGNED_IN, access, current_scope
-from .caching import remembered
+from .caching import kept_until_changed
 from .fields import Count, Name, PageArgs, PageSchema, UnitCode
 from .schemas_common import UnitRefSchema
 from .smorest import Blueprint
@@ -68,7 +68,7 @@ class UnitUpdateSchema(ma.Schema):
 
 @blp.route("/units")
 @access(SIGNED_IN)
-@remembered("units")
+@kept_until_changed("units")
 @blp.arguments(UnitListArgs, location="query")
 @blp.response(200, UnitPageSchema)
 def list_units(args):

@@ -25,6 +25,7 @@ from collections.abc import Callable, Hashable
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.sql.elements import TextClause
 
 from .bounded_cache import app_cache
 
@@ -197,15 +198,14 @@ def _move_locally(topic: str) -> None:
 def _note_write(conn, _cursor, statement, _parameters, context, _executemany) -> None:
     """A write to a watched table moves its topic in this process now, and again when it commits:
     whatever this process reads in between is not kept past the commit."""
-    if (
-        context is not None
-        and context.compiled is not None
-        and (context.isinsert or context.isupdate or context.isdelete)
-    ):
-        table = getattr(getattr(context.compiled.statement, "table", None), "name", None)
-    else:  # text() and driver-level SQL
+    compiled = context.compiled if context is not None else None
+    if compiled is None or isinstance(compiled.statement, TextClause):  # text() and driver-level SQL
         written = _RAW_WRITE.match(statement)
         table = written and written.group(1).strip('"').lower()
+    elif context.isinsert or context.isupdate or context.isdelete:
+        table = getattr(getattr(compiled.statement, "table", None), "name", None)
+    else:
+        return  # a compiled SELECT: every read passes here, so nothing more is done for it
     topic = TOPICS.get(table)
     if topic:
         _move_locally(topic)

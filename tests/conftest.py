@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from flask_migrate import upgrade
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import delete, event, or_, select, update
 from sqlalchemy.engine import make_url
 
 from server import change_feed, create_app
@@ -146,6 +146,21 @@ def _clean_database(request):
             .values(population=None, households=None)
         )
         db.session.commit()
+
+
+@pytest.fixture
+def sql_statements(app):
+    """The SQL statements the session app sends while the test runs."""
+    seen: list[str] = []
+
+    def record(_conn, _cursor, statement, *_args):
+        seen.append(statement)
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", record)
+    yield seen
+    event.remove(engine, "before_cursor_execute", record)
 
 
 @pytest.fixture

@@ -6,10 +6,9 @@ import time
 
 import psycopg
 import pytest
-from sqlalchemy import event, make_url
+from sqlalchemy import make_url
 
 from server import change_feed
-from server.extensions import db
 from tests.factories import (
     LEADER_A,
     LEADER_B,
@@ -37,18 +36,6 @@ def other_process(app):
         yield conn
 
 
-@pytest.fixture
-def queries(app):
-    seen: list[str] = []
-
-    def record(_conn, _cursor, statement, *_args):
-        seen.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", record)
-    yield seen
-    event.remove(db.engine, "before_cursor_execute", record)
-
-
 def _eventually(check, timeout=5.0):
     deadline = time.monotonic() + timeout
     while not check():
@@ -56,13 +43,13 @@ def _eventually(check, timeout=5.0):
         time.sleep(0.01)
 
 
-def test_another_process_renaming_a_known_caller_reaches_this_worker(as_phone, other_process, queries):
+def test_another_process_renaming_a_known_caller_reaches_this_worker(as_phone, other_process, sql_statements):
     build_world()
     for _ in range(2):
         assert as_phone(MEMBER_A).get("/me").status_code == 200
-    queries.clear()
+    sql_statements.clear()
     assert as_phone(MEMBER_A).get("/me").get_json()["display_name"] is None
-    assert queries == []  # known, so not read again
+    assert sql_statements == []  # known, so not read again
 
     other_process.execute("UPDATE users SET display_name = 'Chị Lan' WHERE phone = %s", (MEMBER_A,))
     other_process.commit()
@@ -100,7 +87,7 @@ def test_a_content_change_elsewhere_changes_the_catalogue_etag(client, other_pro
     _eventually(lambda: client.get("/api/v1/posters?lang=vi", headers={"If-None-Match": tag}).status_code == 200)
 
 
-def test_while_the_feed_is_deaf_every_call_reads_the_database(as_phone, other_process, queries):
+def test_while_the_feed_is_deaf_every_call_reads_the_database(as_phone, other_process, sql_statements):
     build_world()
     for _ in range(2):
         as_phone(MEMBER_A).get("/me")

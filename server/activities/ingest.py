@@ -354,9 +354,9 @@ class CopiedRows(Rows):
                     copy.write_row([row[name] for name in _COLUMNS])
 
     def look_up(self) -> Found:
-        if not self.rows:
-            return Found({}, {}, {})
         found = Found({}, {}, {})
+        if not self.rows:
+            return found
         for record_id, resident_id, resident_path, superseded_id, superseded_path, stored in db.session.execute(
             text(_LOOK_UP)
         ):

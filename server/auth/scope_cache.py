@@ -4,9 +4,9 @@ A known caller is answered without a query while the worker has heard of no chan
 since it read the caller's row (server/change_feed.py: every scope change restamps users, below).
 Otherwise the user's row is read, and the scope is reused only while its stamp is unchanged.
 
-Loading a scope costs two queries on every authenticated call; reading the user's row costs one
-and is needed anyway. Every write that can change a scope (a role grant, a team membership, a
-team, a unit holding a grant or a team) gives the users concerned a fresh `users.scope_stamp` in
+Loading a scope costs two queries; reading the user's row, where it is read, costs one. Every
+write that can change a scope (a role grant, a team membership, a team, a unit holding a grant or
+a team) gives the users concerned a fresh `users.scope_stamp` in
 the same transaction (`_restamp`, on every flush), so a scope cached by one worker is dropped as
 soon as any worker commits such a change. Entries are keyed by Firebase uid and must match the
 user's id, phone and stamp: one user's scope is never served to another."""
@@ -90,8 +90,9 @@ def _detached(scope: Scope) -> Scope:
 
 
 def _attached(scope: Scope, user: User) -> Scope:
-    """The cached scope with this request's user, its units and teams merged into this request's session
-    (without a query: merge(load=False) takes the copies' state as the rows' state, which the stamp vouches for)."""
+    """The cached scope with this request's user, its units and teams attached to this request's session
+    without a query (dbutil.attach: the copies' state is taken as the rows', which the stamp or the
+    change feed vouches for)."""
     return replace(
         scope,
         user=user,

@@ -44,8 +44,9 @@ def on_activities_counted(_sender=None, counted=(), withdrawn=(), **_extra) -> N
     pairs = sorted({_pair(row) for row in added} | recount)
     for start in range(0, len(pairs), BATCH):
         _lock(pairs[start : start + BATCH])
+    recount = sorted(recount)
     for start in range(0, len(recount), BATCH):
-        _refresh(sorted(recount)[start : start + BATCH])
+        _refresh(recount[start : start + BATCH])
     if added:
         _add(added)
 
@@ -111,11 +112,8 @@ def effective_records():
 def _refresh(pairs: list[tuple[int, str]]) -> None:
     """Recount sorted, locked (member, month) pairs: one read of their records, one read of their
     stored keys, one upsert, and a delete of the rows a correction or merge has emptied."""
-    by_month: dict[str, list[int]] = defaultdict(list)
-    for member_id, month in pairs:
-        by_month[month].append(member_id)
-    records, stored = [], []
-    for month, members in sorted(by_month.items()):
+    records = []
+    for month, members in sorted(_by_month(pairs).items()):
         period = parse_period(month)
         records.append(
             and_(
@@ -125,7 +123,6 @@ def _refresh(pairs: list[tuple[int, str]]) -> None:
                 Activity.occurred_at < period.end,
             )
         )
-        stored.append(and_(in_values(EmulationTally.member_id, members), EmulationTally.month == month))
     groups = defaultdict(list)
     for row in db.session.execute(effective_records().where(or_(*records))):
         groups[(row.member_id, month_of(row.occurred_at))].append(row)
@@ -133,7 +130,7 @@ def _refresh(pairs: list[tuple[int, str]]) -> None:
     tallies.sort(key=_tally_key)
     fresh = {_tally_key(tally) for tally in tallies}
     keys = (EmulationTally.member_id, EmulationTally.month, EmulationTally.service)
-    stale = sorted({tuple(key) for key in db.session.execute(select(*keys).where(or_(*stored)))} - fresh)
+    stale = sorted({_tally_key(tally) for tally in _stored_tallies(pairs)} - fresh)
     replace_rows(EmulationTally.__table__, tallies, ("member_id", "month", "service"))
     if stale:
         db.session.execute(
@@ -238,12 +235,18 @@ def _canonical_residents(ids: set) -> dict:
     }
 
 
-def _stored_tallies(pairs: list[tuple[int, str]]) -> list[dict]:
+def _by_month(pairs) -> dict[str, list[int]]:
     by_month: dict[str, list[int]] = defaultdict(list)
     for member_id, month in pairs:
         by_month[month].append(member_id)
+    return by_month
+
+
+def _stored_tallies(pairs: list[tuple[int, str]]) -> list[dict]:
     table = EmulationTally.__table__
-    condition = or_(*(and_(in_values(table.c.member_id, m), table.c.month == month) for month, m in by_month.items()))
+    condition = or_(
+        *(and_(in_values(table.c.member_id, m), table.c.month == month) for month, m in _by_month(pairs).items())
+    )
     return [dict(row) for row in db.session.execute(select(table).where(condition)).mappings()]
 
 

@@ -3,8 +3,7 @@ on the very next call, and an everyday authenticated GET writes nothing."""
 
 import time
 
-import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from server import change_feed
 from server.auth.models import User
@@ -17,28 +16,14 @@ def _roles(me: dict) -> set[tuple[str, str | None]]:
     return {(r["role"], r["unit"]["code"] if r["unit"] else None) for r in me["roles"]}
 
 
-@pytest.fixture
-def statements(app):
-    """The SQL statements sent while the test runs."""
-    seen: list[str] = []
-
-    def record(_conn, _cursor, statement, *_args):
-        seen.append(statement.lstrip().split(None, 1)[0].upper())
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", record)
-    yield seen
-    event.remove(engine, "before_cursor_execute", record)
-
-
-def test_an_everyday_get_only_reads(as_phone, app_context, statements):
+def test_an_everyday_get_only_reads(as_phone, app_context, sql_statements):
     build_world()
     assert as_phone(MONITOR_A).get("/me").status_code == 200  # first sign-in: the user is written
     assert as_phone(MONITOR_A).get("/me").status_code == 200
-    statements.clear()
+    sql_statements.clear()
     for _ in range(3):
         assert as_phone(MONITOR_A).get("/me").status_code == 200
+    statements = [statement.lstrip().split(None, 1)[0].upper() for statement in sql_statements]
     assert not {"INSERT", "UPDATE", "DELETE"} & set(statements)
     # Token and scope come from the worker's memory. On PostgreSQL the worker hears every change to
     # users (server/change_feed.py), so a known caller costs no query; elsewhere, one read of the row.
