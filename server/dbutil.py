@@ -1,5 +1,7 @@
 """Small database helpers that differ by dialect."""
 
+import zlib
+
 from sqlalchemy import JSON, Boolean, DateTime, Integer, LargeBinary, String, Uuid, any_, bindparam, inspect, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import make_transient_to_detached
@@ -57,7 +59,7 @@ def insert_new_rows(table, rows: list[dict], key: str | tuple[str, ...]) -> set:
         stmt = insert_ignoring_conflicts(table, list(columns)).returning(*(table.c[c] for c in columns))
         found = db.session.execute(stmt, rows).all()
     else:
-        found = db.session.execute(_unnest_insert(table, rows, columns, "DO NOTHING", columns), _arrays(rows)).all()
+        found = _postgresql_insert(table, rows, columns, "DO NOTHING", columns).all()
     return {row[0] if isinstance(key, str) else tuple(row) for row in found}
 
 
@@ -75,8 +77,7 @@ def add_to_rows(table, rows: list[dict], key: tuple[str, ...], amount: str) -> N
         column = table.c[amount]
         db.session.execute(upsert(table, list(key), lambda excluded: {amount: column + excluded[amount]}), rows)
         return
-    action = f"DO UPDATE SET {amount} = {table.name}.{amount} + EXCLUDED.{amount}"
-    db.session.execute(_unnest_insert(table, rows, key, action, ()), _arrays(rows))
+    _postgresql_insert(table, rows, key, f"DO UPDATE SET {amount} = {table.name}.{amount} + EXCLUDED.{amount}")
 
 
 def replace_rows(table, rows: list[dict], key: tuple[str, ...]) -> None:
@@ -90,8 +91,7 @@ def replace_rows(table, rows: list[dict], key: tuple[str, ...]) -> None:
     if db.session.get_bind().dialect.name != "postgresql":
         db.session.execute(upsert(table, list(key), lambda excluded: {n: excluded[n] for n in others}), rows)
         return
-    action = "DO UPDATE SET " + ", ".join(f"{name} = EXCLUDED.{name}" for name in others)
-    db.session.execute(_unnest_insert(table, rows, key, action, ()), _arrays(rows))
+    _postgresql_insert(table, rows, key, "DO UPDATE SET " + ", ".join(f"{name} = EXCLUDED.{name}" for name in others))
 
 
 def insert_and_lock(table, rows: list[dict], key: tuple[str, ...]) -> None:
@@ -105,18 +105,45 @@ def insert_and_lock(table, rows: list[dict], key: tuple[str, ...]) -> None:
     if db.session.get_bind().dialect.name != "postgresql":
         db.session.execute(insert_ignoring_conflicts(table, list(key)), rows)
         return
-    action = f"DO UPDATE SET {key[0]} = EXCLUDED.{key[0]}"
-    db.session.execute(_unnest_insert(table, rows, key, action, ()), _arrays(rows))
+    _postgresql_insert(table, rows, key, f"DO UPDATE SET {key[0]} = EXCLUDED.{key[0]}")
 
 
-def _unnest_insert(table, rows: list[dict], key, action: str, returning):
+# From this many rows on, they travel by COPY into a temporary table rather than as arrays: psycopg
+# builds array parameters value by value in Python (60,000 marks: 0.45 s), COPY in C (0.03 s).
+STAGED_FROM = 200
+
+
+def _postgresql_insert(table, rows: list[dict], key, action: str, returning=()):
+    """INSERT … SELECT … ON CONFLICT (key) action, in the order of the rows given; small sets as one
+    array per column through unnest(), large ones staged by COPY."""
     names = list(rows[0])
-    arrays = ", ".join(f"CAST(:{name} AS {_array_type(table.c[name].type)}[])" for name in names)
+    if len(rows) < STAGED_FROM:
+        arrays = ", ".join(f"CAST(:{name} AS {_array_type(table.c[name].type)}[])" for name in names)
+        source = f"unnest({arrays}) WITH ORDINALITY AS given ({', '.join(names)}, ordinality)"
+        parameters = _arrays(rows)
+    else:
+        source, parameters = f"{_stage(table, rows, names)} AS given", {}
     sql = (
-        f"INSERT INTO {table.name} ({', '.join(names)}) SELECT * FROM unnest({arrays}) "
-        f"ON CONFLICT ({', '.join(key)}) {action}"
+        f"INSERT INTO {table.name} ({', '.join(names)}) SELECT {', '.join(names)} FROM {source} "
+        f"ORDER BY ordinality ON CONFLICT ({', '.join(key)}) {action}"
     )
-    return text(sql + (f" RETURNING {', '.join(returning)}" if returning else ""))
+    return db.session.execute(text(sql + (f" RETURNING {', '.join(returning)}" if returning else "")), parameters)
+
+
+def _stage(table, rows: list[dict], names: list[str]) -> str:
+    """Copies the rows into this connection's staging table for `table` and these columns (created
+    on first use, emptied at each use and at commit), numbered in the order given; returns its name."""
+    columns = ", ".join(names)
+    staging = f"staged_{table.name}_{zlib.crc32(columns.encode()):08x}"
+    with db.session.connection().connection.driver_connection.cursor() as cursor:
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE IF NOT EXISTS {staging} ON COMMIT DELETE ROWS AS "
+            f"SELECT {columns}, 0::bigint AS ordinality FROM {table.name} WITH NO DATA; DELETE FROM {staging}"
+        )
+        with cursor.copy(f"COPY {staging} ({columns}, ordinality) FROM STDIN") as copy:
+            for number, row in enumerate(rows):
+                copy.write_row([*(row[name] for name in names), number])
+    return staging
 
 
 def _arrays(rows: list[dict]) -> dict:

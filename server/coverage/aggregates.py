@@ -18,7 +18,7 @@ from ..units.models import Unit
 from ..units.paths import codes_of, lineage, subtree_condition
 from .indicators import BY_CODE, INDICATORS, MEMBERS, PEOPLE, RECORDS, RESIDENTS, VILLAGES, blocker_counter
 from .models import CoverageCounter, CoverageMark, LastActivity
-from .periods import parse_period, period_keys
+from .periods import parse_period, period_keys, wider_periods
 
 MARK_KEY = ("indicator", "period", "subject")
 MATCHED_COLUMNS = ("service", "action", "outcome", "blocker", "people")
@@ -36,10 +36,12 @@ class Place:
 
 @dataclass
 class Contribution:
-    """What records change, worked out before anything is written: subject marks (key → [path,
-    +/- references]), plain counter amounts, and the latest activity of villages and members."""
+    """What records change, worked out before anything is written: subject marks of the records'
+    months (key → +/- references, and key → the village path it counts in), plain counter amounts
+    for every period, and the latest activity of villages and members."""
 
     marks: dict
+    paths: dict
     amounts: dict
     latest: dict
 
@@ -56,83 +58,117 @@ def withdraw_activities(rows: list[dict]) -> None:
 
 def contribution(added: list[dict], withdrawn: list[dict]) -> Contribution:
     """Reads what the records need (residents' homes, villages, members' areas) and adds up their
-    contribution; writes nothing, so a worker does this before it takes any shared lock."""
-    marks: dict[tuple[str, str, str], list] = {}
-    amounts: dict[tuple[str, str, str], int] = defaultdict(int)
+    contribution; writes nothing, so a worker does this before it takes any shared lock.
+
+    Marks are worked out for the record's month only: the quarter's, year's and all time's marks
+    follow from a month mark when it is new (`_change_marks`), so a subject already counted this
+    month costs one look-up, not four."""
+    change = Contribution(defaultdict(int), {}, defaultdict(int), {})
     rows = withdrawn + added
     if not rows:
-        return Contribution(marks, amounts, {})
+        return change
     places = _places(rows)
-    homes = member_homes({row["member_id"] for row in rows})
+    areas = _member_areas({row["member_id"] for row in rows})
+    unit_codes = _Lineages()
     for sign, group in ((-1, withdrawn), (+1, added)):
         for row in group:
-            place = places[row["id"]]
-            periods = period_keys(row["occurred_at"])
-            for indicator in INDICATORS:
-                if not indicator.matches(row):
-                    continue
-                for period in periods:
-                    _contribute(indicator, period, row, place, sign, marks, amounts, homes)
-            blocker = blocker_counter(row)
-            if blocker:
-                for period in periods:
-                    for code, _path in lineage(row["unit_path"]):
-                        amounts[(code, period, blocker)] += sign
-    return Contribution(marks, amounts, _latest(added, places))
+            _add_record(row, sign, places[row["id"]], areas.get(row["member_id"], ()), unit_codes, change)
+    change.latest = _latest(added, places)
+    return change
 
 
 def store(change: Contribution) -> None:
     """Writes a contribution: marks, then counters, then last activity, each in sorted order, so
     workers writing at the same time take their row locks in one order."""
     amounts = change.amounts
-    for key, amount in _change_marks(change.marks).items():
+    for key, amount in _change_marks(change.marks, change.paths).items():
         amounts[key] += amount
     _change_counters(amounts)
     _touch_last_activity(change.latest)
 
 
-def _contribute(indicator, period, row, place, sign, marks, amounts, homes) -> None:
-    def mark(subject, path):
-        entry = marks.setdefault((indicator.code, period, subject), [path, 0])
-        entry[1] += sign
+def _add_record(row: dict, sign: int, place: Place, areas, unit_codes, change: Contribution) -> None:
+    periods = period_keys(row["occurred_at"])
+    month = periods[0]
+    codes = unit_codes[row["unit_path"]]
 
-    if indicator.counts in (RESIDENTS, PEOPLE) and place.resident:
-        mark(f"r:{place.resident}", place.resident_path)
-    elif indicator.counts == PEOPLE and row["people"]:
-        for code, _path in lineage(row["unit_path"]):
-            amounts[(code, period, indicator.code)] += sign * row["people"]
-    elif indicator.counts == RECORDS:
-        for code, _path in lineage(row["unit_path"]):
-            amounts[(code, period, indicator.code)] += sign
-    elif indicator.counts == VILLAGES and place.village:
-        mark(f"u:{place.village}", place.village_path)
-    elif indicator.counts == MEMBERS:
-        # The denominator's "member of this area" (denominators.member_phones): someone on a team of
-        # the area, or its team leader. Active members are those of them who recorded something,
-        # wherever they helped, so a rate never exceeds 100 %: a commune leader who helps in a
-        # village is active in the commune, not in the village, which does not count them either.
-        for home in homes.get(row["member_id"], ()):
-            for code, path in lineage(home):
-                mark(f"m:{row['member_id']}@{code}", path)
+    def add(indicator_code, amount):
+        for period in periods:
+            for code in codes:
+                change.amounts[(code, period, indicator_code)] += amount
+
+    def mark(indicator_code, subject, path):
+        key = (indicator_code, month, subject)
+        change.marks[key] += sign
+        change.paths[key] = path
+
+    for indicator in INDICATORS:
+        if not indicator.matches(row):
+            continue
+        counts = indicator.counts
+        if counts in (RESIDENTS, PEOPLE) and place.resident:
+            mark(indicator.code, f"r:{place.resident}", place.resident_path)
+        elif counts == PEOPLE and row["people"]:
+            add(indicator.code, sign * row["people"])
+        elif counts == RECORDS:
+            add(indicator.code, sign)
+        elif counts == VILLAGES and place.village:
+            mark(indicator.code, f"u:{place.village}", place.village_path)
+        elif counts == MEMBERS:
+            # The denominator's "member of this area" (denominators.member_phones): someone on a team of
+            # the area, or its team leader. Active members are those of them who recorded something,
+            # wherever they helped, so a rate never exceeds 100 %: a commune leader who helps in a
+            # village is active in the commune, not in the village, which does not count them either.
+            for code, path in areas:
+                mark(indicator.code, f"m:{row['member_id']}@{code}", path)
+    blocker = blocker_counter(row)
+    if blocker:
+        add(blocker, sign)
 
 
-def _change_marks(marks: dict) -> dict:
+class _Lineages(dict):
+    """Unit path → the codes along it, worked out once per path."""
+
+    def __missing__(self, path):
+        codes = self[path] = codes_of(path)
+        return codes
+
+
+def _member_areas(member_ids) -> dict[int, list[tuple[str, str]]]:
+    """Each member's areas, (code, path), once each: their teams' units and every unit above them."""
+    return {
+        member: sorted({area for home in homes for area in lineage(home)})
+        for member, homes in member_homes(member_ids).items()
+    }
+
+
+def _change_marks(marks: dict, paths: dict) -> dict:
     """Add the marks of new contributions, take away those no effective record supports any more;
     return the counter changes for the marks that appeared or disappeared.
 
-    Adding is an INSERT … ON CONFLICT DO NOTHING: a subject already counted costs no write. A
+    Adding is an INSERT … ON CONFLICT DO NOTHING of the months' marks, then of the quarter's, year's
+    and all time's marks of those months' marks that were new: where a month mark is stored, they
+    are too (a record that supports it supports them). A subject already counted costs no write. A
     withdrawal (a correction superseding a record, rare) asks the records whether another still
-    puts the subject there."""
-    added = {key: path for key, (path, delta) in marks.items() if delta > 0}
-    removed = {key: path for key, (path, delta) in marks.items() if delta < 0}
+    puts the subject there, in each of the four periods."""
     counters: dict = defaultdict(int)
-    if added:
-        rows = [
-            {"indicator": i, "period": p, "subject": s, "village_path": path}
-            for (i, p, s), path in sorted(added.items())
-        ]
-        for key in insert_new_rows(CoverageMark.__table__, rows, MARK_KEY):
-            _count(counters, key, added[key], +1)
+    lineages = _Lineages()
+    added = sorted(key for key, delta in marks.items() if delta > 0)
+    new = _insert_marks({key: paths[key] for key in added})
+    wider = {
+        (indicator, period, subject): path
+        for (indicator, month, subject), path in sorted(new.items())
+        for period in wider_periods(month)
+    }
+    new.update(_insert_marks(wider))
+    for key, path in new.items():
+        _count(counters, key, path, +1, lineages)
+    removed = {
+        (indicator, period, subject): paths[(indicator, month, subject)]
+        for (indicator, month, subject), delta in marks.items()
+        if delta < 0
+        for period in (month, *wider_periods(month))
+    }
     gone = sorted(set(removed) - _still_supported(set(removed)))
     if gone:
         deleted = db.session.execute(
@@ -141,15 +177,25 @@ def _change_marks(marks: dict) -> dict:
             .returning(CoverageMark.indicator, CoverageMark.period, CoverageMark.subject)
         ).all()
         for key in deleted:
-            _count(counters, tuple(key), removed[tuple(key)], -1)
+            _count(counters, tuple(key), removed[tuple(key)], -1, lineages)
     return counters
 
 
-def _count(counters: dict, key: tuple, path: str, step: int) -> None:
+def _insert_marks(paths: dict) -> dict:
+    """Inserts the marks (key → village path) not stored yet, in key order; gives back those it stored."""
+    rows = [
+        {"indicator": indicator, "period": period, "subject": subject, "village_path": path}
+        for (indicator, period, subject), path in sorted(paths.items())
+    ]
+    return {key: paths[key] for key in insert_new_rows(CoverageMark.__table__, rows, MARK_KEY)}
+
+
+def _count(counters: dict, key: tuple, path: str, step: int, lineages=None) -> None:
+    """A mark counts in the unit at its path and every unit above it; a member's mark only in its own area."""
     indicator, period, subject = key
-    targets = [path] if subject.startswith("m:") else [prefix for _code, prefix in lineage(path)]
-    for target in targets:
-        counters[(codes_of(target)[-1], period, indicator)] += step
+    codes = (lineages if lineages is not None else _Lineages())[path]
+    for code in codes[-1:] if subject.startswith("m:") else codes:
+        counters[(code, period, indicator)] += step
 
 
 def _still_supported(keys: set) -> set:

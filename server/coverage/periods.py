@@ -34,6 +34,12 @@ def period_keys(moment: datetime) -> tuple[str, str, str, str]:
     return (f"{local.year}-{local.month:02d}", f"{local.year}-Q{(local.month - 1) // 3 + 1}", str(local.year), ALL)
 
 
+def wider_periods(month: str) -> tuple[str, str, str]:
+    """The periods that hold a month ("2026-11"): its quarter, its year and all time."""
+    year, number = month.split("-")
+    return (f"{year}-Q{(int(number) - 1) // 3 + 1}", year, ALL)
+
+
 def parse_period(key: str) -> Period:
     match = _PATTERN.match(key or "")
     if not match:
