@@ -51,9 +51,11 @@ class Activity(db.Model):
         # Phone sync ("my records that arrived since") and area listings by arrival.
         Index("ix_activities_member_id_received_at_id", "member_id", "received_at", "id"),
         Index("ix_activities_unit_path_received_at_id", "unit_path", "received_at", "id"),
-        # The coverage worker's queue: records not yet counted (a partial index stays small).
+        # The coverage worker's queue: records not yet counted, a member's together (a partial index
+        # stays small).
         Index(
-            "ix_activities_id_not_aggregated",
+            "ix_activities_member_id_id_not_aggregated",
+            "member_id",
             "id",
             postgresql_where=text("aggregated IS NULL"),
             sqlite_where=text("aggregated IS NULL"),

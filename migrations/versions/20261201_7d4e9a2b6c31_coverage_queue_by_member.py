@@ -1,0 +1,50 @@
+"""coverage worker's queue: records not yet counted, by member
+
+The worker now takes a member's records together (their month, their areas, their tallies are
+shared within a chunk, and two workers rarely touch the same member), so the queue's partial index
+leads with the member.
+
+Revision ID: 7d4e9a2b6c31
+Revises: 5b7e2c9d4a10
+Create Date: 2026-12-01 12:00:00.000000
+
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+# revision identifiers, used by Alembic.
+revision = "7d4e9a2b6c31"
+down_revision = "5b7e2c9d4a10"
+branch_labels = None
+depends_on = None
+
+NOT_AGGREGATED = sa.text("aggregated IS NULL")
+
+
+def upgrade():
+    with op.batch_alter_table("activities", schema=None) as batch_op:
+        batch_op.drop_index(
+            "ix_activities_id_not_aggregated", postgresql_where=NOT_AGGREGATED, sqlite_where=NOT_AGGREGATED
+        )
+        batch_op.create_index(
+            "ix_activities_member_id_id_not_aggregated",
+            ["member_id", "id"],
+            unique=False,
+            postgresql_where=NOT_AGGREGATED,
+            sqlite_where=NOT_AGGREGATED,
+        )
+
+
+def downgrade():
+    with op.batch_alter_table("activities", schema=None) as batch_op:
+        batch_op.drop_index(
+            "ix_activities_member_id_id_not_aggregated", postgresql_where=NOT_AGGREGATED, sqlite_where=NOT_AGGREGATED
+        )
+        batch_op.create_index(
+            "ix_activities_id_not_aggregated",
+            ["id"],
+            unique=False,
+            postgresql_where=NOT_AGGREGATED,
+            sqlite_where=NOT_AGGREGATED,
+        )
