@@ -7,7 +7,7 @@ Coverage is as fresh as the worker: run `flask --app wsgi coverage update --loop
 import random
 import time
 
-from sqlalchemy import select, update
+from sqlalchemy import select, text, update
 from sqlalchemy.exc import DBAPIError
 
 from ..activities.models import Activity
@@ -31,6 +31,7 @@ CONTRIBUTING_COLUMNS = (
 )
 CHUNK = 5000  # larger chunks share more marks (a member's year, a village's month): ~25 % faster than 2,000
 RETRIED = {"40P01", "40001"}  # deadlock detected, serialization failure
+COUNTING_MEMBER = 7416  # advisory lock class: "a worker is counting this member's records" (key: member id)
 
 
 def update_coverage(chunk: int = CHUNK) -> int:
@@ -44,7 +45,7 @@ def update_coverage(chunk: int = CHUNK) -> int:
     stmt = select(*columns).where(Activity.aggregated.is_(None)).order_by(Activity.member_id, Activity.id).limit(chunk)
     if db.session.get_bind().dialect.name == "postgresql":
         stmt = stmt.with_for_update(skip_locked=True)  # several workers share the queue
-    rows = [dict(row) for row in db.session.execute(stmt).mappings()]
+    rows = _members_of_our_own([dict(row) for row in db.session.execute(stmt).mappings()])
     if not rows:
         return 0
     ids = [row["id"] for row in rows]
@@ -96,6 +97,31 @@ def update_all() -> int:
     while taken := update_coverage():
         done += taken
     return done
+
+
+def _members_of_our_own(rows: list[dict]) -> list[dict]:
+    """The records of the members no other worker is counting (PostgreSQL).
+
+    A chunk may end in the middle of a member's records, and the next worker's chunk then begins
+    with the rest of them: both would lock that member's tallies and marks, and the second would
+    wait for the first to commit. So a worker claims each member of its chunk (an advisory lock
+    until commit) and leaves another worker's members' records in the queue for a later chunk
+    (they stay locked by this transaction until then). When all are taken, it waits for the first."""
+    if not rows or db.session.get_bind().dialect.name != "postgresql":
+        return rows
+    members = sorted({row["member_id"] for row in rows})
+    ours = set(
+        db.session.scalars(
+            text("SELECT m FROM unnest(CAST(:members AS integer[])) AS m WHERE pg_try_advisory_xact_lock(:kind, m)"),
+            {"members": members, "kind": COUNTING_MEMBER},
+        )
+    )
+    if not ours:
+        db.session.execute(
+            text("SELECT pg_advisory_xact_lock(:kind, :member)"), {"kind": COUNTING_MEMBER, "member": members[0]}
+        )
+        ours = {members[0]}
+    return [row for row in rows if row["member_id"] in ours]
 
 
 def _flag(ids: list, value: bool) -> None:

@@ -3,14 +3,15 @@ exactly what one worker counts: no record lost or counted twice, no deadlock lef
 the emulation tallies they add up equal a recount."""
 
 import threading
+import time
 
 import pytest
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, select, text, update
 
 from server.activities.models import Activity
 from server.coverage.models import CoverageCounter, CoverageMark, LastActivity
 from server.coverage.rebuild import rebuild_coverage
-from server.coverage.worker import update_coverage_committed
+from server.coverage.worker import COUNTING_MEMBER, update_coverage_committed
 from server.emulation.models import EmulationTally
 from server.emulation.tallies import rebuild_tallies
 from server.extensions import db
@@ -74,3 +75,62 @@ def test_two_workers_count_exactly_what_one_worker_counts(app, history):  # noqa
     rebuild_tallies()  # every member-month recounted from the counted records
     db.session.commit()
     assert _aggregates() == by_two
+
+
+def _queued_by_member() -> dict:
+    return dict(
+        db.session.execute(
+            select(Activity.member_id, func.count()).where(Activity.aggregated.is_(None)).group_by(Activity.member_id)
+        ).all()
+    )
+
+
+def test_a_worker_leaves_a_member_another_worker_is_counting_for_later(app, history):  # noqa: F811
+    queued = _queue_everything()
+    by_member = _queued_by_member()
+    busy = min(by_member)  # first in the queue's order
+    with db.engine.connect() as other:  # another worker, counting this member's records right now
+        other.execute(text("SELECT pg_advisory_xact_lock(:kind, :member)"), {"kind": COUNTING_MEMBER, "member": busy})
+        assert update_coverage_committed(chunk=queued) == queued - by_member[busy]
+        assert _queued_by_member() == {busy: by_member[busy]}
+        other.rollback()
+    assert update_coverage_committed(chunk=queued) == by_member[busy]
+    counted = _aggregates()
+    rebuild_coverage()
+    db.session.commit()
+    assert _aggregates() == counted
+
+
+def test_a_worker_whose_members_are_all_taken_waits_for_the_first(app, history):  # noqa: F811
+    queued = _queue_everything()
+    by_member = _queued_by_member()
+    first = min(by_member)
+    taken, errors = [], []
+
+    def work():
+        try:
+            with app.app_context():
+                taken.append(update_coverage_committed(chunk=queued))
+        except Exception as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+
+    with db.engine.connect() as other:
+        for member in by_member:
+            other.execute(
+                text("SELECT pg_advisory_xact_lock(:kind, :member)"), {"kind": COUNTING_MEMBER, "member": member}
+            )
+        worker = threading.Thread(target=work)
+        worker.start()
+        waiting = "SELECT count(*) FROM pg_stat_activity WHERE wait_event = 'advisory' AND datname = current_database()"
+        for _ in range(200):
+            if other.execute(text(waiting)).scalar():
+                break
+            time.sleep(0.05)
+        else:
+            pytest.fail("the worker did not wait for the member's lock")
+        assert taken == []
+        other.rollback()
+    worker.join(timeout=60)
+    assert errors == []
+    assert taken == [by_member[first]]
+    assert first not in _queued_by_member()
