@@ -34,18 +34,21 @@ RETRIED = {"40P01", "40001"}  # deadlock detected, serialization failure
 COUNTING_MEMBER = 7416  # advisory lock class: "a worker is counting this member's records" (key: member id)
 
 
-def update_coverage(chunk: int = CHUNK) -> int:
+def update_coverage(chunk: int = CHUNK, shared: bool = False) -> int:
     """Counts one chunk of records not yet seen; returns how many it took (0: coverage is current).
 
     A record counts unless a stored record supersedes it (a correction may arrive before the
-    original). A record counted earlier stops counting when its correction is seen."""
+    original). A record counted earlier stops counting when its correction is seen. `shared`: other
+    workers may be counting at the same time, and each chunk commits on its own."""
     columns = [getattr(Activity, name) for name in CONTRIBUTING_COLUMNS]
     # A member's records together: their marks, areas and tallies are shared within the chunk, and
     # two workers take different members, so they seldom wait on each other's rows.
     stmt = select(*columns).where(Activity.aggregated.is_(None)).order_by(Activity.member_id, Activity.id).limit(chunk)
     if db.session.get_bind().dialect.name == "postgresql":
         stmt = stmt.with_for_update(skip_locked=True)  # several workers share the queue
-    rows = _members_of_our_own([dict(row) for row in db.session.execute(stmt).mappings()])
+    rows = [dict(row) for row in db.session.execute(stmt).mappings()]
+    if shared:
+        rows = _without_split_members(rows)
     if not rows:
         return 0
     ids = [row["id"] for row in rows]
@@ -79,7 +82,7 @@ def update_coverage_committed(chunk: int = CHUNK, attempts: int = 5) -> int:
     of them: that one rolls back (its records go back to the queue) and tries again."""
     for attempt in range(attempts):
         try:
-            taken = update_coverage(chunk)
+            taken = update_coverage(chunk, shared=True)
             db.session.commit()
             return taken
         except DBAPIError as error:
@@ -99,29 +102,39 @@ def update_all() -> int:
     return done
 
 
-def _members_of_our_own(rows: list[dict]) -> list[dict]:
-    """The records of the members no other worker is counting (PostgreSQL).
+def _without_split_members(rows: list[dict]) -> list[dict]:
+    """The chunk, less the records of members another worker is counting (PostgreSQL).
 
-    A chunk may end in the middle of a member's records, and the next worker's chunk then begins
-    with the rest of them: both would lock that member's tallies and marks, and the second would
-    wait for the first to commit. So a worker claims each member of its chunk (an advisory lock
-    until commit) and leaves another worker's members' records in the queue for a later chunk
-    (they stay locked by this transaction until then). When all are taken, it waits for the first."""
+    Chunks follow the members' order, so a member split between two workers' chunks ends the one
+    and begins the other (or, once records were left for later, lies inside it): both would lock
+    that member's tallies and marks, and the second would wait for the first's whole transaction.
+    So each worker claims the first and last members it counts (advisory locks until commit; two a
+    chunk, whatever its size, for the server's lock table is small) and leaves the members others
+    have claimed in the queue for a later chunk (their records stay locked by this transaction until
+    then). When that leaves nothing, it waits for the first member."""
     if not rows or db.session.get_bind().dialect.name != "postgresql":
         return rows
-    members = sorted({row["member_id"] for row in rows})
-    ours = set(
-        db.session.scalars(
-            text("SELECT m FROM unnest(CAST(:members AS integer[])) AS m WHERE pg_try_advisory_xact_lock(:kind, m)"),
-            {"members": members, "kind": COUNTING_MEMBER},
-        )
-    )
-    if not ours:
+    others = set(db.session.scalars(text(_CLAIMED_BY_OTHERS), {"kind": COUNTING_MEMBER}))
+    kept = [row for row in rows if row["member_id"] not in others]
+    if kept:
+        edges = sorted({kept[0]["member_id"], kept[-1]["member_id"]})
+        claimed = set(db.session.scalars(text(_CLAIM), {"members": edges, "kind": COUNTING_MEMBER}))
+        kept = [row for row in kept if row["member_id"] in claimed or row["member_id"] not in edges]
+    if not kept:
+        first = rows[0]["member_id"]
         db.session.execute(
-            text("SELECT pg_advisory_xact_lock(:kind, :member)"), {"kind": COUNTING_MEMBER, "member": members[0]}
+            text("SELECT pg_advisory_xact_lock(:kind, :member)"), {"kind": COUNTING_MEMBER, "member": first}
         )
-        ours = {members[0]}
-    return [row for row in rows if row["member_id"] in ours]
+        kept = [row for row in rows if row["member_id"] == first]
+    return kept
+
+
+_CLAIM = "SELECT m FROM unnest(CAST(:members AS integer[])) AS m WHERE pg_try_advisory_xact_lock(:kind, m)"
+_CLAIMED_BY_OTHERS = """
+SELECT objid::integer FROM pg_locks
+WHERE locktype = 'advisory' AND classid = :kind AND objsubid = 2 AND granted AND pid <> pg_backend_pid()
+  AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
+"""
 
 
 def _flag(ids: list, value: bool) -> None:

@@ -85,10 +85,12 @@ def _queued_by_member() -> dict:
     )
 
 
-def test_a_worker_leaves_a_member_another_worker_is_counting_for_later(app, history):  # noqa: F811
+@pytest.mark.parametrize("place", [0, 1, -1], ids=["first", "inside", "last"])
+def test_a_worker_leaves_a_member_another_worker_is_counting_for_later(app, history, place):  # noqa: F811
     queued = _queue_everything()
     by_member = _queued_by_member()
-    busy = min(by_member)  # first in the queue's order
+    assert len(by_member) >= 3
+    busy = sorted(by_member)[place]  # where in the chunk (the queue's order) the busy member's records are
     with db.engine.connect() as other:  # another worker, counting this member's records right now
         other.execute(text("SELECT pg_advisory_xact_lock(:kind, :member)"), {"kind": COUNTING_MEMBER, "member": busy})
         assert update_coverage_committed(chunk=queued) == queued - by_member[busy]
@@ -101,8 +103,8 @@ def test_a_worker_leaves_a_member_another_worker_is_counting_for_later(app, hist
     assert _aggregates() == counted
 
 
-def test_a_worker_whose_members_are_all_taken_waits_for_the_first(app, history):  # noqa: F811
-    queued = _queue_everything()
+def test_a_worker_whose_only_member_is_taken_waits_for_it(app, history):  # noqa: F811
+    _queue_everything()
     by_member = _queued_by_member()
     first = min(by_member)
     taken, errors = [], []
@@ -110,15 +112,12 @@ def test_a_worker_whose_members_are_all_taken_waits_for_the_first(app, history):
     def work():
         try:
             with app.app_context():
-                taken.append(update_coverage_committed(chunk=queued))
+                taken.append(update_coverage_committed(chunk=by_member[first]))  # the first member's records
         except Exception as error:  # noqa: BLE001 - reported below
             errors.append(error)
 
     with db.engine.connect() as other:
-        for member in by_member:
-            other.execute(
-                text("SELECT pg_advisory_xact_lock(:kind, :member)"), {"kind": COUNTING_MEMBER, "member": member}
-            )
+        other.execute(text("SELECT pg_advisory_xact_lock(:kind, :member)"), {"kind": COUNTING_MEMBER, "member": first})
         worker = threading.Thread(target=work)
         worker.start()
         waiting = "SELECT count(*) FROM pg_stat_activity WHERE wait_event = 'advisory' AND datname = current_database()"
