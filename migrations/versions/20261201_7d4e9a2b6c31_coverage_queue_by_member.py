@@ -23,28 +23,16 @@ NOT_AGGREGATED = sa.text("aggregated IS NULL")
 
 
 def upgrade():
-    with op.batch_alter_table("activities", schema=None) as batch_op:
-        batch_op.drop_index(
-            "ix_activities_id_not_aggregated", postgresql_where=NOT_AGGREGATED, sqlite_where=NOT_AGGREGATED
-        )
-        batch_op.create_index(
-            "ix_activities_member_id_id_not_aggregated",
-            ["member_id", "id"],
-            unique=False,
-            postgresql_where=NOT_AGGREGATED,
-            sqlite_where=NOT_AGGREGATED,
-        )
+    _replace_queue_index(
+        "ix_activities_id_not_aggregated", "ix_activities_member_id_id_not_aggregated", ["member_id", "id"]
+    )
 
 
 def downgrade():
+    _replace_queue_index("ix_activities_member_id_id_not_aggregated", "ix_activities_id_not_aggregated", ["id"])
+
+
+def _replace_queue_index(old: str, new: str, columns: list[str]) -> None:
     with op.batch_alter_table("activities", schema=None) as batch_op:
-        batch_op.drop_index(
-            "ix_activities_member_id_id_not_aggregated", postgresql_where=NOT_AGGREGATED, sqlite_where=NOT_AGGREGATED
-        )
-        batch_op.create_index(
-            "ix_activities_id_not_aggregated",
-            ["id"],
-            unique=False,
-            postgresql_where=NOT_AGGREGATED,
-            sqlite_where=NOT_AGGREGATED,
-        )
+        batch_op.drop_index(old, postgresql_where=NOT_AGGREGATED, sqlite_where=NOT_AGGREGATED)
+        batch_op.create_index(new, columns, unique=False, postgresql_where=NOT_AGGREGATED, sqlite_where=NOT_AGGREGATED)
