@@ -50,8 +50,9 @@ def insert_new_rows(table, rows: list[dict], key: str | tuple[str, ...]) -> set:
     (values for a one-column key, tuples for a composite one).
 
     Rows whose key exists (or is being inserted by a concurrent transaction that then commits) are
-    skipped by the database. On PostgreSQL the rows travel as one array per column through
-    unnest(), so the statement has a fixed text and a handful of parameters."""
+    skipped by the database. On PostgreSQL a few rows travel as one array per column through
+    unnest(), so the statement has a fixed text and a handful of parameters; many are staged by
+    COPY (`STAGED_FROM`)."""
     if not rows:
         return set()
     columns = (key,) if isinstance(key, str) else key
@@ -130,11 +131,18 @@ def _postgresql_insert(table, rows: list[dict], key, action: str, returning=()):
     return db.session.execute(text(sql + (f" RETURNING {', '.join(returning)}" if returning else "")), parameters)
 
 
+def staging_name(prefix: str, table, names) -> str:
+    """A per-connection temporary table's name for these columns of `table`, as they are defined now:
+    a connection opened before a migration changed one of them does not reuse its old table."""
+    definition = ", ".join(f"{name} {table.c[name].type}" for name in names)
+    return f"{prefix}_{table.name}_{zlib.crc32(definition.encode()):08x}"
+
+
 def _stage(table, rows: list[dict], names: list[str]) -> str:
     """Copies the rows into this connection's staging table for `table` and these columns (created
     on first use, emptied at each use and at commit), numbered in the order given; returns its name."""
     columns = ", ".join(names)
-    staging = f"staged_{table.name}_{zlib.crc32(columns.encode()):08x}"
+    staging = staging_name("staged", table, names)
     with db.session.connection().connection.driver_connection.cursor() as cursor:
         cursor.execute(
             f"CREATE TEMPORARY TABLE IF NOT EXISTS {staging} ON COMMIT DELETE ROWS AS "

@@ -33,6 +33,20 @@ def downgrade():
 
 
 def _replace_queue_index(old: str, new: str, columns: list[str]) -> None:
+    """The new index first, then the old one dropped. On PostgreSQL both CONCURRENTLY, outside the
+    migration's transaction: ingest keeps storing records while a large table is scanned."""
+    if op.get_bind().dialect.name == "postgresql":
+        with op.get_context().autocommit_block():
+            op.create_index(
+                new,
+                "activities",
+                columns,
+                postgresql_where=NOT_AGGREGATED,
+                postgresql_concurrently=True,
+                if_not_exists=True,
+            )
+            op.drop_index(old, table_name="activities", postgresql_concurrently=True, if_exists=True)
+        return
     with op.batch_alter_table("activities", schema=None) as batch_op:
-        batch_op.drop_index(old, postgresql_where=NOT_AGGREGATED, sqlite_where=NOT_AGGREGATED)
-        batch_op.create_index(new, columns, unique=False, postgresql_where=NOT_AGGREGATED, sqlite_where=NOT_AGGREGATED)
+        batch_op.create_index(new, columns, unique=False, sqlite_where=NOT_AGGREGATED)
+        batch_op.drop_index(old, sqlite_where=NOT_AGGREGATED)

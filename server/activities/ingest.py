@@ -14,7 +14,7 @@ from sqlalchemy import BigInteger, DateTime, Integer, LargeBinary, String, Uuid,
 
 from ..auth.scope import Ability, Scope
 from ..content.catalogue import known_service_codes
-from ..dbutil import in_values, insert_new_rows
+from ..dbutil import in_values, insert_new_rows, staging_name
 from ..errors import shown
 from ..extensions import db
 from ..residents.models import Resident
@@ -309,8 +309,8 @@ class Rows:
 # PostgreSQL: the rows are sent once, by binary COPY, into a temporary table that lives as long as
 # the connection and is emptied at every commit; the look-up and the INSERT then read them there.
 # COPY costs the web worker far less than 17 array parameters (psycopg builds arrays in Python).
-INCOMING = "incoming_activities"
 _COLUMNS = tuple(column.name for column in Activity.__table__.columns if column.name != "aggregated")
+INCOMING = staging_name("incoming", Activity.__table__, _COLUMNS)
 # Binary COPY needs each column's exact PostgreSQL type (varchar travels as text).
 _TYPES = tuple(
     next(name for kind, name in _COPY_TYPES if isinstance(_stored_type(Activity.__table__.c[column].type), kind))

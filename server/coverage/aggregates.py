@@ -18,7 +18,7 @@ from ..units.models import Unit
 from ..units.paths import codes_of, lineage, subtree_condition
 from .indicators import BY_CODE, INDICATORS, MEMBERS, PEOPLE, RECORDS, RESIDENTS, VILLAGES, blocker_counter
 from .models import CoverageCounter, CoverageMark, LastActivity
-from .periods import parse_period, period_keys, wider_periods
+from .periods import is_month, parse_period, period_keys, wider_periods
 
 MARK_KEY = ("indicator", "period", "subject")
 MATCHED_COLUMNS = ("service", "action", "outcome", "blocker", "people")
@@ -78,8 +78,9 @@ def contribution(added: list[dict], withdrawn: list[dict]) -> Contribution:
 
 
 def store(change: Contribution) -> None:
-    """Writes a contribution: marks, then counters, then last activity, each in sorted order, so
-    workers writing at the same time take their row locks in one order."""
+    """Writes a contribution: marks (months first, then the wider periods), then counters, then last
+    activity, each in sorted order, so workers writing at the same time take their row locks in one
+    order."""
     amounts = change.amounts
     for key, amount in _change_marks(change.marks, change.paths).items():
         amounts[key] += amount
@@ -153,14 +154,7 @@ def _change_marks(marks: dict, paths: dict) -> dict:
     puts the subject there, in each of the four periods."""
     counters: dict = defaultdict(int)
     lineages = _Lineages()
-    added = sorted(key for key, delta in marks.items() if delta > 0)
-    new = _insert_marks({key: paths[key] for key in added})
-    wider = {
-        (indicator, period, subject): path
-        for (indicator, month, subject), path in sorted(new.items())
-        for period in wider_periods(month)
-    }
-    new.update(_insert_marks(wider))
+    new = _insert_marks({key: paths[key] for key, delta in marks.items() if delta > 0})
     for key, path in new.items():
         _count(counters, key, path, +1, lineages)
     removed = {
@@ -181,8 +175,22 @@ def _change_marks(marks: dict, paths: dict) -> dict:
     return counters
 
 
-def _insert_marks(paths: dict) -> dict:
-    """Inserts the marks (key → village path) not stored yet, in key order; gives back those it stored."""
+def _insert_marks(months: dict, wider: dict | None = None) -> dict:
+    """Inserts the marks not stored yet (key → village path): the months' marks, then the quarter's,
+    year's and all time's marks of the new ones (or, given, `wider`), each pass in key order, so the
+    worker and a merge lock marks in one order. Gives back the marks it stored."""
+    new = _insert_new_marks(months)
+    if wider is None:
+        wider = {
+            (indicator, period, subject): path
+            for (indicator, month, subject), path in new.items()
+            for period in wider_periods(month)
+        }
+    new.update(_insert_new_marks(wider))
+    return new
+
+
+def _insert_new_marks(paths: dict) -> dict:
     rows = [
         {"indicator": indicator, "period": period, "subject": subject, "village_path": path}
         for (indicator, period, subject), path in sorted(paths.items())
@@ -347,9 +355,8 @@ def move_resident_marks(duplicate_id, kept_id, kept_path: str) -> None:
         _count(counters, (mark.indicator, mark.period, old), mark.village_path, -1)
     moved = {(m.indicator, m.period, f"r:{kept_id}"): kept_path for m in marks}
     db.session.execute(delete(CoverageMark).where(CoverageMark.subject == old))
-    rows = [
-        {"indicator": i, "period": p, "subject": s, "village_path": path} for (i, p, s), path in sorted(moved.items())
-    ]
-    for key in insert_new_rows(CoverageMark.__table__, rows, MARK_KEY):
-        _count(counters, key, moved[key], +1)
+    months = {key: path for key, path in moved.items() if is_month(key[1])}
+    wider = {key: path for key, path in moved.items() if key not in months}
+    for key, path in _insert_marks(months, wider).items():
+        _count(counters, key, path, +1)
     _change_counters(counters)

@@ -25,19 +25,24 @@ class Period:
     def kind(self) -> str:
         if self.key == ALL:
             return "all"
-        return "month" if len(self.key) == 7 and "Q" not in self.key else ("quarter" if "Q" in self.key else "year")
+        return "month" if is_month(self.key) else ("quarter" if "Q" in self.key else "year")
 
 
 def period_keys(moment: datetime) -> tuple[str, str, str, str]:
     """The four periods a moment belongs to: its month, quarter, year, and all time."""
     local = moment.astimezone(VIETNAM)
-    return (f"{local.year}-{local.month:02d}", f"{local.year}-Q{(local.month - 1) // 3 + 1}", str(local.year), ALL)
+    month = f"{local.year}-{local.month:02d}"
+    return (month, *wider_periods(month))
 
 
 def wider_periods(month: str) -> tuple[str, str, str]:
     """The periods that hold a month ("2026-11"): its quarter, its year and all time."""
     year, number = month.split("-")
     return (f"{year}-Q{(int(number) - 1) // 3 + 1}", year, ALL)
+
+
+def is_month(key: str) -> bool:
+    return len(key) == 7 and "Q" not in key
 
 
 def parse_period(key: str) -> Period:

@@ -32,6 +32,7 @@ CONTRIBUTING_COLUMNS = (
 CHUNK = 5000  # larger chunks share more marks (a member's year, a village's month): ~25 % faster than 2,000
 RETRIED = {"40P01", "40001"}  # deadlock detected, serialization failure
 COUNTING_MEMBER = 7416  # advisory lock class: "a worker is counting this member's records" (key: member id)
+WRITING = 7417  # advisory lock class (key 0): held shared by chunks writing, exclusive by one withdrawing
 
 
 def update_coverage(chunk: int = CHUNK, shared: bool = False) -> int:
@@ -67,6 +68,8 @@ def update_coverage(chunk: int = CHUNK, shared: bool = False) -> int:
     # workers write too (tallies, marks, counters): the contribution is worked out first, and the
     # shared rows come last, each kind in sorted order, so they are held briefly and never deadlock.
     change = contribution(counted, withdrawn)
+    if shared:
+        _begin_writing(withdrawing=bool(withdrawn))
     _flag([row["id"] for row in withdrawn], False)
     _flag([row["id"] for row in counted], True)
     _flag([i for i in ids if i in superseded], False)
@@ -135,6 +138,18 @@ SELECT objid::integer FROM pg_locks
 WHERE locktype = 'advisory' AND classid = :kind AND objsubid = 2 AND granted AND pid <> pg_backend_pid()
   AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
 """
+
+
+def _begin_writing(withdrawing: bool) -> None:
+    """A withdrawal deletes the marks no stored record supports any more. Were another chunk to count
+    a record of the same subject and period between that check and the delete, its month mark would
+    be left without its quarter's, year's or all time's mark. So a chunk that withdraws writes alone:
+    it waits for the chunks writing (each holds this lock shared until it commits), and they wait for
+    it. Corrections are rare; chunks that only add never wait for each other here (PostgreSQL)."""
+    if db.session.get_bind().dialect.name != "postgresql":
+        return
+    lock = "pg_advisory_xact_lock" if withdrawing else "pg_advisory_xact_lock_shared"
+    db.session.execute(text(f"SELECT {lock}(:kind, 0)"), {"kind": WRITING})
 
 
 def _flag(ids: list, value: bool) -> None:

@@ -4,6 +4,7 @@ the emulation tallies they add up equal a recount."""
 
 import threading
 import time
+import uuid
 
 import pytest
 from sqlalchemy import delete, func, select, text, update
@@ -11,7 +12,7 @@ from sqlalchemy import delete, func, select, text, update
 from server.activities.models import Activity
 from server.coverage.models import CoverageCounter, CoverageMark, LastActivity
 from server.coverage.rebuild import rebuild_coverage
-from server.coverage.worker import COUNTING_MEMBER, update_coverage_committed
+from server.coverage.worker import COUNTING_MEMBER, WRITING, update_coverage_committed
 from server.emulation.models import EmulationTally
 from server.emulation.tallies import rebuild_tallies
 from server.extensions import db
@@ -40,7 +41,10 @@ def _queue_everything() -> int:
     return db.session.scalar(select(func.count()).select_from(Activity))
 
 
-def test_two_workers_count_exactly_what_one_worker_counts(app, history):  # noqa: F811
+# Chunks of 7 interleave over the same villages, members and months; chunks of 150 send their
+# counters by COPY (dbutil.STAGED_FROM) from both workers at once.
+@pytest.mark.parametrize("chunk", [7, 150])
+def test_two_workers_count_exactly_what_one_worker_counts(app, history, chunk):  # noqa: F811
     queued = _queue_everything()
     assert queued > 400
     taken = {0: 0, 1: 0}
@@ -51,9 +55,8 @@ def test_two_workers_count_exactly_what_one_worker_counts(app, history):  # noqa
         try:
             with app.app_context():
                 barrier.wait()
-                # Small chunks, so the two interleave over the same villages, members and months.
-                while chunk := update_coverage_committed(chunk=7):
-                    taken[n] += chunk
+                while counted := update_coverage_committed(chunk=chunk):
+                    taken[n] += counted
         except Exception as error:  # noqa: BLE001 - reported below
             errors.append(error)
 
@@ -133,3 +136,61 @@ def test_a_worker_whose_only_member_is_taken_waits_for_it(app, history):  # noqa
     assert errors == []
     assert taken == [by_member[first]]
     assert first not in _queued_by_member()
+
+
+def _queue_copy_of_a_counted_record(correcting: bool) -> Activity:
+    """A new record like one already counted, in the queue: a correction of it, or another record."""
+    superseded = select(Activity.supersedes_id).where(Activity.supersedes_id.is_not(None))
+    original = db.session.scalars(
+        select(Activity).where(Activity.aggregated.is_(True), Activity.id.not_in(superseded)).order_by(Activity.id)
+    ).first()
+    columns = {column.key: getattr(original, column.key) for column in Activity.__table__.columns}
+    columns |= {"id": uuid.uuid4(), "aggregated": None}
+    if correcting:
+        columns |= {"supersedes_id": original.id, "outcome": "failed", "blocker": "weak_signal"}
+    db.session.add(Activity(**columns))
+    db.session.commit()
+    return original
+
+
+def _count_while_another_chunk_writes(app) -> tuple[list, bool]:
+    """Counts the queue while another connection holds the lock a writing chunk holds; gives back
+    what was counted and whether the counting waited for that chunk to commit."""
+    taken, errors = [], []
+
+    def work():
+        try:
+            with app.app_context():
+                taken.append(update_coverage_committed())
+        except Exception as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+
+    waited = False
+    with db.engine.connect() as other:
+        other.execute(text("SELECT pg_advisory_xact_lock_shared(:kind, 0)"), {"kind": WRITING})
+        worker = threading.Thread(target=work)
+        worker.start()
+        waiting = "SELECT count(*) FROM pg_stat_activity WHERE wait_event = 'advisory' AND datname = current_database()"
+        while worker.is_alive() and not waited:
+            waited = bool(other.execute(text(waiting)).scalar())
+            time.sleep(0.05)
+        if waited:
+            assert taken == []
+        other.rollback()
+    worker.join(timeout=60)
+    assert errors == []
+    return taken, waited
+
+
+def test_a_chunk_that_withdraws_a_record_waits_for_the_chunks_writing(app, history):  # noqa: F811
+    original = _queue_copy_of_a_counted_record(correcting=True)
+    taken, waited = _count_while_another_chunk_writes(app)
+    assert waited and taken == [1]
+    db.session.expire_all()
+    assert db.session.get(Activity, original.id).aggregated is False  # withdrawn
+
+
+def test_chunks_that_only_add_write_side_by_side(app, history):  # noqa: F811
+    _queue_copy_of_a_counted_record(correcting=False)
+    taken, waited = _count_while_another_chunk_writes(app)
+    assert not waited and taken == [1]
