@@ -5,7 +5,7 @@ import pytest
 import time_machine
 from openpyxl import load_workbook
 
-from server.coverage.periods import InvalidPeriod, parse_period, period_keys
+from server.coverage.periods import InvalidPeriod, is_month, parse_period, period_keys, wider_periods
 from server.extensions import db
 from server.units.services import get_unit
 from tests.activity_factories import activity_item, count_coverage, make_resident
@@ -26,6 +26,15 @@ def test_periods_are_months_quarters_years_in_vietnam_time():
     for bad in ("2026-13", "26", "2026-Q5", "", "all-time"):
         with pytest.raises(InvalidPeriod):
             parse_period(bad)
+
+
+def test_a_months_wider_periods_are_those_of_its_moments():
+    """The worker inserts a new month mark's quarter, year and all-time marks from the month's key."""
+    for month in range(1, 13):
+        moment = datetime(2026, month, 15, 12, 0, tzinfo=UTC)
+        keys = period_keys(moment)
+        assert wider_periods(keys[0]) == keys[1:]
+        assert is_month(keys[0]) and not any(is_month(key) for key in keys[1:])
 
 
 def test_rate_uses_the_population_and_is_null_when_unknown(as_phone, app_context):
