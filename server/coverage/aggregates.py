@@ -198,10 +198,10 @@ def _insert_new_marks(paths: dict) -> dict:
     return {key: paths[key] for key in insert_new_rows(CoverageMark.__table__, rows, MARK_KEY)}
 
 
-def _count(counters: dict, key: tuple, path: str, step: int, lineages=None) -> None:
+def _count(counters: dict, key: tuple, path: str, step: int, lineages: _Lineages) -> None:
     """A mark counts in the unit at its path and every unit above it; a member's mark only in its own area."""
     indicator, period, subject = key
-    codes = (lineages if lineages is not None else _Lineages())[path]
+    codes = lineages[path]
     for code in codes[-1:] if subject.startswith("m:") else codes:
         counters[(code, period, indicator)] += step
 
@@ -351,12 +351,13 @@ def move_resident_marks(duplicate_id, kept_id, kept_path: str) -> None:
     if not marks:
         return
     counters: dict = defaultdict(int)
+    lineages = _Lineages()
     for mark in marks:
-        _count(counters, (mark.indicator, mark.period, old), mark.village_path, -1)
+        _count(counters, (mark.indicator, mark.period, old), mark.village_path, -1, lineages)
     moved = {(m.indicator, m.period, f"r:{kept_id}"): kept_path for m in marks}
     db.session.execute(delete(CoverageMark).where(CoverageMark.subject == old))
     months = {key: path for key, path in moved.items() if is_month(key[1])}
     wider = {key: path for key, path in moved.items() if key not in months}
     for key, path in _insert_marks(months, wider).items():
-        _count(counters, key, path, +1)
+        _count(counters, key, path, +1, lineages)
     _change_counters(counters)

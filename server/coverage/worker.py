@@ -47,6 +47,8 @@ def update_coverage(chunk: int = CHUNK, shared: bool = False) -> int:
     stmt = select(*columns).where(Activity.aggregated.is_(None)).order_by(Activity.member_id, Activity.id).limit(chunk)
     if db.session.get_bind().dialect.name == "postgresql":
         stmt = stmt.with_for_update(skip_locked=True)  # several workers share the queue
+    else:
+        shared = False  # SQLite runs one worker
     rows = [dict(row) for row in db.session.execute(stmt).mappings()]
     if shared:
         rows = _without_split_members(rows)
@@ -106,7 +108,7 @@ def update_all() -> int:
 
 
 def _without_split_members(rows: list[dict]) -> list[dict]:
-    """The chunk, less the records of members another worker is counting (PostgreSQL).
+    """The chunk, less the records of members another worker is counting.
 
     Chunks follow the members' order, so a member split between two workers' chunks ends the one
     and begins the other (or, once records were left for later, lies inside it): both would lock
@@ -115,7 +117,7 @@ def _without_split_members(rows: list[dict]) -> list[dict]:
     chunk, whatever its size, for the server's lock table is small) and leaves the members others
     have claimed in the queue for a later chunk (their records stay locked by this transaction until
     then). When that leaves nothing, it waits for the first member."""
-    if not rows or db.session.get_bind().dialect.name != "postgresql":
+    if not rows:
         return rows
     others = set(db.session.scalars(text(_CLAIMED_BY_OTHERS), {"kind": COUNTING_MEMBER}))
     kept = [row for row in rows if row["member_id"] not in others]
@@ -145,9 +147,7 @@ def _begin_writing(withdrawing: bool) -> None:
     a record of the same subject and period between that check and the delete, its month mark would
     be left without its quarter's, year's or all time's mark. So a chunk that withdraws writes alone:
     it waits for the chunks writing (each holds this lock shared until it commits), and they wait for
-    it. Corrections are rare; chunks that only add never wait for each other here (PostgreSQL)."""
-    if db.session.get_bind().dialect.name != "postgresql":
-        return
+    it. Corrections are rare; chunks that only add never wait for each other here."""
     lock = "pg_advisory_xact_lock" if withdrawing else "pg_advisory_xact_lock_shared"
     db.session.execute(text(f"SELECT {lock}(:kind, 0)"), {"kind": WRITING})
 

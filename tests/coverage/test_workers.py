@@ -12,7 +12,7 @@ from sqlalchemy import delete, func, select, text, update
 from server.activities.models import Activity
 from server.coverage.models import CoverageCounter, CoverageMark, LastActivity
 from server.coverage.rebuild import rebuild_coverage
-from server.coverage.worker import COUNTING_MEMBER, WRITING, update_coverage_committed
+from server.coverage.worker import CHUNK, COUNTING_MEMBER, WRITING, update_coverage_committed
 from server.emulation.models import EmulationTally
 from server.emulation.tallies import rebuild_tallies
 from server.extensions import db
@@ -110,31 +110,10 @@ def test_a_worker_whose_only_member_is_taken_waits_for_it(app, history):  # noqa
     _queue_everything()
     by_member = _queued_by_member()
     first = min(by_member)
-    taken, errors = [], []
-
-    def work():
-        try:
-            with app.app_context():
-                taken.append(update_coverage_committed(chunk=by_member[first]))  # the first member's records
-        except Exception as error:  # noqa: BLE001 - reported below
-            errors.append(error)
-
-    with db.engine.connect() as other:
-        other.execute(text("SELECT pg_advisory_xact_lock(:kind, :member)"), {"kind": COUNTING_MEMBER, "member": first})
-        worker = threading.Thread(target=work)
-        worker.start()
-        waiting = "SELECT count(*) FROM pg_stat_activity WHERE wait_event = 'advisory' AND datname = current_database()"
-        for _ in range(200):
-            if other.execute(text(waiting)).scalar():
-                break
-            time.sleep(0.05)
-        else:
-            pytest.fail("the worker did not wait for the member's lock")
-        assert taken == []
-        other.rollback()
-    worker.join(timeout=60)
-    assert errors == []
-    assert taken == [by_member[first]]
+    taken, waited = _count_while_another_worker_holds(
+        app, "pg_advisory_xact_lock(:kind, :key)", COUNTING_MEMBER, first, chunk=by_member[first]
+    )
+    assert waited and taken == [by_member[first]]
     assert first not in _queued_by_member()
 
 
@@ -153,26 +132,28 @@ def _queue_copy_of_a_counted_record(correcting: bool) -> Activity:
     return original
 
 
-def _count_while_another_chunk_writes(app) -> tuple[list, bool]:
-    """Counts the queue while another connection holds the lock a writing chunk holds; gives back
-    what was counted and whether the counting waited for that chunk to commit."""
+def _count_while_another_worker_holds(app, lock: str, kind: int, key: int, chunk: int = CHUNK) -> tuple[list, bool]:
+    """Counts a chunk while another connection holds an advisory lock (`lock` with :kind and :key);
+    gives back what was counted and whether the counting waited for that connection to commit."""
     taken, errors = [], []
 
     def work():
         try:
             with app.app_context():
-                taken.append(update_coverage_committed())
+                taken.append(update_coverage_committed(chunk=chunk))
         except Exception as error:  # noqa: BLE001 - reported below
             errors.append(error)
 
     waited = False
     with db.engine.connect() as other:
-        other.execute(text("SELECT pg_advisory_xact_lock_shared(:kind, 0)"), {"kind": WRITING})
+        other.execute(text(f"SELECT {lock}"), {"kind": kind, "key": key})
         worker = threading.Thread(target=work)
         worker.start()
         waiting = "SELECT count(*) FROM pg_stat_activity WHERE wait_event = 'advisory' AND datname = current_database()"
-        while worker.is_alive() and not waited:
+        for _ in range(200):
             waited = bool(other.execute(text(waiting)).scalar())
+            if waited or not worker.is_alive():
+                break
             time.sleep(0.05)
         if waited:
             assert taken == []
@@ -180,6 +161,11 @@ def _count_while_another_chunk_writes(app) -> tuple[list, bool]:
     worker.join(timeout=60)
     assert errors == []
     return taken, waited
+
+
+def _count_while_another_chunk_writes(app) -> tuple[list, bool]:
+    """As a chunk writing holds it: the lock shared."""
+    return _count_while_another_worker_holds(app, "pg_advisory_xact_lock_shared(:kind, :key)", WRITING, 0)
 
 
 def test_a_chunk_that_withdraws_a_record_waits_for_the_chunks_writing(app, history):  # noqa: F811
